@@ -1,0 +1,112 @@
+// A thin RAII layer over the SQLite C API: a connection and prepared
+// statements, with errors as values. The store is built on this; nothing
+// else in the gateway touches sqlite3 directly.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "gateway/common/result.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace isagw::store {
+
+struct SqliteError {
+  int code = 0;          // SQLite result code
+  std::string message;   // SQLite's message: names tables and constraints, never row values
+};
+
+class SqliteStatement {
+ public:
+  SqliteStatement(SqliteStatement&&) noexcept;
+  SqliteStatement& operator=(SqliteStatement&&) noexcept;
+  ~SqliteStatement();
+
+  // Parameters are 1-based, as in SQLite.
+  SqliteStatement& Bind(int index, std::int64_t value);
+  SqliteStatement& Bind(int index, std::string_view text);
+  SqliteStatement& BindBlob(int index, std::string_view bytes);
+  SqliteStatement& BindNull(int index);
+  SqliteStatement& Bind(int index, const std::optional<std::string>& text);
+
+  // Advances: true when a row is ready, false when done.
+  Result<bool, SqliteError> Step();
+  // Runs to completion, for statements that return no rows.
+  Result<Ok, SqliteError> Run();
+  void Reset();
+
+  std::int64_t ColumnInt(int index) const;
+  std::string ColumnText(int index) const;
+  std::string ColumnBlob(int index) const;
+  bool ColumnIsNull(int index) const;
+  std::optional<std::string> ColumnOptionalText(int index) const;
+
+ private:
+  friend class SqliteDatabase;
+  SqliteStatement(sqlite3* db, sqlite3_stmt* statement) : db_(db), statement_(statement) {}
+  sqlite3* db_;
+  sqlite3_stmt* statement_;
+};
+
+class SqliteDatabase {
+ public:
+  // Opens (creating if needed) a database in WAL mode with foreign keys on,
+  // synchronous=FULL (a commit survives power loss) and a busy timeout.
+  static Result<SqliteDatabase, SqliteError> Open(const std::filesystem::path& path);
+  static Result<SqliteDatabase, SqliteError> OpenInMemory();
+
+  SqliteDatabase(SqliteDatabase&&) noexcept;
+  SqliteDatabase& operator=(SqliteDatabase&&) noexcept;
+  ~SqliteDatabase();
+
+  Result<Ok, SqliteError> Execute(std::string_view sql);  // one or more statements, no rows
+  Result<SqliteStatement, SqliteError> Prepare(std::string_view sql);
+  std::int64_t LastInsertRowId() const;
+  int Changes() const;
+
+ private:
+  explicit SqliteDatabase(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
+// Runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back when it
+// fails. IMMEDIATE takes the write lock up front, so two writers never
+// deadlock upgrading read locks.
+template <typename Body>
+auto InWriteTransaction(SqliteDatabase& db, Body&& body) -> decltype(body()) {
+  if (auto begun = db.Execute("BEGIN IMMEDIATE"); !begun.ok()) return Fail(begun.error());
+  auto result = body();
+  if (!result.ok()) {
+    (void)db.Execute("ROLLBACK");
+    return result;
+  }
+  if (auto committed = db.Execute("COMMIT"); !committed.ok()) {
+    (void)db.Execute("ROLLBACK");
+    return Fail(committed.error());
+  }
+  return result;
+}
+
+// A numbered schema change. Migrations run in order, each in its own
+// transaction together with the bump of the schema version, and are
+// never edited once released: a change is a new migration.
+struct Migration {
+  int version;
+  std::string_view description;
+  std::string_view sql;
+};
+
+// Brings the database to the newest version. Refuses a database whose
+// version is newer than this binary knows (a rollback of the gateway
+// must not write to a schema it does not understand).
+Result<int, SqliteError> Migrate(SqliteDatabase& db, const std::vector<Migration>& migrations);
+
+}  // namespace isagw::store
