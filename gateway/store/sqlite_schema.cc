@@ -1,0 +1,84 @@
+#include "gateway/store/sqlite_schema.h"
+
+namespace isagw::store {
+
+// Released migrations are never edited: add a new one.
+const std::vector<Migration>& SqliteMigrations() {
+  static const std::vector<Migration> migrations = {
+      {1, "messages, episodes, child links, outbox, audit", R"sql(
+CREATE TABLE messages (
+  id              TEXT PRIMARY KEY,
+  sender          TEXT NOT NULL,
+  idempotency_key TEXT,
+  format          TEXT NOT NULL,
+  kind            TEXT NOT NULL,
+  police_ref      TEXT,
+  record_version  INTEGER,
+  received_at     INTEGER NOT NULL,           -- seconds since the epoch, UTC
+  payload         BLOB NOT NULL,              -- sealed canonical JSON, scope "inbound"
+  payload_key     TEXT NOT NULL,              -- key id, for rotation
+  answer          TEXT NOT NULL               -- the 202 body, no personal data
+) STRICT;
+CREATE UNIQUE INDEX messages_by_idempotency_key
+  ON messages (sender, idempotency_key) WHERE idempotency_key IS NOT NULL;
+CREATE UNIQUE INDEX messages_by_police_record
+  ON messages (police_ref, record_version) WHERE record_version IS NOT NULL;
+
+CREATE TABLE episodes (
+  police_ref      TEXT PRIMARY KEY,
+  state           TEXT NOT NULL,
+  latest_record_version INTEGER NOT NULL,
+  child_key       TEXT,
+  placing_la      TEXT,
+  host_la         TEXT,
+  snapshot        BLOB NOT NULL,              -- sealed, scope "inbound"
+  updated_at      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX episodes_by_child ON episodes (child_key);
+
+CREATE TABLE child_links (
+  child_key       TEXT PRIMARY KEY,
+  placing_la      TEXT NOT NULL,
+  host_la         TEXT,
+  message_id      TEXT NOT NULL REFERENCES messages (id),
+  updated_at      INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE outbox (
+  seq             INTEGER PRIMARY KEY AUTOINCREMENT,  -- global order of creation
+  id              TEXT NOT NULL UNIQUE,               -- delivery id, stable
+  message_id      TEXT NOT NULL REFERENCES messages (id),
+  recipient       TEXT NOT NULL,
+  ordering_key    TEXT NOT NULL,
+  mode            TEXT NOT NULL CHECK (mode IN ('push', 'mailbox')),
+  format          TEXT NOT NULL,
+  content_type    TEXT NOT NULL,
+  scope           TEXT NOT NULL,
+  payload         BLOB,                               -- sealed; NULL once shredded
+  payload_key     TEXT,
+  state           TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'available', 'acked', 'dead')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error      TEXT,
+  created_at      INTEGER NOT NULL,
+  finished_at     INTEGER
+) STRICT;
+CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+CREATE INDEX outbox_by_ordering_key ON outbox (ordering_key, seq);
+CREATE INDEX outbox_by_message ON outbox (message_id);
+CREATE INDEX outbox_mailbox ON outbox (recipient, state, seq);
+
+CREATE TABLE audit (
+  seq             INTEGER PRIMARY KEY,        -- 1, 2, 3... no gaps
+  at              INTEGER NOT NULL,
+  kind            TEXT NOT NULL,
+  body            TEXT NOT NULL,              -- JSON, no personal data
+  prev_hash       BLOB NOT NULL,
+  hash            BLOB NOT NULL
+) STRICT;
+)sql"},
+  };
+  return migrations;
+}
+
+}  // namespace isagw::store

@@ -1,0 +1,52 @@
+// SqliteStore: the embedded Store. One database file in WAL mode; one
+// writer at a time (BEGIN IMMEDIATE), readers alongside. Calls block on
+// disk: the gateway makes them from its store thread, never an I/O thread.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+
+#include "gateway/crypto/sealer.h"
+#include "gateway/store/sqlite_database.h"
+#include "gateway/store/store.h"
+
+namespace isagw::store {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens or creates the database and brings its schema up to date.
+  static Result<std::unique_ptr<SqliteStore>, StoreError> Open(
+      const std::filesystem::path& path, std::shared_ptr<const crypto::Sealer> sealer);
+  static Result<std::unique_ptr<SqliteStore>, StoreError> OpenInMemory(
+      std::shared_ptr<const crypto::Sealer> sealer);
+
+  Result<std::optional<std::string>, StoreError> FindAnswerByIdempotencyKey(
+      const std::string& sender, const std::string& key) override;
+  Result<std::optional<std::string>, StoreError> FindAnswerByPoliceRecord(
+      const std::string& police_ref, int record_version) override;
+  Result<std::optional<EpisodeRecord>, StoreError> LoadEpisode(
+      const std::string& police_ref) override;
+  Result<std::optional<ChildLink>, StoreError> FindChildLink(const std::string& child_key) override;
+  Result<Ok, StoreError> Commit(const Acceptance& acceptance) override;
+
+ private:
+  struct Token {};  // lets Open() use make_unique while keeping construction private
+
+ public:
+  SqliteStore(Token, SqliteDatabase db, std::shared_ptr<const crypto::Sealer> sealer)
+      : db_(std::move(db)), sealer_(std::move(sealer)) {}
+
+ private:
+  static Result<std::unique_ptr<SqliteStore>, StoreError> Prepare(
+      Result<SqliteDatabase, SqliteError> opened, std::shared_ptr<const crypto::Sealer> sealer);
+
+  Result<Ok, StoreError> CommitLocked(const Acceptance& acceptance);
+  Result<Ok, StoreError> AppendAudit(const AuditRecord& record, std::int64_t at);
+
+  std::mutex mutex_;  // one statement stream per connection
+  SqliteDatabase db_;
+  std::shared_ptr<const crypto::Sealer> sealer_;
+};
+
+}  // namespace isagw::store

@@ -1,0 +1,131 @@
+// Store: everything the gateway keeps, behind one interface. SQLite is the
+// embedded implementation; PostgreSQL (for several replicas) implements the
+// same interface and passes the same test suite (tests/store/).
+//
+// The ingest side is read-decide-commit: the pipeline reads what it needs
+// (an earlier answer, the episode, the child's placing authority), decides
+// everything in memory, then commits ONE Acceptance atomically. Commit
+// refuses with kConflict when another writer moved the episode on since it
+// was read, and the pipeline simply runs again; so replicas need no
+// distributed lock, and a crash between read and commit changes nothing.
+//
+// Payloads are given and returned in plaintext; the store seals them at
+// rest (crypto/sealer.h) and never logs them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/common/result.h"
+#include "gateway/model/time.h"
+
+namespace isagw::store {
+
+enum class StoreErrorKind {
+  kConflict,   // the episode changed since it was read: run the pipeline again
+  kDuplicate,  // the message (idempotency key or police record) is already stored
+  kNotFound,
+  kSealing,    // a payload could not be sealed or opened (missing key)
+  kBackend,    // the database failed
+};
+
+struct StoreError {
+  StoreErrorKind kind = StoreErrorKind::kBackend;
+  std::string detail;  // never holds payload data
+};
+
+// The message an agency sent, as accepted.
+struct InboundMessage {
+  std::string id;  // the gateway's message id
+  std::string sender;
+  std::optional<std::string> idempotency_key;
+  std::string format;
+  std::string kind;
+  std::optional<std::string> police_ref;
+  std::optional<int> record_version;
+  model::Timestamp received_at{};
+  std::string canonical_json;  // sealed at rest
+  std::string answer_json;     // the 202 body, replayed to duplicates; no personal data
+};
+
+// The episode as the gateway last knew it.
+struct EpisodeRecord {
+  std::string police_ref;
+  std::string state;
+  int latest_record_version = 0;
+  std::optional<std::string> child_key;   // pseudonym linking the episode to the child
+  std::optional<std::string> placing_la;  // agency id
+  std::optional<std::string> host_la;     // agency id
+  std::string snapshot_json;              // the aggregate (risk history...), sealed at rest
+};
+
+// A placing authority's claim on a child, from a placement notification.
+struct ChildLink {
+  std::string child_key;
+  std::string placing_la;  // agency id
+  std::optional<std::string> host_la;
+  std::string message_id;
+};
+
+enum class DeliveryMode { kPush, kMailbox };
+
+enum class DeliveryState {
+  kPending,    // waiting for its turn or its next attempt
+  kDelivered,  // pushed and acknowledged by the recipient (2xx)
+  kAvailable,  // in the recipient's mailbox, not yet acknowledged
+  kAcked,      // fetched and acknowledged from the mailbox
+  kDead,       // gave up: a non-delivery notice went to the sender
+};
+
+// One recipient's copy: one outbox row.
+struct Delivery {
+  std::string id;        // stable: recipients drop duplicates by it
+  std::string message_id;
+  std::string recipient;  // agency id
+  std::string ordering_key;  // deliveries sharing a key are made in sequence order
+  DeliveryMode mode = DeliveryMode::kPush;
+  std::string format;
+  std::string content_type;
+  std::string scope;    // key scope the payload is sealed under, e.g. "isa-derby-2026"
+  std::string payload;  // the encoded, redacted copy; sealed at rest
+};
+
+// An audit record to append; the store chains it (issue 6 adds checkpoints).
+struct AuditRecord {
+  std::string kind;       // "message_accepted", "disclosure", ...
+  std::string body_json;  // pseudonyms and field names only, no personal data
+};
+
+// Everything one accepted message changes, committed together or not at all.
+struct Acceptance {
+  InboundMessage message;
+  // The episode after this message, and the version it had when read
+  // (0 when it did not exist): the optimistic-concurrency check.
+  std::optional<EpisodeRecord> episode;
+  int episode_version_read = 0;
+  std::optional<ChildLink> child_link;
+  std::vector<Delivery> deliveries;
+  std::vector<AuditRecord> audit;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Ingest reads.
+  virtual Result<std::optional<std::string>, StoreError> FindAnswerByIdempotencyKey(
+      const std::string& sender, const std::string& key) = 0;
+  virtual Result<std::optional<std::string>, StoreError> FindAnswerByPoliceRecord(
+      const std::string& police_ref, int record_version) = 0;
+  virtual Result<std::optional<EpisodeRecord>, StoreError> LoadEpisode(
+      const std::string& police_ref) = 0;
+  virtual Result<std::optional<ChildLink>, StoreError> FindChildLink(
+      const std::string& child_key) = 0;
+
+  // Ingest commit: all of it, or nothing.
+  virtual Result<Ok, StoreError> Commit(const Acceptance& acceptance) = 0;
+};
+
+}  // namespace isagw::store
