@@ -59,6 +59,7 @@ CREATE TABLE outbox (
   state           TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'available', 'acked', 'dead')),
   attempts        INTEGER NOT NULL DEFAULT 0,
   next_attempt_at INTEGER NOT NULL,
+  lease_until     INTEGER,                            -- a worker holds it until then
   last_error      TEXT,
   created_at      INTEGER NOT NULL,
   finished_at     INTEGER

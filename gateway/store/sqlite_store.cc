@@ -12,7 +12,20 @@ constexpr const char* kInboundScope = "inbound";
 
 StoreError Backend(const SqliteError& e) { return {StoreErrorKind::kBackend, e.message}; }
 
+StoreError Sealing(crypto::SealError e) {
+  return {StoreErrorKind::kSealing, std::string(crypto::Describe(e))};
+}
+
 std::int64_t Seconds(model::Timestamp t) { return t.time_since_epoch().count(); }
+model::Timestamp FromSeconds(std::int64_t s) { return model::Timestamp{std::chrono::seconds{s}}; }
+
+std::optional<DeliveryState> ParseState(std::string_view name) {
+  for (auto state : {DeliveryState::kPending, DeliveryState::kDelivered, DeliveryState::kAvailable,
+                     DeliveryState::kAcked, DeliveryState::kDead}) {
+    if (DeliveryStateName(state) == name) return state;
+  }
+  return std::nullopt;
+}
 
 std::string_view ModeName(DeliveryMode mode) {
   return mode == DeliveryMode::kPush ? "push" : "mailbox";
@@ -28,6 +41,17 @@ Result<std::optional<std::string>, StoreError> FirstText(Result<SqliteStatement,
 }
 
 }  // namespace
+
+std::string_view DeliveryStateName(DeliveryState state) {
+  switch (state) {
+    case DeliveryState::kPending: return "pending";
+    case DeliveryState::kDelivered: return "delivered";
+    case DeliveryState::kAvailable: return "available";
+    case DeliveryState::kAcked: return "acked";
+    case DeliveryState::kDead: return "dead";
+  }
+  return "unknown";
+}
 
 Result<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::Prepare(
     Result<SqliteDatabase, SqliteError> opened, std::shared_ptr<const crypto::Sealer> sealer) {
@@ -87,7 +111,7 @@ Result<std::optional<EpisodeRecord>, StoreError> SqliteStore::LoadEpisode(
   episode.host_la = query->ColumnOptionalText(4);
   auto snapshot = sealer_->Open(kInboundScope, query->ColumnBlob(5), "episode:" + police_ref);
   if (!snapshot.ok()) {
-    return Fail(StoreError{StoreErrorKind::kSealing, std::string(crypto::Describe(snapshot.error()))});
+    return Fail(Sealing(snapshot.error()));
   }
   episode.snapshot_json = std::move(*snapshot);
   return std::optional<EpisodeRecord>(std::move(episode));
@@ -107,10 +131,11 @@ Result<std::optional<ChildLink>, StoreError> SqliteStore::FindChildLink(
       ChildLink{child_key, query->ColumnText(0), query->ColumnOptionalText(1), query->ColumnText(2)});
 }
 
-Result<Ok, StoreError> SqliteStore::Commit(const Acceptance& acceptance) {
+template <typename Body>
+auto SqliteStore::Transaction(Body&& body) -> decltype(body()) {
   std::lock_guard lock(mutex_);
   if (auto begun = db_.Execute("BEGIN IMMEDIATE"); !begun.ok()) return Fail(Backend(begun.error()));
-  auto result = CommitLocked(acceptance);
+  auto result = body();
   if (!result.ok()) {
     (void)db_.Execute("ROLLBACK");
     return result;
@@ -119,7 +144,11 @@ Result<Ok, StoreError> SqliteStore::Commit(const Acceptance& acceptance) {
     (void)db_.Execute("ROLLBACK");
     return Fail(Backend(committed.error()));
   }
-  return Ok{};
+  return result;
+}
+
+Result<Ok, StoreError> SqliteStore::Commit(const Acceptance& acceptance) {
+  return Transaction([&] { return CommitLocked(acceptance); });
 }
 
 Result<Ok, StoreError> SqliteStore::CommitLocked(const Acceptance& acceptance) {
@@ -141,7 +170,7 @@ Result<Ok, StoreError> SqliteStore::CommitLocked(const Acceptance& acceptance) {
 
   auto sealed = sealer_->Seal(kInboundScope, message.canonical_json, "message:" + message.id);
   if (!sealed.ok()) {
-    return Fail(StoreError{StoreErrorKind::kSealing, std::string(crypto::Describe(sealed.error()))});
+    return Fail(Sealing(sealed.error()));
   }
   auto insert = db_.Prepare(
       "INSERT INTO messages (id, sender, idempotency_key, format, kind, police_ref,"
@@ -175,7 +204,7 @@ Result<Ok, StoreError> SqliteStore::CommitLocked(const Acceptance& acceptance) {
     auto snapshot =
         sealer_->Seal(kInboundScope, episode.snapshot_json, "episode:" + episode.police_ref);
     if (!snapshot.ok()) {
-      return Fail(StoreError{StoreErrorKind::kSealing, std::string(crypto::Describe(snapshot.error()))});
+      return Fail(Sealing(snapshot.error()));
     }
     auto upsert = db_.Prepare(
         "INSERT INTO episodes (police_ref, state, latest_record_version, child_key, placing_la,"
@@ -212,34 +241,37 @@ Result<Ok, StoreError> SqliteStore::CommitLocked(const Acceptance& acceptance) {
     if (auto ran = upsert->Run(); !ran.ok()) return Fail(Backend(ran.error()));
   }
 
-  auto outbox = db_.Prepare(
-      "INSERT INTO outbox (id, message_id, recipient, ordering_key, mode, format, content_type,"
-      " scope, payload, payload_key, state, next_attempt_at, created_at)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)");
-  if (!outbox.ok()) return Fail(Backend(outbox.error()));
   for (const Delivery& delivery : acceptance.deliveries) {
-    auto payload = sealer_->Seal(delivery.scope, delivery.payload, "delivery:" + delivery.id);
-    if (!payload.ok()) {
-      return Fail(StoreError{StoreErrorKind::kSealing, std::string(crypto::Describe(payload.error()))});
-    }
-    outbox->Bind(1, std::string_view(delivery.id))
-        .Bind(2, std::string_view(delivery.message_id))
-        .Bind(3, std::string_view(delivery.recipient))
-        .Bind(4, std::string_view(delivery.ordering_key))
-        .Bind(5, ModeName(delivery.mode))
-        .Bind(6, std::string_view(delivery.format))
-        .Bind(7, std::string_view(delivery.content_type))
-        .Bind(8, std::string_view(delivery.scope))
-        .BindBlob(9, *payload)
-        .Bind(10, std::string_view(*crypto::Sealer::KeyIdOf(*payload)))
-        .Bind(11, std::string_view(delivery.mode == DeliveryMode::kPush ? "pending" : "available"))
-        .Bind(12, now);
-    if (auto ran = outbox->Run(); !ran.ok()) return Fail(Backend(ran.error()));
+    if (auto inserted = InsertDelivery(delivery, now); !inserted.ok()) return inserted;
   }
 
   for (const AuditRecord& record : acceptance.audit) {
     if (auto appended = AppendAudit(record, now); !appended.ok()) return appended;
   }
+  return Ok{};
+}
+
+Result<Ok, StoreError> SqliteStore::InsertDelivery(const Delivery& delivery, std::int64_t now) {
+  auto payload = sealer_->Seal(delivery.scope, delivery.payload, "delivery:" + delivery.id);
+  if (!payload.ok()) return Fail(Sealing(payload.error()));
+  auto outbox = db_.Prepare(
+      "INSERT INTO outbox (id, message_id, recipient, ordering_key, mode, format, content_type,"
+      " scope, payload, payload_key, state, next_attempt_at, created_at)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)");
+  if (!outbox.ok()) return Fail(Backend(outbox.error()));
+  outbox->Bind(1, std::string_view(delivery.id))
+      .Bind(2, std::string_view(delivery.message_id))
+      .Bind(3, std::string_view(delivery.recipient))
+      .Bind(4, std::string_view(delivery.ordering_key))
+      .Bind(5, ModeName(delivery.mode))
+      .Bind(6, std::string_view(delivery.format))
+      .Bind(7, std::string_view(delivery.content_type))
+      .Bind(8, std::string_view(delivery.scope))
+      .BindBlob(9, *payload)
+      .Bind(10, std::string_view(*crypto::Sealer::KeyIdOf(*payload)))
+      .Bind(11, std::string_view(delivery.mode == DeliveryMode::kPush ? "pending" : "available"))
+      .Bind(12, now);
+  if (auto ran = outbox->Run(); !ran.ok()) return Fail(Backend(ran.error()));
   return Ok{};
 }
 
@@ -273,6 +305,206 @@ Result<Ok, StoreError> SqliteStore::AppendAudit(const AuditRecord& record, std::
       .BindBlob(6, as_view(hash));
   if (auto ran = insert->Run(); !ran.ok()) return Fail(Backend(ran.error()));
   return Ok{};
+}
+
+Result<std::vector<ClaimedDelivery>, StoreError> SqliteStore::ClaimDueDeliveries(
+    model::Timestamp now, model::Timestamp lease_until, int limit) {
+  return Transaction([&]() -> Result<std::vector<ClaimedDelivery>, StoreError> {
+    // First in line: no earlier delivery with the same ordering key is
+    // still pending (a dead one no longer holds the line).
+    auto due = db_.Prepare(
+        "SELECT o.id, o.message_id, o.recipient, o.ordering_key, o.format, o.content_type,"
+        " o.scope, o.payload, o.attempts, o.created_at FROM outbox o"
+        " WHERE o.state = 'pending' AND o.mode = 'push' AND o.next_attempt_at <= ?1"
+        " AND (o.lease_until IS NULL OR o.lease_until <= ?1)"
+        " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.ordering_key = o.ordering_key"
+        "                 AND p.seq < o.seq AND p.state = 'pending')"
+        " ORDER BY o.seq LIMIT ?2");
+    if (!due.ok()) return Fail(Backend(due.error()));
+    due->Bind(1, Seconds(now)).Bind(2, static_cast<std::int64_t>(limit));
+    std::vector<ClaimedDelivery> claimed;
+    while (true) {
+      auto row = due->Step();
+      if (!row.ok()) return Fail(Backend(row.error()));
+      if (!*row) break;
+      ClaimedDelivery c;
+      c.delivery.id = due->ColumnText(0);
+      c.delivery.message_id = due->ColumnText(1);
+      c.delivery.recipient = due->ColumnText(2);
+      c.delivery.ordering_key = due->ColumnText(3);
+      c.delivery.mode = DeliveryMode::kPush;
+      c.delivery.format = due->ColumnText(4);
+      c.delivery.content_type = due->ColumnText(5);
+      c.delivery.scope = due->ColumnText(6);
+      auto payload = sealer_->Open(c.delivery.scope, due->ColumnBlob(7), "delivery:" + c.delivery.id);
+      if (!payload.ok()) return Fail(Sealing(payload.error()));
+      c.delivery.payload = std::move(*payload);
+      c.attempts = static_cast<int>(due->ColumnInt(8));
+      c.created_at = FromSeconds(due->ColumnInt(9));
+      claimed.push_back(std::move(c));
+    }
+    auto lease = db_.Prepare("UPDATE outbox SET lease_until = ?1 WHERE id = ?2");
+    if (!lease.ok()) return Fail(Backend(lease.error()));
+    for (const ClaimedDelivery& c : claimed) {
+      lease->Bind(1, Seconds(lease_until)).Bind(2, std::string_view(c.delivery.id));
+      if (auto ran = lease->Run(); !ran.ok()) return Fail(Backend(ran.error()));
+    }
+    return claimed;
+  });
+}
+
+Result<Ok, StoreError> SqliteStore::RecordAttempt(const AttemptOutcome& outcome) {
+  return Transaction([&]() -> Result<Ok, StoreError> {
+    const std::int64_t at = Seconds(outcome.at);
+    const std::string_view id = outcome.delivery_id;
+    Result<SqliteStatement, SqliteError> update = Fail(SqliteError{});
+    switch (outcome.kind) {
+      case AttemptOutcome::Kind::kDelivered:
+        update = db_.Prepare(
+            "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished_at = ?2,"
+            " lease_until = NULL, last_error = NULL WHERE id = ?1 AND state = 'pending'");
+        if (update.ok()) update->Bind(1, id).Bind(2, at);
+        break;
+      case AttemptOutcome::Kind::kRetry:
+        update = db_.Prepare(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3,"
+            " lease_until = NULL WHERE id = ?1 AND state = 'pending'");
+        if (update.ok()) {
+          update->Bind(1, id).Bind(2, Seconds(outcome.next_attempt_at))
+              .Bind(3, std::string_view(outcome.error));
+        }
+        break;
+      case AttemptOutcome::Kind::kDead:
+        update = db_.Prepare(
+            "UPDATE outbox SET state = 'dead', attempts = attempts + 1, finished_at = ?2,"
+            " last_error = ?3, lease_until = NULL WHERE id = ?1 AND state = 'pending'");
+        if (update.ok()) update->Bind(1, id).Bind(2, at).Bind(3, std::string_view(outcome.error));
+        break;
+    }
+    if (!update.ok()) return Fail(Backend(update.error()));
+    if (auto ran = update->Run(); !ran.ok()) return Fail(Backend(ran.error()));
+    if (db_.Changes() != 1) {
+      return Fail(StoreError{StoreErrorKind::kNotFound, "no pending delivery with that id"});
+    }
+    for (const Delivery& notice : outcome.notices) {
+      if (auto inserted = InsertDelivery(notice, at); !inserted.ok()) return inserted;
+    }
+    for (const AuditRecord& record : outcome.audit) {
+      if (auto appended = AppendAudit(record, at); !appended.ok()) return appended;
+    }
+    return Ok{};
+  });
+}
+
+Result<std::vector<MailboxItem>, StoreError> SqliteStore::ListMailbox(const std::string& recipient,
+                                                                       int limit) {
+  std::lock_guard lock(mutex_);
+  auto list = db_.Prepare(
+      "SELECT id, message_id, content_type, created_at FROM outbox"
+      " WHERE recipient = ?1 AND mode = 'mailbox' AND state = 'available' ORDER BY seq LIMIT ?2");
+  if (!list.ok()) return Fail(Backend(list.error()));
+  list->Bind(1, std::string_view(recipient)).Bind(2, static_cast<std::int64_t>(limit));
+  std::vector<MailboxItem> items;
+  while (true) {
+    auto row = list->Step();
+    if (!row.ok()) return Fail(Backend(row.error()));
+    if (!*row) break;
+    items.push_back(MailboxItem{list->ColumnText(0), list->ColumnText(1), list->ColumnText(2),
+                                FromSeconds(list->ColumnInt(3)), ""});
+  }
+  return items;
+}
+
+Result<MailboxItem, StoreError> SqliteStore::FetchMailboxItem(const std::string& recipient,
+                                                              const std::string& delivery_id,
+                                                              std::vector<AuditRecord> audit) {
+  return Transaction([&]() -> Result<MailboxItem, StoreError> {
+    auto fetch = db_.Prepare(
+        "SELECT message_id, content_type, created_at, scope, payload FROM outbox"
+        " WHERE id = ?1 AND recipient = ?2 AND mode = 'mailbox' AND state = 'available'");
+    if (!fetch.ok()) return Fail(Backend(fetch.error()));
+    fetch->Bind(1, std::string_view(delivery_id)).Bind(2, std::string_view(recipient));
+    auto row = fetch->Step();
+    if (!row.ok()) return Fail(Backend(row.error()));
+    if (!*row) return Fail(StoreError{StoreErrorKind::kNotFound, "no such mailbox item"});
+    auto payload = sealer_->Open(fetch->ColumnText(3), fetch->ColumnBlob(4), "delivery:" + delivery_id);
+    if (!payload.ok()) return Fail(Sealing(payload.error()));
+    MailboxItem item{delivery_id, fetch->ColumnText(0), fetch->ColumnText(1),
+                     FromSeconds(fetch->ColumnInt(2)), std::move(*payload)};
+    fetch->Reset();
+    for (const AuditRecord& record : audit) {
+      if (auto appended = AppendAudit(record, Seconds(item.created_at)); !appended.ok()) {
+        return Fail(appended.error());
+      }
+    }
+    return item;
+  });
+}
+
+Result<Ok, StoreError> SqliteStore::AcknowledgeMailboxItem(const std::string& recipient,
+                                                           const std::string& delivery_id,
+                                                           model::Timestamp at,
+                                                           std::vector<AuditRecord> audit) {
+  return Transaction([&]() -> Result<Ok, StoreError> {
+    auto state = db_.Prepare(
+        "SELECT state FROM outbox WHERE id = ?1 AND recipient = ?2 AND mode = 'mailbox'");
+    if (!state.ok()) return Fail(Backend(state.error()));
+    state->Bind(1, std::string_view(delivery_id)).Bind(2, std::string_view(recipient));
+    auto row = state->Step();
+    if (!row.ok()) return Fail(Backend(row.error()));
+    if (!*row) return Fail(StoreError{StoreErrorKind::kNotFound, "no such mailbox item"});
+    const std::string current = state->ColumnText(0);
+    state->Reset();
+    if (current == "acked") return Ok{};  // acknowledging twice is harmless
+    if (current != "available") {
+      return Fail(StoreError{StoreErrorKind::kNotFound, "the item is no longer in the mailbox"});
+    }
+    auto ack = db_.Prepare(
+        "UPDATE outbox SET state = 'acked', finished_at = ?2 WHERE id = ?1");
+    if (!ack.ok()) return Fail(Backend(ack.error()));
+    ack->Bind(1, std::string_view(delivery_id)).Bind(2, Seconds(at));
+    if (auto ran = ack->Run(); !ran.ok()) return Fail(Backend(ran.error()));
+    for (const AuditRecord& record : audit) {
+      if (auto appended = AppendAudit(record, Seconds(at)); !appended.ok()) return appended;
+    }
+    return Ok{};
+  });
+}
+
+Result<MessageStatus, StoreError> SqliteStore::GetMessageStatus(const std::string& sender,
+                                                                const std::string& message_id) {
+  std::lock_guard lock(mutex_);
+  auto message = db_.Prepare(
+      "SELECT kind, received_at, answer FROM messages WHERE id = ?1 AND sender = ?2");
+  if (!message.ok()) return Fail(Backend(message.error()));
+  message->Bind(1, std::string_view(message_id)).Bind(2, std::string_view(sender));
+  auto row = message->Step();
+  if (!row.ok()) return Fail(Backend(row.error()));
+  // Another agency's message is indistinguishable from no message.
+  if (!*row) return Fail(StoreError{StoreErrorKind::kNotFound, "no such message"});
+  MessageStatus status;
+  status.message_id = message_id;
+  status.kind = message->ColumnText(0);
+  status.received_at = FromSeconds(message->ColumnInt(1));
+  status.answer_json = message->ColumnText(2);
+  auto deliveries = db_.Prepare(
+      "SELECT recipient, id, state, attempts, last_error FROM outbox"
+      " WHERE message_id = ?1 ORDER BY seq");
+  if (!deliveries.ok()) return Fail(Backend(deliveries.error()));
+  deliveries->Bind(1, std::string_view(message_id));
+  while (true) {
+    auto next = deliveries->Step();
+    if (!next.ok()) return Fail(Backend(next.error()));
+    if (!*next) break;
+    MessageStatus::Recipient r;
+    r.recipient = deliveries->ColumnText(0);
+    r.delivery_id = deliveries->ColumnText(1);
+    r.state = ParseState(deliveries->ColumnText(2)).value_or(DeliveryState::kPending);
+    r.attempts = static_cast<int>(deliveries->ColumnInt(3));
+    r.last_error = deliveries->ColumnOptionalText(4);
+    status.recipients.push_back(std::move(r));
+  }
+  return status;
 }
 
 }  // namespace isagw::store

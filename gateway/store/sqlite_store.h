@@ -30,6 +30,21 @@ class SqliteStore final : public Store {
   Result<std::optional<ChildLink>, StoreError> FindChildLink(const std::string& child_key) override;
   Result<Ok, StoreError> Commit(const Acceptance& acceptance) override;
 
+  Result<std::vector<ClaimedDelivery>, StoreError> ClaimDueDeliveries(
+      model::Timestamp now, model::Timestamp lease_until, int limit) override;
+  Result<Ok, StoreError> RecordAttempt(const AttemptOutcome& outcome) override;
+  Result<std::vector<MailboxItem>, StoreError> ListMailbox(const std::string& recipient,
+                                                           int limit) override;
+  Result<MailboxItem, StoreError> FetchMailboxItem(const std::string& recipient,
+                                                   const std::string& delivery_id,
+                                                   std::vector<AuditRecord> audit) override;
+  Result<Ok, StoreError> AcknowledgeMailboxItem(const std::string& recipient,
+                                                const std::string& delivery_id,
+                                                model::Timestamp at,
+                                                std::vector<AuditRecord> audit) override;
+  Result<MessageStatus, StoreError> GetMessageStatus(const std::string& sender,
+                                                     const std::string& message_id) override;
+
  private:
   struct Token {};  // lets Open() use make_unique while keeping construction private
 
@@ -43,6 +58,10 @@ class SqliteStore final : public Store {
 
   Result<Ok, StoreError> CommitLocked(const Acceptance& acceptance);
   Result<Ok, StoreError> AppendAudit(const AuditRecord& record, std::int64_t at);
+  Result<Ok, StoreError> InsertDelivery(const Delivery& delivery, std::int64_t now);
+  // Runs `body` in BEGIN IMMEDIATE ... COMMIT under the mutex.
+  template <typename Body>
+  auto Transaction(Body&& body) -> decltype(body());
 
   std::mutex mutex_;  // one statement stream per connection
   SqliteDatabase db_;

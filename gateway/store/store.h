@@ -110,6 +110,51 @@ struct Acceptance {
   std::vector<AuditRecord> audit;
 };
 
+// An outbox row claimed for a push attempt.
+struct ClaimedDelivery {
+  Delivery delivery;   // payload opened
+  int attempts = 0;    // attempts made before this one
+  model::Timestamp created_at{};
+};
+
+// What became of one push attempt.
+struct AttemptOutcome {
+  enum class Kind { kDelivered, kRetry, kDead } kind = Kind::kRetry;
+  std::string delivery_id;
+  model::Timestamp at{};
+  model::Timestamp next_attempt_at{};  // kRetry
+  std::string error;                   // kRetry, kDead: no personal data
+  std::vector<Delivery> notices;       // kDead: non-delivery notices, committed with it
+  std::vector<AuditRecord> audit;
+};
+
+// A mailbox entry as its recipient sees it.
+struct MailboxItem {
+  std::string delivery_id;
+  std::string message_id;
+  std::string content_type;
+  model::Timestamp created_at{};
+  std::string payload;  // opened; empty in listings
+};
+
+// The sender's view of one message: never another agency's data.
+struct MessageStatus {
+  std::string message_id;
+  std::string kind;
+  model::Timestamp received_at{};
+  std::string answer_json;
+  struct Recipient {
+    std::string recipient;
+    std::string delivery_id;
+    DeliveryState state = DeliveryState::kPending;
+    int attempts = 0;
+    std::optional<std::string> last_error;
+  };
+  std::vector<Recipient> recipients;
+};
+
+std::string_view DeliveryStateName(DeliveryState state);
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -126,6 +171,30 @@ class Store {
 
   // Ingest commit: all of it, or nothing.
   virtual Result<Ok, StoreError> Commit(const Acceptance& acceptance) = 0;
+
+  // Delivery. Claims up to `limit` push deliveries that are due at `now`
+  // and first in line for their ordering key (no earlier delivery with the
+  // same key is still pending), leasing them until `lease_until` so that
+  // another worker (or replica) does not take them meanwhile. A crashed
+  // worker's lease simply runs out.
+  virtual Result<std::vector<ClaimedDelivery>, StoreError> ClaimDueDeliveries(
+      model::Timestamp now, model::Timestamp lease_until, int limit) = 0;
+  virtual Result<Ok, StoreError> RecordAttempt(const AttemptOutcome& outcome) = 0;
+
+  // Mailboxes, always scoped to the recipient asking.
+  virtual Result<std::vector<MailboxItem>, StoreError> ListMailbox(const std::string& recipient,
+                                                                   int limit) = 0;
+  virtual Result<MailboxItem, StoreError> FetchMailboxItem(const std::string& recipient,
+                                                           const std::string& delivery_id,
+                                                           std::vector<AuditRecord> audit) = 0;
+  virtual Result<Ok, StoreError> AcknowledgeMailboxItem(const std::string& recipient,
+                                                        const std::string& delivery_id,
+                                                        model::Timestamp at,
+                                                        std::vector<AuditRecord> audit) = 0;
+
+  // Status, always scoped to the sender asking.
+  virtual Result<MessageStatus, StoreError> GetMessageStatus(const std::string& sender,
+                                                             const std::string& message_id) = 0;
 };
 
 }  // namespace isagw::store

@@ -169,5 +169,116 @@ TEST_F(SqliteStoreTest, LinksAChildToItsPlacingAuthority) {
   EXPECT_EQ(*store_->FindChildLink("child-key-2"), std::nullopt);
 }
 
+// Two police records about one episode, pushed to one recipient.
+Acceptance PushRecord(const std::string& id, int version) {
+  Acceptance a = MissingReport(id, version, version - 1);
+  a.deliveries[0].mode = DeliveryMode::kPush;
+  a.deliveries[0].recipient = "la-staffordshire";
+  a.deliveries[0].id = id + "-la-staffordshire";
+  a.deliveries[0].ordering_key = "la-staffordshire|DB/21/2026/004512";
+  return a;
+}
+
+const model::Timestamp kNow = sys_days{2026y / November / 23};
+
+TEST_F(SqliteStoreTest, ClaimsOnlyTheFirstPendingDeliveryOfAnOrderingKey) {
+  ASSERT_TRUE(store_->Commit(PushRecord("m1", 1)).ok());
+  ASSERT_TRUE(store_->Commit(PushRecord("m2", 2)).ok());
+  auto claimed = store_->ClaimDueDeliveries(kNow, kNow + 30s, 10);
+  ASSERT_TRUE(claimed.ok());
+  ASSERT_EQ(claimed->size(), 1u);
+  EXPECT_EQ((*claimed)[0].delivery.id, "m1-la-staffordshire");
+  EXPECT_EQ((*claimed)[0].delivery.payload, "<Forename>Zephyrine</Forename>");
+  // Leased: not claimed again, and m2 still waits behind it.
+  EXPECT_TRUE(store_->ClaimDueDeliveries(kNow, kNow + 30s, 10)->empty());
+  ASSERT_TRUE(store_->RecordAttempt({AttemptOutcome::Kind::kDelivered, "m1-la-staffordshire",
+                                     kNow, {}, "", {}, {}}).ok());
+  auto next = store_->ClaimDueDeliveries(kNow, kNow + 30s, 10);
+  ASSERT_EQ(next->size(), 1u);
+  EXPECT_EQ((*next)[0].delivery.id, "m2-la-staffordshire");
+}
+
+TEST_F(SqliteStoreTest, AnExpiredLeaseIsClaimedAgain) {
+  ASSERT_TRUE(store_->Commit(PushRecord("m1", 1)).ok());
+  ASSERT_EQ(store_->ClaimDueDeliveries(kNow, kNow + 30s, 10)->size(), 1u);
+  // The worker died; after its lease runs out another takes the delivery.
+  EXPECT_TRUE(store_->ClaimDueDeliveries(kNow + 29s, kNow + 60s, 10)->empty());
+  EXPECT_EQ(store_->ClaimDueDeliveries(kNow + 30s, kNow + 60s, 10)->size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, ARetryWaitsUntilItsTimeAndKeepsTheOrder) {
+  ASSERT_TRUE(store_->Commit(PushRecord("m1", 1)).ok());
+  ASSERT_TRUE(store_->Commit(PushRecord("m2", 2)).ok());
+  ASSERT_EQ(store_->ClaimDueDeliveries(kNow, kNow + 30s, 10)->size(), 1u);
+  ASSERT_TRUE(store_->RecordAttempt({AttemptOutcome::Kind::kRetry, "m1-la-staffordshire", kNow,
+                                     kNow + 60s, "connection refused", {}, {}}).ok());
+  EXPECT_TRUE(store_->ClaimDueDeliveries(kNow + 59s, kNow + 90s, 10)->empty());
+  auto retried = store_->ClaimDueDeliveries(kNow + 60s, kNow + 90s, 10);
+  ASSERT_EQ(retried->size(), 1u);
+  EXPECT_EQ((*retried)[0].delivery.id, "m1-la-staffordshire");
+  EXPECT_EQ((*retried)[0].attempts, 1);
+}
+
+TEST_F(SqliteStoreTest, ADeadDeliveryReleasesTheLineAndCommitsItsNotice) {
+  ASSERT_TRUE(store_->Commit(PushRecord("m1", 1)).ok());
+  ASSERT_TRUE(store_->Commit(PushRecord("m2", 2)).ok());
+  ASSERT_EQ(store_->ClaimDueDeliveries(kNow, kNow + 30s, 10)->size(), 1u);
+  Delivery notice{"m1-ndn", "m1", "police-derbys", "police-derbys|DB/21/2026/004512",
+                  DeliveryMode::kMailbox, "problem", "application/problem+json", "inbound",
+                  R"({"type":"urn:isagw:problem:non-delivery"})"};
+  ASSERT_TRUE(store_->RecordAttempt({AttemptOutcome::Kind::kDead, "m1-la-staffordshire", kNow, {},
+                                     "gave up after 5 days", {notice},
+                                     {{"delivery_dead", "{}"}}}).ok());
+  auto next = store_->ClaimDueDeliveries(kNow, kNow + 30s, 10);
+  ASSERT_EQ(next->size(), 1u);
+  EXPECT_EQ((*next)[0].delivery.id, "m2-la-staffordshire");
+  auto mailbox = store_->ListMailbox("police-derbys", 10);
+  ASSERT_EQ(mailbox->size(), 1u);
+  EXPECT_EQ((*mailbox)[0].delivery_id, "m1-ndn");
+  auto status = store_->GetMessageStatus("police-derbys", "m1");
+  ASSERT_TRUE(status.ok());
+  ASSERT_EQ(status->recipients.size(), 2u);
+  EXPECT_EQ(status->recipients[0].state, DeliveryState::kDead);
+  EXPECT_EQ(status->recipients[0].last_error, "gave up after 5 days");
+}
+
+TEST_F(SqliteStoreTest, RecordingAnAttemptTwiceIsRefused) {
+  ASSERT_TRUE(store_->Commit(PushRecord("m1", 1)).ok());
+  const AttemptOutcome delivered{AttemptOutcome::Kind::kDelivered, "m1-la-staffordshire", kNow,
+                                 {}, "", {}, {}};
+  ASSERT_TRUE(store_->RecordAttempt(delivered).ok());
+  EXPECT_EQ(store_->RecordAttempt(delivered).error().kind, StoreErrorKind::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, AMailboxShowsOnlyItsOwnersItems) {
+  ASSERT_TRUE(store_->Commit(MissingReport("m1", 1, 0)).ok());
+  EXPECT_EQ(store_->ListMailbox("la-derby", 10)->size(), 1u);
+  EXPECT_TRUE(store_->ListMailbox("la-stoke", 10)->empty());
+  EXPECT_EQ(store_->FetchMailboxItem("la-stoke", "m1-la-derby", {}).error().kind,
+            StoreErrorKind::kNotFound);
+  EXPECT_EQ(store_->AcknowledgeMailboxItem("la-stoke", "m1-la-derby", kNow, {}).error().kind,
+            StoreErrorKind::kNotFound);
+  auto item = store_->FetchMailboxItem("la-derby", "m1-la-derby", {{"mailbox_read", "{}"}});
+  ASSERT_TRUE(item.ok());
+  EXPECT_EQ(item->payload, "<Forename>Zephyrine</Forename>");
+}
+
+TEST_F(SqliteStoreTest, AnAcknowledgedItemLeavesTheMailbox) {
+  ASSERT_TRUE(store_->Commit(MissingReport("m1", 1, 0)).ok());
+  ASSERT_TRUE(store_->AcknowledgeMailboxItem("la-derby", "m1-la-derby", kNow, {}).ok());
+  EXPECT_TRUE(store_->AcknowledgeMailboxItem("la-derby", "m1-la-derby", kNow, {}).ok());
+  EXPECT_TRUE(store_->ListMailbox("la-derby", 10)->empty());
+  EXPECT_EQ(store_->FetchMailboxItem("la-derby", "m1-la-derby", {}).error().kind,
+            StoreErrorKind::kNotFound);
+  EXPECT_EQ(store_->GetMessageStatus("police-derbys", "m1")->recipients[0].state,
+            DeliveryState::kAcked);
+}
+
+TEST_F(SqliteStoreTest, MessageStatusIsOnlyForItsSender) {
+  ASSERT_TRUE(store_->Commit(MissingReport("m1", 1, 0)).ok());
+  EXPECT_TRUE(store_->GetMessageStatus("police-derbys", "m1").ok());
+  EXPECT_EQ(store_->GetMessageStatus("la-derby", "m1").error().kind, StoreErrorKind::kNotFound);
+}
+
 }  // namespace
 }  // namespace isagw::store
