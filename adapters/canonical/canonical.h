@@ -24,4 +24,18 @@ nlohmann::json ToJson(const model::Event& event);
 Result<Decoded, FieldErrors> FromJson(const nlohmann::json& document,
                                       const DecodeOptions& options);
 
+// How much FromJson checks. kFull (what Decode and the two-argument
+// FromJson do) applies every rule of docs/model.md. kShape is for trees the
+// gateway produced itself by redaction: masking and pseudonymising change
+// values on purpose (a postcode cut to its district "DE22", a keyed hash
+// in place of an NHS number or police reference) and a recipient may be
+// sent an event without the fields the kind rules ask for. kShape still
+// refuses unknown fields, wrong JSON types, names outside the code lists,
+// malformed dates and timestamps, numbers out of range, empty and
+// over-long text; it skips the pattern, checksum, postcode and LA number
+// checks, the kind rules and the consistency rules.
+enum class Checks { kFull, kShape };
+Result<Decoded, FieldErrors> FromJson(const nlohmann::json& document,
+                                      const DecodeOptions& options, Checks checks);
+
 }  // namespace isagw::adapters::canonical
