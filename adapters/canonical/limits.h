@@ -19,7 +19,7 @@ inline constexpr std::size_t kMaxEmailChars = 254;  // RFC 5321 path limit
 inline constexpr std::size_t kMaxPlaceChars = 500;
 // Narratives: circumstances, rationales, the child's account, disclosures,
 // views, reasons, details, risks identified.
-inline constexpr std::size_t kMaxNarrativeChars = 4000;
+inline constexpr std::size_t kMaxNarrativeChars = 8000;  // the RHI form allows 8000 for child_account, disclosures, child_views
 // Items in any list (police_refs, where_stayed, with_whom, actions, ...).
 inline constexpr std::size_t kMaxListItems = 100;
 

@@ -113,9 +113,16 @@ def main():
     if not examples:
         failures.append("no canonical examples found")
     for path in examples:
-        for error in validator.iter_errors(load(path)):
-            failures.append(f"{path.relative_to(source)}: /{'/'.join(map(str, error.absolute_path))}: "
-                            f"{error.message[:200]}")
+        document = load(path)
+        # A batch example (compact NDJSON or CSV) expects a list of events.
+        events = document if isinstance(document, list) else [document]
+        if not events:
+            failures.append(f"{path.relative_to(source)}: an empty batch")
+        for index, event in enumerate(events):
+            prefix = f"/{index}" if isinstance(document, list) else ""
+            for error in validator.iter_errors(event):
+                failures.append(f"{path.relative_to(source)}: {prefix}/"
+                                f"{'/'.join(map(str, error.absolute_path))}: {error.message[:200]}")
 
     all_fields = load(canonical_dir / "all-fields.json")
     for pointer in missing_properties(schema, all_fields, schema):
