@@ -1,0 +1,112 @@
+// GatewayConfig: everything one gateway process is configured with, read
+// from one YAML file (certs-example/gateway.yaml is the example deployment;
+// docs/operations.md lists every key and its default) together with the
+// agency registry it names. Loaded and checked whole: a reload builds a new
+// GatewayConfig and swaps it in, or keeps the old one if anything is wrong.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "gateway/common/code_map.h"
+#include "gateway/common/result.h"
+#include "gateway/config/config_error.h"
+#include "gateway/registry/agency_registry.h"
+
+namespace isagw::config {
+
+// An address to listen on: an IP literal (no host names, so the listener
+// never depends on DNS) and a port.
+struct Listener {
+  std::string address;
+  int port = 0;
+  friend bool operator==(const Listener&, const Listener&) = default;
+};
+
+enum class TlsVersion { kTls12, kTls13 };
+inline constexpr auto kTlsVersionNames =
+    MakeCodeMap<TlsVersion>(std::pair{TlsVersion::kTls12, std::string_view{"TLSv1.2"}},
+                            std::pair{TlsVersion::kTls13, std::string_view{"TLSv1.3"}});
+
+struct TlsSettings {
+  std::filesystem::path ca_file;    // CAs that issue agencies' client certificates
+  std::filesystem::path crl_file;   // their CRLs; every client certificate is checked
+  std::filesystem::path cert_file;  // the gateway's server certificate (chain, PEM)
+  std::filesystem::path key_file;   // its private key; must not be readable by others
+  TlsVersion min_version = TlsVersion::kTls12;
+};
+
+// The episode store (a later issue reads these; checked for shape only).
+struct StoreSettings {
+  std::filesystem::path path;      // SQLite database file
+  std::filesystem::path key_file;  // payload encryption key, kept outside the database
+};
+
+struct Limits {
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_body_bytes = 256 * 1024;
+  std::size_t max_batch_bytes = 4 * 1024 * 1024;  // POST /v1/batches
+  std::size_t max_batch_records = 1000;
+  std::chrono::milliseconds handshake_timeout{std::chrono::seconds(10)};
+  std::chrono::milliseconds read_timeout{std::chrono::seconds(10)};
+  std::chrono::milliseconds write_timeout{std::chrono::seconds(10)};
+  std::chrono::milliseconds idle_timeout{std::chrono::seconds(60)};
+  int max_connections = 2000;
+  // A keep-alive connection is closed after this many requests.
+  int max_requests_per_connection = 1000;
+  // The TLS close_notify exchange when a connection ends.
+  std::chrono::milliseconds shutdown_timeout{std::chrono::seconds(5)};
+  // How long SIGTERM waits for in-flight requests before closing them.
+  std::chrono::milliseconds drain_timeout{std::chrono::seconds(20)};
+};
+
+// Outbound delivery (reserved: read and checked now, used by the delivery
+// issue).
+struct DeliverySettings {
+  int workers = 2;
+  std::chrono::milliseconds timeout{std::chrono::seconds(10)};
+  std::chrono::milliseconds retry_initial{std::chrono::seconds(1)};
+  std::chrono::milliseconds retry_max{std::chrono::minutes(5)};
+  int max_attempts = 50;
+};
+
+enum class LogLevel { kTrace, kDebug, kInfo, kWarn, kError };
+inline constexpr auto kLogLevelNames =
+    MakeCodeMap<LogLevel>(std::pair{LogLevel::kTrace, std::string_view{"trace"}},
+                          std::pair{LogLevel::kDebug, std::string_view{"debug"}},
+                          std::pair{LogLevel::kInfo, std::string_view{"info"}},
+                          std::pair{LogLevel::kWarn, std::string_view{"warn"}},
+                          std::pair{LogLevel::kError, std::string_view{"error"}});
+
+struct GatewayConfig {
+  std::filesystem::path file;  // the configuration file, absolute
+
+  Listener api;             // agencies' mutual-TLS API
+  Listener admin;           // /healthz, /readyz, /metrics: loopback only
+  int io_threads = 2;       // sockets and TLS
+  int handler_threads = 2;  // request handling (may block on the store)
+  LogLevel log_level = LogLevel::kInfo;
+
+  TlsSettings tls;
+  std::filesystem::path registry_file;
+  std::filesystem::path policies_dir;
+  StoreSettings store;
+  Limits limits;
+  registry::RateLimit default_rate_limit{10, 20};
+  DeliverySettings delivery;
+
+  registry::AgencyRegistry registry;  // loaded from registry_file
+
+  // The agency's own rate limit, or the default.
+  const registry::RateLimit& RateLimitFor(const registry::Agency& agency) const;
+};
+
+// Reads `path` and the registry it names. Relative paths are taken from the
+// configuration file's directory and returned absolute. Errors from both
+// files are returned together, each naming its file, line and key.
+Result<GatewayConfig, ConfigErrors> LoadGatewayConfig(const std::filesystem::path& path);
+
+}  // namespace isagw::config

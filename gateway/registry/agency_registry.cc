@@ -1,0 +1,321 @@
+#include "gateway/registry/agency_registry.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <utility>
+
+namespace isagw::registry {
+namespace {
+
+constexpr std::string_view kSanUriPrefix = "urn:isagw:agency:";
+constexpr std::size_t kMaxNameLength = 200;
+
+bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool AllDigits(std::string_view text) { return std::all_of(text.begin(), text.end(), IsDigit); }
+
+bool IsAgencyId(std::string_view id) {
+  if (id.size() < 2 || id.size() > 63) return false;
+  if (id.front() < 'a' || id.front() > 'z') return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+bool IsForceCode(std::string_view code) {
+  return code.size() >= 2 && code.size() <= 10 &&
+         std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+bool IsLaNumber(std::string_view text) { return text.size() == 3 && AllDigits(text); }
+
+// ONS GSS code: a country letter and eight digits ("E06000015").
+bool IsGssCode(std::string_view text) {
+  return text.size() == 9 &&
+         std::string_view("ENSW").find(text.front()) != std::string_view::npos &&
+         AllDigits(text.substr(1));
+}
+
+// A postcode area ("WS") or district ("DE22", "WS7", "EC1A"), upper case.
+bool IsPostcodeDistrictOrArea(std::string_view text) {
+  std::size_t letters = 0;
+  while (letters < text.size() && IsUpper(text[letters])) ++letters;
+  if (letters < 1 || letters > 2) return false;
+  std::string_view rest = text.substr(letters);
+  if (rest.empty()) return true;  // a whole area
+  if (!IsDigit(rest.front())) return false;
+  if (rest.size() == 1) return true;
+  if (rest.size() == 2) return IsDigit(rest[1]) || IsUpper(rest[1]);
+  return false;
+}
+
+// The part of a SAN URI after "urn:isagw:agency:<kind word>:".
+bool IsSanUriName(std::string_view name) {
+  if (name.empty()) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+  });
+}
+
+std::string AgencyPointer(std::size_t index, std::string_view rest) {
+  return "/agencies/" + std::to_string(index) + std::string(rest);
+}
+
+// Checks one agency's own values; appends errors.
+void CheckAgency(const Agency& a, std::size_t i, FieldErrors& errors) {
+  auto add = [&](std::string_view rest, std::string code, std::string reason) {
+    errors.push_back({AgencyPointer(i, rest), std::move(code), std::move(reason)});
+  };
+
+  if (!IsAgencyId(a.id)) {
+    add("/id", "pattern",
+        "must be 2 to 63 lower-case letters, digits or hyphens, starting with a letter");
+  }
+  if (a.name.empty()) add("/name", "empty", "must not be empty");
+  if (a.name.size() > kMaxNameLength) add("/name", "too_long", "must be at most 200 characters");
+
+  const bool police = a.kind == AgencyKind::kPoliceForce;
+  const bool la = a.kind == AgencyKind::kLocalAuthority;
+  const bool provider = a.kind == AgencyKind::kProvider;
+  if (police) {
+    if (a.force_code.empty()) {
+      add("/codes/force_code", "required", "is required for a police force");
+    } else if (!IsForceCode(a.force_code)) {
+      add("/codes/force_code", "pattern", "must be 2 to 10 upper-case letters");
+    }
+  } else if (!a.force_code.empty()) {
+    add("/codes/force_code", "inconsistent", "only police forces have a force code");
+  }
+  if (la) {
+    if (a.la_number.empty()) {
+      add("/codes/la_number", "required", "is required for a local authority");
+    } else if (!IsLaNumber(a.la_number)) {
+      add("/codes/la_number", "la_number", "must be three digits");
+    }
+    if (a.gss_code.empty()) {
+      add("/codes/gss_code", "required", "is required for a local authority");
+    } else if (!IsGssCode(a.gss_code)) {
+      add("/codes/gss_code", "pattern", "must be a country letter and eight digits");
+    }
+  } else {
+    if (!a.la_number.empty()) {
+      add("/codes/la_number", "inconsistent", "only local authorities have an LA number");
+    }
+    if (!a.gss_code.empty()) {
+      add("/codes/gss_code", "inconsistent", "only local authorities have a GSS code");
+    }
+  }
+
+  const std::string kind_prefix =
+      std::string(kSanUriPrefix) + std::string(SanUriKindWord(a.kind)) + ":";
+  if (a.san_uri.empty()) {
+    add("/identity/san_uri", "required", "is required");
+  } else if (a.san_uri.size() > kMaxNameLength) {
+    add("/identity/san_uri", "too_long", "must be at most 200 characters");
+  } else if (a.san_uri.compare(0, kSanUriPrefix.size(), kSanUriPrefix) != 0) {
+    add("/identity/san_uri", "pattern", "must start with urn:isagw:agency:");
+  } else if (a.san_uri.compare(0, kind_prefix.size(), kind_prefix) != 0) {
+    add("/identity/san_uri", "inconsistent",
+        "must name this agency's kind: urn:isagw:agency:" + std::string(SanUriKindWord(a.kind)) +
+            ":<name>");
+  } else if (!IsSanUriName(std::string_view(a.san_uri).substr(kind_prefix.size()))) {
+    add("/identity/san_uri", "pattern",
+        "the name after the kind must be lower-case letters, digits, '-', '.' or '_'");
+  }
+  if (a.sha256_pin && NormaliseSha256Fingerprint(*a.sha256_pin) != *a.sha256_pin) {
+    add("/identity/sha256", "pattern", "must be 64 lower-case hexadecimal digits");
+  }
+
+  auto check_formats = [&](const std::vector<adapters::Format>& formats, std::string_view key) {
+    std::set<adapters::Format> seen;
+    for (std::size_t j = 0; j < formats.size(); ++j) {
+      if (!seen.insert(formats[j]).second) {
+        add(std::string(key) + "/" + std::to_string(j), "duplicate", "format is listed twice");
+      }
+    }
+  };
+  check_formats(a.sends, "/formats/sends");
+  check_formats(a.receives, "/formats/receives");
+  if (a.sends.empty() && a.receives.empty()) {
+    add("/formats", "empty", "must list at least one format sent or received");
+  }
+
+  if (a.delivery == DeliveryMode::kPush) {
+    if (!a.push) {
+      add("/delivery/url", "required", "is required for push delivery");
+    } else {
+      if (!PushUrlHost(a.push->url)) {
+        add("/delivery/url", "pattern", "must be an https:// URL with a host");
+      }
+      if (a.push->ca_file.empty())
+        add("/delivery/ca_file", "required", "is required for push delivery");
+      if (a.push->server_name.empty()) {
+        add("/delivery/server_name", "required", "is required for push delivery");
+      }
+    }
+  } else if (a.push) {
+    add("/delivery/url", "inconsistent", "only push delivery has an endpoint");
+  }
+
+  if (a.rate_limit) {
+    if (!(a.rate_limit->requests_per_second > 0 && a.rate_limit->requests_per_second <= 100000)) {
+      add("/rate_limit/requests_per_second", "range", "must be above 0 and at most 100000");
+    }
+    if (a.rate_limit->burst < 1 || a.rate_limit->burst > 1000000) {
+      add("/rate_limit/burst", "range", "must be between 1 and 1000000");
+    }
+  }
+
+  auto check_list = [&](const std::vector<std::string>& list, std::string_view key, bool wanted,
+                        std::string_view kind_text, bool (*valid)(std::string_view),
+                        std::string_view valid_code, std::string_view valid_reason) {
+    const std::string pointer = "/routing/" + std::string(key);
+    if (!wanted) {
+      if (!list.empty()) {
+        add(pointer, "inconsistent", "only " + std::string(kind_text) + " have this routing fact");
+      }
+      return;
+    }
+    if (list.empty()) {
+      add(pointer, "required", "is required for " + std::string(kind_text));
+      return;
+    }
+    std::set<std::string_view> seen;
+    for (std::size_t j = 0; j < list.size(); ++j) {
+      const std::string item = pointer + "/" + std::to_string(j);
+      if (!valid(list[j])) {
+        add(item, std::string(valid_code), std::string(valid_reason));
+      } else if (!seen.insert(list[j]).second) {
+        add(item, "duplicate", "is listed twice");
+      }
+    }
+  };
+  check_list(a.covers_las, "covers_las", police, "police forces", IsLaNumber, "la_number",
+             "must be three digits");
+  check_list(a.postcode_districts, "postcode_districts", la, "local authorities",
+             IsPostcodeDistrictOrArea, "postcode",
+             "must be an upper-case postcode district (DE22) or area (WS)");
+  check_list(a.commissioned_by, "commissioned_by", provider, "providers", IsLaNumber, "la_number",
+             "must be three digits");
+}
+
+}  // namespace
+
+Result<AgencyRegistry, FieldErrors> AgencyRegistry::Create(std::vector<Agency> agencies) {
+  FieldErrors errors;
+  AgencyRegistry registry;
+
+  // Puts `key` -> agency i in `index`, or reports the clash at `pointer`.
+  auto claim = [&](Index& index, const std::string& key, std::size_t i, std::string_view rest,
+                   std::string_view what) {
+    if (key.empty()) return;
+    auto [it, inserted] = index.emplace(key, i);
+    if (!inserted) {
+      errors.push_back({AgencyPointer(i, rest), "duplicate",
+                        std::string(what) + " is already claimed by agencies[" +
+                            std::to_string(it->second) + "]"});
+    }
+  };
+
+  Index by_pin;
+  for (std::size_t i = 0; i < agencies.size(); ++i) {
+    const Agency& a = agencies[i];
+    CheckAgency(a, i, errors);
+    claim(registry.by_id_, a.id, i, "/id", "this id");
+    claim(registry.by_san_uri_, a.san_uri, i, "/identity/san_uri", "this SAN URI");
+    if (a.sha256_pin) claim(by_pin, *a.sha256_pin, i, "/identity/sha256", "this fingerprint");
+    claim(registry.by_force_code_, a.force_code, i, "/codes/force_code", "this force code");
+    claim(registry.by_la_number_, a.la_number, i, "/codes/la_number", "this LA number");
+    for (std::size_t j = 0; j < a.covers_las.size(); ++j) {
+      claim(registry.force_for_la_, a.covers_las[j], i, "/routing/covers_las/" + std::to_string(j),
+            "this LA");
+    }
+    for (std::size_t j = 0; j < a.postcode_districts.size(); ++j) {
+      claim(registry.la_for_district_, a.postcode_districts[j], i,
+            "/routing/postcode_districts/" + std::to_string(j), "this postcode district");
+    }
+    for (std::size_t j = 0; j < a.commissioned_by.size(); ++j) {
+      claim(registry.provider_for_la_, a.commissioned_by[j], i,
+            "/routing/commissioned_by/" + std::to_string(j), "this LA's RHI commission");
+    }
+  }
+
+  // GSS codes are unique too, though nothing looks agencies up by them.
+  Index by_gss;
+  for (std::size_t i = 0; i < agencies.size(); ++i) {
+    claim(by_gss, agencies[i].gss_code, i, "/codes/gss_code", "this GSS code");
+  }
+
+  // A provider's commissioners must be LAs here: they send its referrals.
+  // Skipped while some LA's own number is wrong: that error says it all.
+  const bool la_numbers_valid = std::all_of(agencies.begin(), agencies.end(), [](const Agency& a) {
+    return a.kind != AgencyKind::kLocalAuthority || IsLaNumber(a.la_number);
+  });
+  for (std::size_t i = 0; la_numbers_valid && i < agencies.size(); ++i) {
+    const Agency& a = agencies[i];
+    for (std::size_t j = 0; j < a.commissioned_by.size(); ++j) {
+      if (registry.by_la_number_.find(a.commissioned_by[j]) == registry.by_la_number_.end()) {
+        errors.push_back({AgencyPointer(i, "/routing/commissioned_by/" + std::to_string(j)),
+                          "unknown_reference",
+                          "no local authority in the registry has this number"});
+      }
+    }
+  }
+
+  if (!errors.empty()) return Fail(std::move(errors));
+  registry.agencies_ = std::move(agencies);
+  return registry;
+}
+
+const Agency* AgencyRegistry::Lookup(const Index& index, std::string_view key) const {
+  auto it = index.find(key);
+  return it == index.end() ? nullptr : &agencies_[it->second];
+}
+
+const Agency* AgencyRegistry::FindById(std::string_view id) const { return Lookup(by_id_, id); }
+
+const Agency* AgencyRegistry::FindBySanUri(std::string_view san_uri) const {
+  return Lookup(by_san_uri_, san_uri);
+}
+
+const Agency* AgencyRegistry::FindByForceCode(std::string_view force_code) const {
+  return Lookup(by_force_code_, force_code);
+}
+
+const Agency* AgencyRegistry::FindByLaNumber(std::string_view la_number) const {
+  return Lookup(by_la_number_, la_number);
+}
+
+const Agency* AgencyRegistry::ForceCoveringLa(std::string_view la_number) const {
+  return Lookup(force_for_la_, la_number);
+}
+
+const Agency* AgencyRegistry::LaOwningPostcodeDistrict(
+    std::string_view district_or_postcode) const {
+  std::string district(district_or_postcode.substr(0, district_or_postcode.find(' ')));
+  for (char& c : district) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (const Agency* a = Lookup(la_for_district_, district)) return a;
+  std::size_t letters = 0;
+  while (letters < district.size() && IsUpper(district[letters])) ++letters;
+  if (letters == 0 || letters == district.size()) return nullptr;
+  return Lookup(la_for_district_, std::string_view(district).substr(0, letters));
+}
+
+const Agency* AgencyRegistry::ProviderCommissionedBy(std::string_view la_number) const {
+  return Lookup(provider_for_la_, la_number);
+}
+
+std::string NormaliseSha256Fingerprint(std::string_view text) {
+  std::string hex;
+  hex.reserve(64);
+  for (char c : text) {
+    if (c == ':') continue;
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isxdigit(u) == 0) return "";
+    hex.push_back(static_cast<char>(std::tolower(u)));
+  }
+  return hex.size() == 64 ? hex : "";
+}
+
+}  // namespace isagw::registry

@@ -1,0 +1,207 @@
+#include "gateway/registry/registry_loader.h"
+
+#include <charconv>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gateway/config/yaml_reader.h"
+
+namespace isagw::registry {
+namespace {
+
+using config::MapReader;
+using config::Presence;
+
+constexpr std::size_t kMaxAgencies = 1000;
+constexpr std::size_t kMaxRoutingItems = 500;
+
+template <typename Map>
+std::string OneOf(const Map& map) {
+  std::string out = "must be one of";
+  const char* separator = " ";
+  for (const auto& entry : map.entries) {
+    out += separator;
+    out += entry.second;
+    separator = ", ";
+  }
+  return out;
+}
+
+// Reads one agency entry. Value errors found after reading (enum names in
+// lists) go to `late` as pointers, to be placed on lines afterwards.
+Agency ReadAgency(MapReader& in, std::size_t index, const std::filesystem::path& base_dir,
+                  FieldErrors& late) {
+  const std::string pointer = "/agencies/" + std::to_string(index);
+  Agency a;
+  a.id = in.String("id", Presence::kRequired, 63).value_or("");
+  a.name = in.String("name", Presence::kRequired).value_or("");
+  if (auto kind = in.String("kind", Presence::kRequired)) {
+    if (auto parsed = kAgencyKindNames.Find(*kind)) {
+      a.kind = *parsed;
+    } else {
+      in.Error("kind", "enum", OneOf(kAgencyKindNames));
+    }
+  }
+
+  if (auto codes = in.Map("codes", Presence::kOptional)) {
+    a.force_code = codes->String("force_code", Presence::kOptional, 10).value_or("");
+    a.la_number = codes->String("la_number", Presence::kOptional, 3).value_or("");
+    a.gss_code = codes->String("gss_code", Presence::kOptional, 9).value_or("");
+    codes->RefuseUnknownKeys();
+  }
+
+  if (auto identity = in.Map("identity", Presence::kRequired)) {
+    a.san_uri = identity->String("san_uri", Presence::kRequired).value_or("");
+    if (auto pin = identity->String("sha256", Presence::kOptional, 95)) {
+      std::string normalised = NormaliseSha256Fingerprint(*pin);
+      if (normalised.empty()) {
+        identity->Error("sha256", "pattern",
+                        "must be a SHA-256 fingerprint: 64 hexadecimal digits, colons allowed");
+      } else {
+        a.sha256_pin = std::move(normalised);
+      }
+    }
+    identity->RefuseUnknownKeys();
+  }
+
+  if (auto formats = in.Map("formats", Presence::kRequired)) {
+    auto read_list = [&](std::string_view key, std::vector<adapters::Format>& out) {
+      auto names = formats->StringList(key, Presence::kOptional, 8, 32);
+      if (!names) return;
+      for (std::size_t j = 0; j < names->size(); ++j) {
+        if (auto format = adapters::kFormatNames.Find((*names)[j])) {
+          out.push_back(*format);
+        } else {
+          late.push_back({pointer + "/formats/" + std::string(key) + "/" + std::to_string(j),
+                          "enum", OneOf(adapters::kFormatNames)});
+        }
+      }
+    };
+    read_list("sends", a.sends);
+    read_list("receives", a.receives);
+    formats->RefuseUnknownKeys();
+  }
+
+  if (auto delivery = in.Map("delivery", Presence::kRequired)) {
+    if (auto mode = delivery->String("mode", Presence::kRequired)) {
+      if (auto parsed = kDeliveryModeNames.Find(*mode)) {
+        a.delivery = *parsed;
+      } else {
+        delivery->Error("mode", "enum", OneOf(kDeliveryModeNames));
+      }
+    }
+    if (a.delivery == DeliveryMode::kPush) {
+      PushEndpoint push;
+      push.url = delivery->String("url", Presence::kRequired, 2048).value_or("");
+      if (!push.url.empty() && !PushUrlHost(push.url)) {
+        delivery->Error("url", "pattern", "must be an https:// URL with a host");
+      }
+      if (auto ca_file = delivery->String("ca_file", Presence::kRequired, config::kMaxPathLength)) {
+        push.ca_file = config::ResolvePath(base_dir, *ca_file);
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(push.ca_file, ec)) {
+          delivery->Error("ca_file", "not_found", "file does not exist");
+        }
+      }
+      if (auto name = delivery->String("server_name", Presence::kOptional, 253)) {
+        push.server_name = *name;
+      } else if (auto host = PushUrlHost(push.url)) {
+        push.server_name = *host;  // the URL's host, as a browser would check
+      }
+      a.push = std::move(push);
+    } else {
+      for (const char* key : {"url", "ca_file", "server_name"}) {
+        delivery->Forbid(key, "only push delivery has an endpoint");
+      }
+    }
+    delivery->RefuseUnknownKeys();
+  }
+
+  a.lenient = in.Bool("lenient", Presence::kOptional).value_or(false);
+
+  if (auto limit = in.Map("rate_limit", Presence::kOptional)) {
+    RateLimit rate;
+    auto rps = limit->Number("requests_per_second", Presence::kRequired, 0.001, 100000);
+    auto burst = limit->Integer("burst", Presence::kRequired, 1, 1000000);
+    if (rps && burst) {
+      rate.requests_per_second = *rps;
+      rate.burst = static_cast<int>(*burst);
+      a.rate_limit = rate;
+    }
+    limit->RefuseUnknownKeys();
+  }
+
+  if (auto routing = in.Map("routing", Presence::kRequired)) {
+    a.covers_las = routing->StringList("covers_las", Presence::kOptional, kMaxRoutingItems, 3)
+                       .value_or(std::vector<std::string>{});
+    a.postcode_districts =
+        routing->StringList("postcode_districts", Presence::kOptional, kMaxRoutingItems, 4)
+            .value_or(std::vector<std::string>{});
+    a.commissioned_by =
+        routing->StringList("commissioned_by", Presence::kOptional, kMaxRoutingItems, 3)
+            .value_or(std::vector<std::string>{});
+    routing->RefuseUnknownKeys();
+  }
+
+  in.RefuseUnknownKeys();
+  return a;
+}
+
+// The N of a "/agencies/N/..." pointer; SIZE_MAX for any other.
+std::size_t AgencyIndexOf(std::string_view pointer) {
+  constexpr std::string_view kPrefix = "/agencies/";
+  if (pointer.substr(0, kPrefix.size()) != kPrefix) return SIZE_MAX;
+  pointer.remove_prefix(kPrefix.size());
+  std::size_t index = 0;
+  auto [end, ec] = std::from_chars(pointer.data(), pointer.data() + pointer.size(), index);
+  if (ec != std::errc() || (end != pointer.data() + pointer.size() && *end != '/')) return SIZE_MAX;
+  return index;
+}
+
+}  // namespace
+
+Result<AgencyRegistry, config::ConfigErrors> LoadAgencyRegistry(const std::filesystem::path& path) {
+  auto document = config::LoadYamlFile(path);
+  if (!document.ok()) return Fail(std::move(document).error());
+  const YAML::Node& root = *document;
+  const std::filesystem::path base_dir = path.parent_path();
+
+  config::ErrorList errors(path.string());
+  FieldErrors late;
+  std::vector<Agency> agencies;
+  MapReader top(errors, root, root.Mark(), "");
+  if (auto version = top.Integer("version", Presence::kRequired, 0, 1000);
+      version && *version != 1) {
+    top.Error("version", "range", "must be 1, the only registry layout so far");
+  }
+  // Entries that did not read cleanly are left out of the value checks
+  // below, which would only repeat their errors in other words.
+  std::set<std::size_t> unreadable;
+  const bool listed = top.ForEachMap("agencies", Presence::kRequired, kMaxAgencies,
+                                     [&](MapReader& item, std::size_t index) {
+                                       const std::size_t before = errors.size() + late.size();
+                                       agencies.push_back(ReadAgency(item, index, base_dir, late));
+                                       if (errors.size() + late.size() != before)
+                                         unreadable.insert(index);
+                                     });
+  if (listed && agencies.empty()) top.Error("agencies", "empty", "must list at least one agency");
+  top.RefuseUnknownKeys();
+
+  config::ConfigErrors out = errors.Take();
+  for (const FieldError& e : late) out.push_back(config::ErrorAtPointer(path.string(), root, e));
+
+  auto registry = AgencyRegistry::Create(std::move(agencies));
+  if (!registry.ok()) {
+    for (const FieldError& e : registry.error()) {
+      if (unreadable.contains(AgencyIndexOf(e.pointer))) continue;
+      out.push_back(config::ErrorAtPointer(path.string(), root, e));
+    }
+  }
+  if (!out.empty()) return Fail(config::SortedByLine(std::move(out)));
+  return std::move(registry).value();
+}
+
+}  // namespace isagw::registry

@@ -1,0 +1,89 @@
+#include "gateway/tls/peer_identity.h"
+
+#include <openssl/evp.h>
+#include <openssl/x509v3.h>
+
+#include <cstring>
+#include <memory>
+
+namespace isagw::tls {
+namespace {
+
+struct GeneralNamesFree {
+  void operator()(GENERAL_NAMES* names) const { GENERAL_NAMES_free(names); }
+};
+
+}  // namespace
+
+std::vector<std::string> SanUris(const X509& cert) {
+  std::vector<std::string> uris;
+  int critical = 0;
+  // With two subjectAltName extensions OpenSSL returns nullptr (critical
+  // -2): the certificate then has no usable identity, which fails closed.
+  std::unique_ptr<GENERAL_NAMES, GeneralNamesFree> names(static_cast<GENERAL_NAMES*>(
+      X509_get_ext_d2i(&cert, NID_subject_alt_name, &critical, nullptr)));
+  if (!names) return uris;
+  for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
+    const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
+    if (name == nullptr || name->type != GEN_URI) continue;
+    const ASN1_IA5STRING* uri = name->d.uniformResourceIdentifier;
+    const unsigned char* data = ASN1_STRING_get0_data(uri);
+    const int length = ASN1_STRING_length(uri);
+    if (data == nullptr || length <= 0) continue;
+    // An embedded NUL would let "a\0b" pass as "a" in C string handling.
+    if (std::memchr(data, 0, static_cast<std::size_t>(length)) != nullptr) continue;
+    uris.emplace_back(reinterpret_cast<const char*>(data), static_cast<std::size_t>(length));
+  }
+  return uris;
+}
+
+std::string Sha256Fingerprint(const X509& cert) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (X509_digest(&cert, EVP_sha256(), digest, &length) != 1) return "";
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(std::size_t{length} * 2);
+  for (unsigned int i = 0; i < length; ++i) {
+    hex.push_back(kHex[digest[i] >> 4]);
+    hex.push_back(kHex[digest[i] & 0x0f]);
+  }
+  return hex;
+}
+
+Result<const registry::Agency*, IdentityError> IdentifyAgency(
+    const X509& cert, const registry::AgencyRegistry& registry) {
+  return IdentifyAgency(SanUris(cert), Sha256Fingerprint(cert), registry);
+}
+
+Result<const registry::Agency*, IdentityError> IdentifyAgency(
+    const std::vector<std::string>& san_uris, std::string_view sha256_fingerprint,
+    const registry::AgencyRegistry& registry) {
+  const std::string* agency_uri = nullptr;
+  int count = 0;
+  for (const std::string& uri : san_uris) {
+    if (uri.compare(0, kAgencyUriPrefix.size(), kAgencyUriPrefix) != 0) continue;
+    ++count;
+    agency_uri = &uri;
+  }
+  if (count == 0) {
+    return Fail(IdentityError{IdentityFailure::kNoAgencyUri,
+                              "certificate has no urn:isagw:agency: SAN URI"});
+  }
+  if (count > 1) {
+    return Fail(IdentityError{IdentityFailure::kSeveralAgencyUris,
+                              "certificate has more than one urn:isagw:agency: SAN URI"});
+  }
+  const registry::Agency* agency = registry.FindBySanUri(*agency_uri);
+  if (agency == nullptr) {
+    return Fail(IdentityError{IdentityFailure::kUnknownAgency,
+                              "certificate's agency SAN URI is not in the registry"});
+  }
+  if (agency->sha256_pin && sha256_fingerprint != *agency->sha256_pin) {
+    return Fail(IdentityError{IdentityFailure::kFingerprintMismatch,
+                              "certificate is not the one the agency's registry entry pins"});
+  }
+  return agency;
+}
+
+}  // namespace isagw::tls

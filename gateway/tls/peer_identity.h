@@ -1,0 +1,62 @@
+// Which agency a client certificate belongs to. The chain has been verified
+// already (client_verifier.h); this only reads the identity the certificate
+// claims and matches it against the registry. No sockets, no I/O.
+//
+// The rule: the certificate carries exactly one SAN URI starting
+// urn:isagw:agency:, that URI is some agency's identity.san_uri, and if the
+// agency pins a fingerprint the certificate is that very certificate. SAN
+// URIs outside urn:isagw:agency: (a SPIFFE id, say) are ignored; the subject
+// CN is never used.
+#pragma once
+
+#include <openssl/x509.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gateway/common/code_map.h"
+#include "gateway/common/result.h"
+#include "gateway/registry/agency_registry.h"
+
+namespace isagw::tls {
+
+inline constexpr std::string_view kAgencyUriPrefix = "urn:isagw:agency:";
+
+// Every URI in the subjectAltName extension, in order. URIs with embedded
+// NULs are left out; a certificate with two SAN extensions yields none.
+std::vector<std::string> SanUris(const X509& cert);
+
+// SHA-256 of the certificate's DER: 64 lower-case hex digits.
+std::string Sha256Fingerprint(const X509& cert);
+
+enum class IdentityFailure {
+  kNoAgencyUri,          // no SAN URI in urn:isagw:agency:
+  kSeveralAgencyUris,    // more than one: ambiguous, refused
+  kUnknownAgency,        // no agency in the registry has this SAN URI
+  kFingerprintMismatch,  // the agency pins a different certificate
+};
+// Stable names for logs and metric labels.
+inline constexpr auto kIdentityFailureNames = MakeCodeMap<IdentityFailure>(
+    std::pair{IdentityFailure::kNoAgencyUri, std::string_view{"no_agency_uri"}},
+    std::pair{IdentityFailure::kSeveralAgencyUris, std::string_view{"several_agency_uris"}},
+    std::pair{IdentityFailure::kUnknownAgency, std::string_view{"unknown_agency"}},
+    std::pair{IdentityFailure::kFingerprintMismatch, std::string_view{"fingerprint_mismatch"}});
+
+struct IdentityError {
+  IdentityFailure failure;
+  std::string reason;  // describes; never quotes the certificate's contents
+};
+
+// The agency, which lives as long as `registry`.
+Result<const registry::Agency*, IdentityError> IdentifyAgency(
+    const X509& cert, const registry::AgencyRegistry& registry);
+
+// The same decision from facts already read out of a certificate (its SAN
+// URIs in order, its SHA-256 fingerprint as Sha256Fingerprint gives it),
+// for callers that keep OpenSSL types out of their interfaces.
+Result<const registry::Agency*, IdentityError> IdentifyAgency(
+    const std::vector<std::string>& san_uris, std::string_view sha256_fingerprint,
+    const registry::AgencyRegistry& registry);
+
+}  // namespace isagw::tls

@@ -1,0 +1,363 @@
+#include "gateway/registry/registry_loader.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/registry/test_files.h"
+
+namespace isagw::registry {
+namespace {
+
+using config::ConfigError;
+using config::ConfigErrors;
+using isagw::testing::Replace;
+using isagw::testing::ScratchDir;
+
+// Three agencies, one of each kind. The line numbers matter: tests below
+// expect errors on them.
+constexpr std::string_view kBase = R"(version: 1
+agencies:
+  - id: police-derbys
+    kind: police_force
+    name: Derbyshire Constabulary
+    codes: {force_code: DERBYS}
+    identity: {san_uri: "urn:isagw:agency:police:derbys"}
+    formats: {sends: [compact], receives: [compact]}
+    delivery: {mode: mailbox}
+    routing: {covers_las: ["831", "830"]}
+  - id: la-derby
+    kind: local_authority
+    name: Derby City Council
+    codes: {la_number: "831", gss_code: E06000015}
+    identity: {san_uri: "urn:isagw:agency:la:derby"}
+    formats: {sends: [council-xml], receives: [council-xml]}
+    delivery: {mode: mailbox}
+    routing: {postcode_districts: [DE1, DE22]}
+  - id: provider-bf
+    kind: provider
+    name: Brighter Futures
+    identity: {san_uri: "urn:isagw:agency:provider:bf"}
+    formats: {sends: [rhi], receives: [canonical]}
+    delivery: {mode: mailbox}
+    routing: {commissioned_by: ["831"]}
+)";
+
+class RegistryLoader : public ::testing::Test {
+ protected:
+  Result<AgencyRegistry, ConfigErrors> Load(std::string_view text) {
+    file_ = dir_.Write("registry.yaml", text);
+    return LoadAgencyRegistry(file_);
+  }
+
+  // Loads `text` and expects exactly one error.
+  ConfigError OnlyError(std::string_view text) {
+    auto loaded = Load(text);
+    EXPECT_FALSE(loaded.ok());
+    if (loaded.ok()) return {};
+    EXPECT_EQ(loaded.error().size(), 1u) << config::ToString(loaded.error());
+    return loaded.error().front();
+  }
+
+  void ExpectError(const ConfigError& e, int line, std::string_view key, std::string_view code) {
+    EXPECT_EQ(e.file, file_.string());
+    EXPECT_EQ(e.line, line) << e.ToString();
+    EXPECT_EQ(e.key, key) << e.ToString();
+    EXPECT_EQ(e.code, code) << e.ToString();
+  }
+
+  ScratchDir dir_;
+  std::filesystem::path file_;
+};
+
+TEST_F(RegistryLoader, LoadsAValidRegistry) {
+  auto loaded = Load(kBase);
+  ASSERT_TRUE(loaded.ok()) << config::ToString(loaded.error());
+  ASSERT_EQ(loaded->agencies().size(), 3u);
+  const Agency* police = loaded->FindById("police-derbys");
+  ASSERT_NE(police, nullptr);
+  EXPECT_EQ(police->kind, AgencyKind::kPoliceForce);
+  EXPECT_EQ(police->force_code, "DERBYS");
+  EXPECT_EQ(police->san_uri, "urn:isagw:agency:police:derbys");
+  EXPECT_FALSE(police->sha256_pin.has_value());
+  EXPECT_TRUE(police->Sends(adapters::Format::kCompact));
+  EXPECT_FALSE(police->Receives(adapters::Format::kRhi));
+  EXPECT_EQ(police->delivery, DeliveryMode::kMailbox);
+  EXPECT_FALSE(police->lenient);
+  EXPECT_FALSE(police->rate_limit.has_value());
+  EXPECT_EQ(loaded->ForceCoveringLa("830"), police);
+}
+
+TEST_F(RegistryLoader, NamesFileLineAndKeyInTheMessage) {
+  ConfigError e =
+      OnlyError(Replace(std::string(kBase), R"(la_number: "831")", R"(la_number: "83")"));
+  EXPECT_EQ(e.ToString(),
+            file_.string() + ":14: agencies[1].codes.la_number: must be three digits");
+  EXPECT_EQ(e.code, "la_number");
+}
+
+TEST_F(RegistryLoader, RefusesAnLaNumberWrittenAsANumber) {
+  ConfigError e = OnlyError(Replace(std::string(kBase), R"(la_number: "831")", "la_number: 831"));
+  ExpectError(e, 14, "agencies[1].codes.la_number", "type");
+}
+
+TEST_F(RegistryLoader, RefusesUnknownKeysOfAnAgency) {
+  ConfigError e = OnlyError(Replace(std::string(kBase), "    name: Derby City Council\n",
+                                    "    name: Derby City Council\n    colour: blue\n"));
+  ExpectError(e, 14, "agencies[1].colour", "unknown_field");
+}
+
+TEST_F(RegistryLoader, RefusesUnknownKeysInsideCodes) {
+  ConfigError e = OnlyError(
+      Replace(std::string(kBase), "{force_code: DERBYS}", R"({force_code: DERBYS, shoe: "9"})"));
+  ExpectError(e, 6, "agencies[0].codes.shoe", "unknown_field");
+}
+
+TEST_F(RegistryLoader, RefusesUnknownTopLevelKeys) {
+  ConfigError e =
+      OnlyError(Replace(std::string(kBase), "version: 1\n", "version: 1\nextra: true\n"));
+  ExpectError(e, 2, "extra", "unknown_field");
+}
+
+TEST_F(RegistryLoader, RequiresTheKindAtTheAgencysFirstLine) {
+  ConfigError e = OnlyError(Replace(std::string(kBase), "    kind: provider\n", ""));
+  ExpectError(e, 19, "agencies[2].kind", "required");
+}
+
+TEST_F(RegistryLoader, RefusesAnUnknownKind) {
+  ConfigError e = OnlyError(Replace(std::string(kBase), "kind: provider", "kind: charity"));
+  ExpectError(e, 20, "agencies[2].kind", "enum");
+  EXPECT_EQ(e.reason, "must be one of police_force, local_authority, provider");
+}
+
+TEST_F(RegistryLoader, RefusesADuplicateId) {
+  ConfigError e = OnlyError(Replace(std::string(kBase), "id: provider-bf", "id: police-derbys"));
+  ExpectError(e, 19, "agencies[2].id", "duplicate");
+}
+
+TEST_F(RegistryLoader, RefusesADuplicateSanUri) {
+  std::string text = std::string(kBase) + R"(  - id: provider-copy
+    kind: provider
+    name: Copy
+    identity: {san_uri: "urn:isagw:agency:provider:bf"}
+    formats: {sends: [rhi]}
+    delivery: {mode: mailbox}
+    routing: {commissioned_by: ["831"]}
+)";
+  auto loaded = Load(text);
+  ASSERT_FALSE(loaded.ok());
+  ASSERT_EQ(loaded.error().size(), 2u) << config::ToString(loaded.error());
+  ExpectError(loaded.error()[0], 29, "agencies[3].identity.san_uri", "duplicate");
+  ExpectError(loaded.error()[1], 32, "agencies[3].routing.commissioned_by[0]", "duplicate");
+}
+
+TEST_F(RegistryLoader, RefusesASanUriOfAnotherKind) {
+  ConfigError e = OnlyError(
+      Replace(std::string(kBase), "urn:isagw:agency:la:derby", "urn:isagw:agency:police:derby"));
+  ExpectError(e, 15, "agencies[1].identity.san_uri", "inconsistent");
+}
+
+TEST_F(RegistryLoader, RefusesASanUriOutsideTheAgencyNamespace) {
+  ConfigError e =
+      OnlyError(Replace(std::string(kBase), "urn:isagw:agency:la:derby", "https://derby.example/"));
+  ExpectError(e, 15, "agencies[1].identity.san_uri", "pattern");
+}
+
+TEST_F(RegistryLoader, RefusesAMalformedFingerprintPin) {
+  ConfigError e =
+      OnlyError(Replace(std::string(kBase), R"({san_uri: "urn:isagw:agency:police:derbys"})",
+                        R"({san_uri: "urn:isagw:agency:police:derbys", sha256: "ab:cd"})"));
+  ExpectError(e, 7, "agencies[0].identity.sha256", "pattern");
+}
+
+TEST_F(RegistryLoader, AcceptsAPinWithColonsInEitherCase) {
+  const std::string pin =
+      "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:"
+      "67:89";
+  auto loaded =
+      Load(Replace(std::string(kBase), R"({san_uri: "urn:isagw:agency:police:derbys"})",
+                   R"({san_uri: "urn:isagw:agency:police:derbys", sha256: ")" + pin + R"("})"));
+  ASSERT_TRUE(loaded.ok()) << config::ToString(loaded.error());
+  EXPECT_EQ(loaded->FindById("police-derbys")->sha256_pin,
+            "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
+}
+
+TEST_F(RegistryLoader, RefusesAnUnknownFormatNamingTheListItem) {
+  ConfigError e = OnlyError(Replace(std::string(kBase), "sends: [rhi]", "sends: [rhi, pdf]"));
+  ExpectError(e, 23, "agencies[2].formats.sends[1]", "enum");
+}
+
+TEST_F(RegistryLoader, RequiresAnEndpointForPushDelivery) {
+  auto loaded =
+      Load(Replace(std::string(kBase), "    delivery: {mode: mailbox}\n    routing: {postcode",
+                   "    delivery: {mode: push}\n    routing: {postcode"));
+  ASSERT_FALSE(loaded.ok());
+  ASSERT_EQ(loaded.error().size(), 2u) << config::ToString(loaded.error());
+  ExpectError(loaded.error()[0], 17, "agencies[1].delivery.url", "required");
+  ExpectError(loaded.error()[1], 17, "agencies[1].delivery.ca_file", "required");
+}
+
+TEST_F(RegistryLoader, RefusesAPushUrlThatIsNotHttps) {
+  dir_.Write("receiver-ca.crt", "placeholder");
+  ConfigError e =
+      OnlyError(Replace(std::string(kBase), "    delivery: {mode: mailbox}\n    routing: {postcode",
+                        "    delivery:\n      mode: push\n      url: http://localhost:9443/in\n"
+                        "      ca_file: receiver-ca.crt\n    routing: {postcode"));
+  ExpectError(e, 19, "agencies[1].delivery.url", "pattern");
+}
+
+TEST_F(RegistryLoader, RefusesAPushCaFileThatDoesNotExist) {
+  ConfigError e =
+      OnlyError(Replace(std::string(kBase), "    delivery: {mode: mailbox}\n    routing: {postcode",
+                        "    delivery:\n      mode: push\n      url: https://localhost:9443/in\n"
+                        "      ca_file: missing/receiver-ca.crt\n    routing: {postcode"));
+  ExpectError(e, 20, "agencies[1].delivery.ca_file", "not_found");
+}
+
+TEST_F(RegistryLoader, ResolvesPushCaFilesFromTheRegistrysDirectory) {
+  dir_.Write("certs/receiver-ca.crt", "placeholder");
+  auto loaded =
+      Load(Replace(std::string(kBase), "    delivery: {mode: mailbox}\n    routing: {postcode",
+                   "    delivery:\n      mode: push\n      url: https://localhost:9443/in\n"
+                   "      ca_file: certs/receiver-ca.crt\n    routing: {postcode"));
+  ASSERT_TRUE(loaded.ok()) << config::ToString(loaded.error());
+  const Agency* la = loaded->FindById("la-derby");
+  ASSERT_TRUE(la->push.has_value());
+  EXPECT_EQ(la->delivery, DeliveryMode::kPush);
+  EXPECT_EQ(la->push->ca_file, dir_.path() / "certs/receiver-ca.crt");
+  EXPECT_EQ(la->push->url, "https://localhost:9443/in");
+  // server_name defaults to the URL's host.
+  EXPECT_EQ(la->push->server_name, "localhost");
+}
+
+TEST_F(RegistryLoader, RefusesAnEndpointForMailboxDelivery) {
+  ConfigError e =
+      OnlyError(Replace(std::string(kBase), "delivery: {mode: mailbox}\n    routing: {covers",
+                        "delivery: {mode: mailbox, url: \"https://x/\"}\n    routing: {covers"));
+  ExpectError(e, 9, "agencies[0].delivery.url", "unknown_field");
+}
+
+TEST_F(RegistryLoader, RefusesADuplicateYamlKey) {
+  ConfigError e = OnlyError(Replace(std::string(kBase), "    name: Brighter Futures\n",
+                                    "    name: Brighter Futures\n    name: Again\n"));
+  ExpectError(e, 22, "agencies[2].name", "duplicate_key");
+}
+
+TEST_F(RegistryLoader, RefusesAnLaNumberOnAPoliceForce) {
+  ConfigError e = OnlyError(Replace(std::string(kBase), "{force_code: DERBYS}",
+                                    R"({force_code: DERBYS, la_number: "830"})"));
+  ExpectError(e, 6, "agencies[0].codes.la_number", "inconsistent");
+}
+
+TEST_F(RegistryLoader, RefusesAProviderCommissionedByAnLaNotInTheRegistry) {
+  ConfigError e = OnlyError(Replace(std::string(kBase), R"(commissioned_by: ["831"])",
+                                    R"(commissioned_by: ["831", "999"])"));
+  ExpectError(e, 25, "agencies[2].routing.commissioned_by[1]", "unknown_reference");
+}
+
+TEST_F(RegistryLoader, RefusesALowerCasePostcodeDistrict) {
+  ConfigError e = OnlyError(Replace(std::string(kBase), "[DE1, DE22]", "[DE1, de22]"));
+  ExpectError(e, 18, "agencies[1].routing.postcode_districts[1]", "postcode");
+}
+
+TEST_F(RegistryLoader, RequiresAPoliceForcesArea) {
+  ConfigError e = OnlyError(Replace(std::string(kBase), R"({covers_las: ["831", "830"]})", "{}"));
+  ExpectError(e, 10, "agencies[0].routing.covers_las", "required");
+}
+
+TEST_F(RegistryLoader, RefusesAnLaCoveredByTwoForces) {
+  std::string text = std::string(kBase) + R"(  - id: police-staffs
+    kind: police_force
+    name: Staffordshire Police
+    codes: {force_code: STAFFS}
+    identity: {san_uri: "urn:isagw:agency:police:staffs"}
+    formats: {sends: [compact]}
+    delivery: {mode: mailbox}
+    routing: {covers_las: ["860", "831"]}
+)";
+  ConfigError e = OnlyError(text);
+  ExpectError(e, 33, "agencies[3].routing.covers_las[1]", "duplicate");
+  EXPECT_EQ(e.reason, "this LA is already claimed by agencies[0]");
+}
+
+TEST_F(RegistryLoader, RefusesAnotherLayoutVersion) {
+  ConfigError e = OnlyError(Replace(std::string(kBase), "version: 1", "version: 2"));
+  ExpectError(e, 1, "version", "range");
+}
+
+TEST_F(RegistryLoader, AcceptsOnlyTrueOrFalseForLenient) {
+  ConfigError e = OnlyError(
+      Replace(std::string(kBase), "    delivery: {mode: mailbox}\n    routing: {commissioned",
+              "    delivery: {mode: mailbox}\n    lenient: yes\n    routing: {commissioned"));
+  ExpectError(e, 25, "agencies[2].lenient", "type");
+}
+
+TEST_F(RegistryLoader, ChecksRateLimitRanges) {
+  ConfigError e = OnlyError(Replace(std::string(kBase),
+                                    "    delivery: {mode: mailbox}\n    routing: {commissioned",
+                                    "    delivery: {mode: mailbox}\n"
+                                    "    rate_limit: {requests_per_second: 5, burst: 0}\n"
+                                    "    routing: {commissioned"));
+  ExpectError(e, 25, "agencies[2].rate_limit.burst", "range");
+}
+
+TEST_F(RegistryLoader, ReadsRateLimitsAndLenience) {
+  auto loaded =
+      Load(Replace(std::string(kBase), "    delivery: {mode: mailbox}\n    routing: {commissioned",
+                   "    delivery: {mode: mailbox}\n    lenient: true\n"
+                   "    rate_limit: {requests_per_second: 2.5, burst: 7}\n"
+                   "    routing: {commissioned"));
+  ASSERT_TRUE(loaded.ok()) << config::ToString(loaded.error());
+  const Agency* provider = loaded->FindById("provider-bf");
+  EXPECT_TRUE(provider->lenient);
+  EXPECT_EQ(provider->rate_limit, (RateLimit{2.5, 7}));
+}
+
+TEST_F(RegistryLoader, ReportsSyntaxErrorsWithTheirLine) {
+  ConfigError e = OnlyError(Replace(std::string(kBase), "[DE1, DE22]}", "[DE1, DE22}"));
+  EXPECT_EQ(e.code, "syntax");
+  EXPECT_GE(e.line, 18);
+  EXPECT_EQ(e.file, file_.string());
+}
+
+TEST_F(RegistryLoader, RefusesADocumentThatIsNotAMapping) {
+  ConfigError e = OnlyError("- just\n- a list\n");
+  ExpectError(e, 1, "", "type");
+}
+
+TEST_F(RegistryLoader, RefusesAnEmptyAgencyList) {
+  ConfigError e = OnlyError("version: 1\nagencies: []\n");
+  ExpectError(e, 2, "agencies", "empty");
+}
+
+TEST_F(RegistryLoader, RefusesAMissingFile) {
+  auto loaded = LoadAgencyRegistry(dir_.path() / "nowhere.yaml");
+  ASSERT_FALSE(loaded.ok());
+  ASSERT_EQ(loaded.error().size(), 1u);
+  EXPECT_EQ(loaded.error()[0].code, "not_found");
+  EXPECT_EQ(loaded.error()[0].line, 0);
+  EXPECT_EQ(loaded.error()[0].file, (dir_.path() / "nowhere.yaml").string());
+}
+
+TEST_F(RegistryLoader, ReportsEveryErrorInLineOrder) {
+  std::string text = Replace(std::string(kBase), "sends: [rhi]", "sends: [rhi, pdf]");
+  text = Replace(text, R"(la_number: "831")", R"(la_number: "83")");
+  text = Replace(text, "kind: police_force", "kind: police");
+  auto loaded = Load(text);
+  ASSERT_FALSE(loaded.ok());
+  ASSERT_EQ(loaded.error().size(), 3u) << config::ToString(loaded.error());
+  ExpectError(loaded.error()[0], 4, "agencies[0].kind", "enum");
+  ExpectError(loaded.error()[1], 14, "agencies[1].codes.la_number", "la_number");
+  ExpectError(loaded.error()[2], 23, "agencies[2].formats.sends[1]", "enum");
+}
+
+TEST_F(RegistryLoader, NeverQuotesTheValueInAnError) {
+  const std::string secret = "Sensitive Name Smith";
+  ConfigError e = OnlyError(
+      Replace(std::string(kBase), "{force_code: DERBYS}", "{force_code: \"" + secret + "\"}"));
+  ExpectError(e, 6, "agencies[0].codes.force_code", "too_long");
+  EXPECT_EQ(e.ToString().find("Smith"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace isagw::registry
