@@ -1,0 +1,42 @@
+// CouncilSchema: schemas/council-event.xsd, compiled once for libxml2's
+// validator and read once for its element structure (ElementCatalogue).
+// Immutable after construction: libxml2 allows one compiled schema to be
+// shared by many validation contexts, and every Validate call makes its
+// own context.
+//
+// Internal to the council-xml adapter.
+#pragma once
+
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+
+#include <memory>
+
+#include "adapters/council_xml/element_catalogue.h"
+#include "adapters/council_xml/error_log.h"
+
+namespace isagw::adapters::council_xml {
+
+class CouncilSchema {
+ public:
+  // Throws std::logic_error when the built-in XSD cannot be compiled or
+  // read: a programming error, caught by the tests.
+  CouncilSchema();
+
+  const ElementCatalogue& catalogue() const { return catalogue_; }
+
+  // Validates `doc` against the XSD and records each finding at the path
+  // of the element or attribute it concerns, with a code from the shared
+  // vocabulary. Reasons never quote the document (libxml2's messages do,
+  // so they are never passed on).
+  void Validate(xmlDoc& doc, ErrorLog& log) const;
+
+ private:
+  struct SchemaFree {
+    void operator()(xmlSchema* schema) const { xmlSchemaFree(schema); }
+  };
+  std::unique_ptr<xmlSchema, SchemaFree> schema_;
+  ElementCatalogue catalogue_;
+};
+
+}  // namespace isagw::adapters::council_xml
