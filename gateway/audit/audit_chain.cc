@@ -42,4 +42,23 @@ std::string ToHex(const ChainHash& hash) {
   return hex;
 }
 
+std::optional<ChainHash> ChainHashFromHex(std::string_view hex) {
+  if (hex.size() != 2 * ChainHash{}.size()) return std::nullopt;
+  ChainHash out{};
+  std::size_t length = 0;
+  const char* end = nullptr;
+  if (sodium_hex2bin(out.data(), out.size(), hex.data(), hex.size(), nullptr, &length, &end) != 0 ||
+      length != out.size() || end != hex.data() + hex.size()) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::optional<ChainHash> ChainHashFromBytes(std::string_view bytes) {
+  ChainHash out{};
+  if (bytes.size() != out.size()) return std::nullopt;
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<std::uint8_t>(bytes[i]);
+  return out;
+}
+
 }  // namespace isagw::audit

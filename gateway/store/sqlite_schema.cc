@@ -78,6 +78,19 @@ CREATE TABLE audit (
   hash            BLOB NOT NULL
 ) STRICT;
 )sql"},
+      {2, "signed audit checkpoints", R"sql(
+-- Ed25519-signed checkpoints of the audit chain (gateway/audit/checkpoint.h).
+-- Each covers the audit entry `seq` and chains to the checkpoint before it.
+CREATE TABLE audit_checkpoints (
+  id              INTEGER PRIMARY KEY,        -- 1, 2, 3... no gaps
+  seq             INTEGER NOT NULL,           -- the audit entry it signs (the head then)
+  head_hash       BLOB NOT NULL,              -- that entry's hash
+  at              INTEGER NOT NULL,           -- seconds since the epoch, UTC
+  prev_hash       BLOB NOT NULL,              -- hash of the previous checkpoint
+  public_key      BLOB NOT NULL,              -- the Ed25519 key that signed
+  signature       BLOB NOT NULL
+) STRICT;
+)sql"},
   };
   return migrations;
 }

@@ -1,0 +1,52 @@
+// The `isagw audit ...` commands as plain functions, for the CLI to wire
+// up: each takes its arguments, writes to `out` (results) and `err`
+// (problems), and returns the process exit code. Nothing here prints an
+// entry's body; bodies hold no personal data, but tools stay terse.
+//
+// Exit codes: 0 done (verify: intact), 1 verify found the log altered or
+// unreadable, 2 the command could not run (arguments, key files).
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "gateway/model/time.h"
+
+namespace isagw::audit {
+
+struct AuditVerifyArgs {
+  std::filesystem::path store;
+  std::vector<std::filesystem::path> public_keys;    // trusted checkpoint signers
+  std::optional<std::filesystem::path> signed_head;  // a head exported earlier
+  bool allow_unsigned = false;                       // accept a log that no checkpoint covers yet
+};
+int RunAuditVerify(const AuditVerifyArgs& args, std::ostream& out, std::ostream& err);
+
+struct AuditSubjectArgs {
+  std::filesystem::path store;
+  std::filesystem::path audit_key;
+  // Exactly one of these.
+  std::optional<std::string> nhs_number;
+  std::optional<std::string> police_ref;
+  std::optional<std::string> person_id;  // "LA:ID", e.g. "860:LCS-778812"
+  std::string format = "table";          // "table", "csv" or "json"
+};
+int RunAuditSubject(const AuditSubjectArgs& args, std::ostream& out, std::ostream& err);
+
+// Signs the current head (the scheduler's periodic job, or by hand).
+int RunAuditCheckpoint(const std::filesystem::path& store, const std::filesystem::path& signing_key,
+                       model::Timestamp now, std::ostream& out, std::ostream& err);
+
+// Prints the latest signed head as JSON, for a third party to keep.
+int RunAuditExportHead(const std::filesystem::path& store, std::ostream& out, std::ostream& err);
+
+// Creates the checkpoint signing key pair, and the audit key, as new files.
+int RunAuditSigningKeygen(const std::filesystem::path& secret_path,
+                          const std::filesystem::path& public_path, std::ostream& out,
+                          std::ostream& err);
+int RunAuditKeyKeygen(const std::filesystem::path& path, std::ostream& out, std::ostream& err);
+
+}  // namespace isagw::audit

@@ -1,0 +1,97 @@
+#include "gateway/audit/audit_entries.h"
+
+#include "gateway/audit/body_json.h"
+
+namespace isagw::audit {
+namespace {
+
+using nlohmann::json;
+
+store::AuditRecord Record(std::string_view kind, json body) {
+  body["v"] = 1;
+  return {std::string(kind), DumpBody(body)};
+}
+
+store::AuditRecord Mailbox(std::string_view kind, const MailboxEntry& entry) {
+  return Record(kind, {{"delivery_id", entry.delivery_id},
+                       {"message_id", entry.message_id},
+                       {"recipient", entry.recipient}});
+}
+
+}  // namespace
+
+store::AuditRecord ToAuditRecord(const HandshakeRefusedEntry& entry) {
+  json body = {{"reason", entry.reason}, {"remote_address", entry.remote_address}};
+  if (entry.certificate_sha256) body["certificate_sha256"] = *entry.certificate_sha256;
+  if (entry.agency) body["agency"] = *entry.agency;
+  return Record(kHandshakeRefusedKind, std::move(body));
+}
+
+store::AuditRecord ToAuditRecord(const MessageAcceptedEntry& entry) {
+  json body = {{"message_id", entry.message_id},
+               {"sender", entry.sender},
+               {"format", entry.format},
+               {"event_kind", entry.event_kind},
+               {"record_hash", entry.record_hash},
+               {"received_hash", entry.received_hash},
+               {"received_size", entry.received_size},
+               {"recipients", entry.recipients}};
+  PutChild(body, entry.child);
+  if (!entry.dropped_unknown.empty()) body["dropped_unknown"] = entry.dropped_unknown;
+  return Record(kMessageAcceptedKind, std::move(body));
+}
+
+store::AuditRecord ToAuditRecord(const MessageRejectedEntry& entry) {
+  json errors = json::array();
+  for (const auto& error : entry.errors) {
+    errors.push_back({{"pointer", error.pointer}, {"code", error.code}});
+  }
+  json body = {{"format", entry.format},
+               {"status", entry.status},
+               {"problem", entry.problem},
+               {"errors", std::move(errors)},
+               {"received_hash", entry.received_hash},
+               {"received_size", entry.received_size}};
+  if (entry.sender) body["sender"] = *entry.sender;
+  return Record(kMessageRejectedKind, std::move(body));
+}
+
+store::AuditRecord ToAuditRecord(const DeliveryAttemptEntry& entry) {
+  json body = {{"delivery_id", entry.delivery_id},
+               {"message_id", entry.message_id},
+               {"recipient", entry.recipient},
+               {"attempt", entry.attempt},
+               {"outcome", entry.outcome}};
+  if (entry.http_status) body["http_status"] = *entry.http_status;
+  if (!entry.error.empty()) body["error"] = entry.error;
+  if (entry.next_attempt_at)
+    body["next_attempt_at"] = model::FormatTimestamp(*entry.next_attempt_at);
+  return Record(kDeliveryAttemptKind, std::move(body));
+}
+
+store::AuditRecord MailboxReadRecord(const MailboxEntry& entry) {
+  return Mailbox(kMailboxReadKind, entry);
+}
+
+store::AuditRecord MailboxAckRecord(const MailboxEntry& entry) {
+  return Mailbox(kMailboxAckKind, entry);
+}
+
+store::AuditRecord ToAuditRecord(const ConfigReloadedEntry& entry) {
+  return Record(kConfigReloadedKind, {{"component", entry.component},
+                                      {"outcome", entry.outcome},
+                                      {"previous_hash", entry.previous_hash},
+                                      {"hash", entry.hash},
+                                      {"error_count", entry.error_count}});
+}
+
+store::AuditRecord ToAuditRecord(const KeyRotatedEntry& entry) {
+  json body = {{"key_kind", entry.key_kind},
+               {"scope", entry.scope},
+               {"action", entry.action},
+               {"key_id", entry.key_id}};
+  if (entry.previous_key_id) body["previous_key_id"] = *entry.previous_key_id;
+  return Record(kKeyRotatedKind, std::move(body));
+}
+
+}  // namespace isagw::audit
