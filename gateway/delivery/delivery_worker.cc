@@ -1,0 +1,347 @@
+#include "gateway/delivery/delivery_worker.h"
+
+#include <utility>
+
+#include "gateway/delivery/attempt_audit.h"
+#include "gateway/delivery/non_delivery_notice.h"
+#include "gateway/metrics/metrics_registry.h"
+
+namespace isagw::delivery {
+
+namespace {
+
+using Kind = store::AttemptOutcome::Kind;
+
+store::DeliveryMode ModeOf(const registry::Agency& agency) {
+  return agency.delivery == registry::DeliveryMode::kPush && agency.push
+             ? store::DeliveryMode::kPush
+             : store::DeliveryMode::kMailbox;
+}
+
+RetryPolicy MakeRetryPolicy(const DeliveryWorkerOptions& options) {
+  if (options.retry_seed) return RetryPolicy(options.retry, *options.retry_seed);
+  return RetryPolicy(options.retry);
+}
+
+}  // namespace
+
+DeliveryWorker::DeliveryWorker(store::Store& store, Pusher& pusher, MessageSenders& senders,
+                               RegistrySource registry, const Clock& clock,
+                               DeliveryWorkerOptions options)
+    : store_(store),
+      pusher_(pusher),
+      senders_(senders),
+      registry_(std::move(registry)),
+      clock_(clock),
+      options_(std::move(options)),
+      retry_(MakeRetryPolicy(options_)) {
+  if (options_.max_in_flight < 1) options_.max_in_flight = 1;
+  if (options_.metrics != nullptr) {
+    for (const char* outcome : {"delivered", "retry", "dead", "deferred"}) {
+      outcome_counters_[outcome] = &options_.metrics->GetCounter(
+          "isagw_delivery_attempts_total", "Push deliveries handled, by outcome",
+          {{"outcome", outcome}});
+    }
+    store_errors_ = &options_.metrics->GetCounter(
+        "isagw_delivery_store_errors_total",
+        "Store calls of the delivery worker that failed (the lease expires and it tries again)");
+  }
+}
+
+DeliveryWorker::~DeliveryWorker() { Stop(); }
+
+// ------------------------------------------------------------- threads
+
+void DeliveryWorker::Start() {
+  std::lock_guard lock(mutex_);
+  if (thread_.joinable() || stopping_) return;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void DeliveryWorker::Wake() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  changed_.notify_all();
+}
+
+void DeliveryWorker::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void DeliveryWorker::Loop() {
+  PassSummary summary;
+  for (;;) {
+    RecordFinished(summary);
+    int room = 0;
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) break;
+      room = options_.max_in_flight - outstanding_;
+    }
+    bool more_due = false;
+    if (room > 0) {
+      auto claimed = ClaimAndStart(room, summary);
+      // A full claim means more may be due: claim again once there is room.
+      more_due = claimed.ok() && *claimed == room;
+    }
+    std::unique_lock lock(mutex_);
+    const auto ready = [&] {
+      return stopping_ || woken_ || !finished_.empty() ||
+             (more_due && outstanding_ < options_.max_in_flight);
+    };
+    changed_.wait_for(lock, options_.idle_poll, ready);
+    woken_ = false;
+  }
+  // Graceful: what was started finishes and is recorded; nothing new starts.
+  {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return static_cast<int>(finished_.size()) == outstanding_; });
+  }
+  RecordFinished(summary);
+}
+
+Result<DeliveryWorker::PassSummary, store::StoreError> DeliveryWorker::RunOnce() {
+  PassSummary summary;
+  auto claimed = ClaimAndStart(options_.max_in_flight, summary);
+  {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return static_cast<int>(finished_.size()) == outstanding_; });
+  }
+  RecordFinished(summary);
+  if (!claimed.ok()) return Fail(claimed.error());
+  return summary;
+}
+
+// ------------------------------------------------------------- claiming
+
+Result<int, store::StoreError> DeliveryWorker::ClaimAndStart(int room, PassSummary& summary) {
+  const model::Timestamp now = clock_.Now();
+  auto claimed = store_.ClaimDueDeliveries(now, now + options_.lease, room);
+  if (!claimed.ok()) {
+    if (store_errors_ != nullptr) store_errors_->Increment();
+    return Fail(claimed.error());
+  }
+  summary.claimed += static_cast<int>(claimed->size());
+  const std::shared_ptr<const registry::AgencyRegistry> agencies =
+      registry_ ? registry_() : nullptr;
+
+  for (store::ClaimedDelivery& claim : *claimed) {
+    const std::string& recipient = claim.delivery.recipient;
+    const registry::Agency* agency = agencies ? agencies->FindById(recipient) : nullptr;
+    if (agency == nullptr || !agency->push) {
+      // Unknown, or no longer pushed to: the registry may be fixed; if it
+      // is not, the horizon gives the delivery up with a notice.
+      Defer(claim, retry_.AfterFailure(claim.created_at, claim.attempts, now).next_attempt_at,
+            "no_push_endpoint", summary);
+      continue;
+    }
+    std::optional<model::Timestamp> defer_until;
+    {
+      std::lock_guard lock(mutex_);
+      CircuitBreaker& breaker = BreakerFor(recipient);
+      if (!breaker.Allow()) {
+        defer_until = breaker.state() == CircuitBreaker::State::kOpen ? breaker.open_until()
+                                                                      : now + options_.trial_wait;
+      }
+    }
+    if (defer_until) {
+      Defer(claim, *defer_until, "circuit_open", summary);
+      continue;
+    }
+
+    PushRequest request{*agency->push, claim.delivery.id, claim.delivery.message_id,
+                        claim.delivery.content_type, std::move(claim.delivery.payload)};
+    claim.delivery.payload.clear();
+    {
+      std::lock_guard lock(mutex_);
+      ++outstanding_;
+    }
+    pusher_.Push(std::move(request), [this, claim = std::move(claim)](PushResult result) mutable {
+      {
+        std::lock_guard lock(mutex_);
+        finished_.push_back({std::move(claim), std::move(result)});
+      }
+      changed_.notify_all();
+    });
+  }
+  return static_cast<int>(claimed->size());
+}
+
+// ------------------------------------------------------------- recording
+
+void DeliveryWorker::RecordFinished(PassSummary& summary) {
+  for (;;) {
+    std::optional<Finished> next;
+    {
+      std::lock_guard lock(mutex_);
+      if (finished_.empty()) return;
+      next.emplace(std::move(finished_.front()));
+      finished_.pop_front();
+    }
+    RecordOne(std::move(*next), summary);
+    std::lock_guard lock(mutex_);
+    --outstanding_;
+  }
+}
+
+void DeliveryWorker::RecordOne(Finished finished, PassSummary& summary) {
+  const store::ClaimedDelivery& claimed = finished.claimed;
+  const PushResult& result = finished.result;
+  const model::Timestamp now = clock_.Now();
+  const int attempt = claimed.attempts + 1;
+  {
+    std::lock_guard lock(mutex_);
+    CircuitBreaker& breaker = BreakerFor(claimed.delivery.recipient);
+    if (result.EndpointWorked()) {
+      breaker.RecordSuccess();
+    } else {
+      breaker.RecordFailure();
+    }
+  }
+
+  switch (result.kind) {
+    case PushResult::Kind::kDelivered: {
+      store::AttemptOutcome outcome;
+      outcome.kind = Kind::kDelivered;
+      outcome.delivery_id = claimed.delivery.id;
+      outcome.at = now;
+      outcome.audit.push_back(
+          DeliveryAttemptAudit(claimed.delivery, attempt, "delivered", result.http_status, ""));
+      if (Record(outcome)) {
+        ++summary.delivered;
+        Count("delivered");
+      }
+      return;
+    }
+    case PushResult::Kind::kPermanent:
+      GiveUp(claimed, result.error, result.http_status, "dead", summary);
+      return;
+    case PushResult::Kind::kRetry:
+      break;
+  }
+
+  const auto decision =
+      retry_.AfterFailure(claimed.created_at, claimed.attempts, now, result.retry_after);
+  if (decision.dead) {
+    GiveUp(claimed, "horizon_passed:" + result.error, result.http_status, "dead", summary);
+    return;
+  }
+  store::AttemptOutcome outcome;
+  outcome.kind = Kind::kRetry;
+  outcome.delivery_id = claimed.delivery.id;
+  outcome.at = now;
+  outcome.next_attempt_at = decision.next_attempt_at;
+  outcome.error = result.error;
+  outcome.audit.push_back(
+      DeliveryAttemptAudit(claimed.delivery, attempt, "retry", result.http_status, result.error));
+  if (Record(outcome)) {
+    ++summary.retried;
+    Count("retry");
+  }
+}
+
+void DeliveryWorker::Defer(const store::ClaimedDelivery& claimed, model::Timestamp until,
+                           std::string reason, PassSummary& summary) {
+  const model::Timestamp now = clock_.Now();
+  if (retry_.Expired(claimed.created_at, now)) {
+    GiveUp(claimed, "horizon_passed:" + reason, 0, "dead", summary);
+    return;
+  }
+  // Never beyond the horizon: one last try is due there.
+  until = std::min(until, claimed.created_at + retry_.options().horizon);
+  store::AttemptOutcome outcome;
+  outcome.kind = Kind::kRetry;
+  outcome.delivery_id = claimed.delivery.id;
+  outcome.at = now;
+  outcome.next_attempt_at = std::max(until, now + std::chrono::seconds(1));
+  outcome.error = std::move(reason);
+  outcome.audit.push_back(
+      DeliveryAttemptAudit(claimed.delivery, claimed.attempts + 1, "deferred", 0, outcome.error));
+  if (Record(outcome)) {
+    ++summary.deferred;
+    Count("deferred");
+  }
+}
+
+void DeliveryWorker::GiveUp(const store::ClaimedDelivery& claimed, std::string reason,
+                            int http_status, std::string_view audit_outcome, PassSummary& summary) {
+  const model::Timestamp now = clock_.Now();
+  const int attempt = claimed.attempts + 1;
+  store::AttemptOutcome outcome;
+  outcome.kind = Kind::kDead;
+  outcome.delivery_id = claimed.delivery.id;
+  outcome.at = now;
+  outcome.error = reason;
+  outcome.audit.push_back(
+      DeliveryAttemptAudit(claimed.delivery, attempt, audit_outcome, http_status, reason));
+
+  std::string sender;
+  std::string notice_id;
+  if (!IsNonDeliveryNotice(claimed.delivery)) {
+    auto found = senders_.SenderOf(claimed.delivery.message_id);
+    if (!found.ok()) {
+      // Without the sender there is no notice: leave the delivery leased;
+      // when the lease runs out it is tried (and given up) again.
+      if (store_errors_ != nullptr) store_errors_->Increment();
+      return;
+    }
+    if (found->has_value()) {
+      sender = **found;
+      const auto agencies = registry_ ? registry_() : nullptr;
+      const registry::Agency* agency = agencies ? agencies->FindById(sender) : nullptr;
+      NonDelivery facts;
+      facts.dead = &claimed.delivery;
+      facts.sender = sender;
+      facts.sender_mode = agency != nullptr ? ModeOf(*agency) : store::DeliveryMode::kMailbox;
+      facts.reason = reason;
+      facts.attempts = attempt;
+      facts.given_up_at = now;
+      facts.scope = options_.notice_scope;
+      outcome.notices.push_back(BuildNonDeliveryNotice(facts));
+      notice_id = outcome.notices.back().id;
+    }
+  }
+  outcome.audit.push_back(NonDeliveryNoticeAudit(claimed.delivery, sender, notice_id));
+  if (Record(outcome)) {
+    ++summary.dead;
+    Count("dead");
+  }
+}
+
+bool DeliveryWorker::Record(const store::AttemptOutcome& outcome) {
+  auto recorded = store_.RecordAttempt(outcome);
+  if (recorded.ok()) return true;
+  // kNotFound: another worker recorded it after our lease ran out; the
+  // recipient may see it twice and drops the duplicate by its id.
+  if (store_errors_ != nullptr) store_errors_->Increment();
+  return false;
+}
+
+CircuitBreaker& DeliveryWorker::BreakerFor(const std::string& recipient) {
+  auto it = breakers_.find(recipient);
+  if (it == breakers_.end()) {
+    it = breakers_.try_emplace(recipient, clock_, options_.breaker).first;
+  }
+  return it->second;
+}
+
+CircuitBreaker::State DeliveryWorker::BreakerState(const std::string& recipient) const {
+  std::lock_guard lock(mutex_);
+  auto it = breakers_.find(recipient);
+  return it == breakers_.end() ? CircuitBreaker::State::kClosed : it->second.state();
+}
+
+void DeliveryWorker::Count(std::string_view outcome) {
+  if (auto it = outcome_counters_.find(outcome); it != outcome_counters_.end()) {
+    it->second->Increment();
+  }
+}
+
+}  // namespace isagw::delivery
