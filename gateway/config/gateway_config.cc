@@ -245,7 +245,7 @@ Result<GatewayConfig, ConfigErrors> LoadGatewayConfig(const std::filesystem::pat
 
   if (auto store = top.Map("store", Presence::kRequired)) {
     config.store.path = ReadPath(*store, "path", base_dir).value_or("");
-    config.store.key_file = ReadPath(*store, "key_file", base_dir).value_or("");
+    config.store.key_dir = ReadPath(*store, "key_dir", base_dir).value_or("");
     store->RefuseUnknownKeys();
   }
 

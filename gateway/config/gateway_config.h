@@ -42,7 +42,9 @@ struct TlsSettings {
 // The episode store (a later issue reads these; checked for shape only).
 struct StoreSettings {
   std::filesystem::path path;      // SQLite database file
-  std::filesystem::path key_file;  // payload encryption key, kept outside the database
+  // Every key the gateway holds, outside the database: store/<scope>/ for
+  // sealing payloads, pseudonym/<ISA id>.key, audit/ (docs/operations.md).
+  std::filesystem::path key_dir;
 };
 
 struct Limits {

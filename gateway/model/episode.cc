@@ -26,6 +26,20 @@ std::string_view Describe(EpisodeError error) {
   return "unknown episode error";
 }
 
+Episode Episode::Restore(std::string police_ref, EpisodeState state, int latest_record_version,
+                         std::vector<RiskHistoryEntry> risk_history,
+                         std::optional<Timestamp> missing_since,
+                         std::optional<Timestamp> found_at) {
+  Episode episode;
+  episode.police_ref_ = std::move(police_ref);
+  episode.state_ = state;
+  episode.latest_record_version_ = latest_record_version;
+  episode.risk_history_ = std::move(risk_history);
+  episode.missing_since_ = missing_since;
+  episode.found_at_ = found_at;
+  return episode;
+}
+
 Result<Episode, EpisodeError> Episode::Open(const Event& first_record) {
   if (!IsPoliceRecord(first_record.kind)) return Fail(EpisodeError::kNotAPoliceRecord);
   if (!first_record.episode.police_ref || !first_record.episode.record_version) {

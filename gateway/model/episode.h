@@ -56,6 +56,14 @@ class Episode {
   // report, but a gateway that joins late may first hear of it when found.
   static Result<Episode, EpisodeError> Open(const Event& first_record);
 
+  // Rebuilds an episode from what the gateway stored of it (the pipeline's
+  // snapshot, gateway/pipeline/episode_snapshot.h). Trusted: only the
+  // gateway writes snapshots, from episodes Open and Apply made.
+  static Episode Restore(std::string police_ref, EpisodeState state, int latest_record_version,
+                         std::vector<RiskHistoryEntry> risk_history,
+                         std::optional<Timestamp> missing_since,
+                         std::optional<Timestamp> found_at);
+
   Result<Applied, EpisodeError> Apply(const Event& record);
 
   const std::string& police_ref() const { return police_ref_; }

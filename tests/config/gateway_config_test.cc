@@ -31,7 +31,7 @@ registry: registry.yaml
 policies_dir: policies
 store:
   path: var/isagw.db
-  key_file: var/store.key
+  key_dir: var/keys
 )";
 
 constexpr std::string_view kRegistry = R"(version: 1
@@ -295,7 +295,7 @@ TEST_F(GatewayConfigLoader, RefusesAMissingPoliciesDirectory) {
 
 TEST_F(GatewayConfigLoader, RequiresTheStoreSection) {
   ConfigError e = OnlyError(
-      Replace(std::string(kBase), "store:\n  path: var/isagw.db\n  key_file: var/store.key\n", ""));
+      Replace(std::string(kBase), "store:\n  path: var/isagw.db\n  key_dir: var/keys\n", ""));
   ExpectError(e, 1, "store", "required");
 }
 

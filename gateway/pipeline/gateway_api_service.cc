@@ -1,0 +1,179 @@
+#include "gateway/pipeline/gateway_api_service.h"
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "adapters/compact/compact.h"
+#include "gateway/audit/audit_entries.h"
+#include "gateway/common/problem.h"
+
+namespace isagw::pipeline {
+namespace {
+
+using nlohmann::json;
+using server::HttpResponse;
+
+HttpResponse JsonResponse(int status, const json& body, std::string_view media_type) {
+  HttpResponse response;
+  response.status = status;
+  response.headers.push_back({"Content-Type", std::string(media_type)});
+  response.body = body.dump();
+  return response;
+}
+
+HttpResponse FromAnswer(const IngestAnswer& answer) {
+  return JsonResponse(answer.status, answer.body,
+                      answer.is_problem() ? server::kProblemMediaType : "application/json");
+}
+
+HttpResponse StoreProblem(const store::StoreError& error) {
+  if (error.kind == store::StoreErrorKind::kNotFound) {
+    return server::ProblemResponse(server::NotFoundProblem());
+  }
+  return server::ProblemResponse(
+      server::UnavailableProblem("the store could not answer; try again later"));
+}
+
+// "limit=N" from a query string; the default when absent or not a number.
+int InboxLimit(std::string_view query) {
+  int limit = kDefaultInboxLimit;
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    if (pair.starts_with("limit=")) {
+      const std::string_view value = pair.substr(6);
+      int parsed = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+      if (ec == std::errc() && end == value.data() + value.size() && parsed > 0) limit = parsed;
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return std::min(limit, kMaxInboxLimit);
+}
+
+}  // namespace
+
+GatewayApiService::GatewayApiService(store::Store& store, std::shared_ptr<const GatewayState> state,
+                                     Clock clock)
+    : store_(store), pipeline_(store), clock_(std::move(clock)), state_(std::move(state)) {}
+
+void GatewayApiService::SwapState(std::shared_ptr<const GatewayState> next) {
+  const std::lock_guard lock(state_mutex_);
+  state_ = std::move(next);
+}
+
+std::shared_ptr<const GatewayState> GatewayApiService::CurrentState() const {
+  const std::lock_guard lock(state_mutex_);
+  return state_;
+}
+
+HttpResponse GatewayApiService::SubmitMessage(const server::ApiCall& call, adapters::Format format) {
+  const auto state = CurrentState();
+  IngestRequest request{call.agency_id, format, call.body, call.idempotency_key, clock_()};
+  return FromAnswer(pipeline_.Submit(*state, request));
+}
+
+// All-or-nothing for validation: every line is decoded first and any error
+// refuses the whole batch with every line's errors. Once decoding passed,
+// each record goes through the pipeline on its own (one commit each), so
+// a record can still be stale or refused for its sender while the others
+// are accepted; the answer lists each record's outcome (docs/pipeline.md).
+HttpResponse GatewayApiService::SubmitBatch(const server::ApiCall& call, server::BatchFormat format) {
+  const auto state = CurrentState();
+  const registry::Agency* sender = state->registry.FindById(call.agency_id);
+  if (sender == nullptr) {
+    return server::ProblemResponse(server::ForbiddenProblem("the caller is not a registered agency"));
+  }
+  if (!sender->Sends(adapters::Format::kCompact)) {
+    return server::ProblemResponse(server::UnsupportedMediaTypeProblem(
+        "this agency is not registered to send compact batches"));
+  }
+  adapters::DecodeOptions options;
+  options.lenient = sender->lenient;
+  auto decoded = format == server::BatchFormat::kNdjson
+                     ? adapters::compact::DecodeNdjson(call.body, options)
+                     : adapters::compact::DecodeCsv(call.body, options);
+  if (!decoded.ok()) return server::ProblemResponse(InvalidMessage(decoded.error()));
+
+  const model::Timestamp now = clock_();
+  json records = json::array();
+  int accepted = 0;
+  for (std::size_t i = 0; i < decoded->size(); ++i) {
+    IngestRequest request{call.agency_id, adapters::Format::kCompact, "", std::nullopt, now};
+    // Each record's key is the batch's key and its position, so a repeated
+    // batch replays every record.
+    if (call.idempotency_key) request.idempotency_key = *call.idempotency_key + "#" + std::to_string(i);
+    const IngestAnswer answer = pipeline_.SubmitDecoded(*state, request, (*decoded)[i]);
+    if (answer.status == 202) ++accepted;
+    records.push_back({{"index", i}, {"status", answer.status}, {"answer", answer.body}});
+  }
+  return JsonResponse(202,
+                      {{"status", "processed"},
+                       {"records", decoded->size()},
+                       {"accepted", accepted},
+                       {"results", std::move(records)}},
+                      "application/json");
+}
+
+HttpResponse GatewayApiService::GetMessageStatus(const server::ApiCall& call,
+                                                 std::string_view message_id) {
+  auto status = store_.GetMessageStatus(call.agency_id, std::string(message_id));
+  if (!status.ok()) return StoreProblem(status.error());
+  json recipients = json::array();
+  for (const auto& r : status->recipients) {
+    json entry = {{"agency", r.recipient},
+                  {"delivery_id", r.delivery_id},
+                  {"state", std::string(store::DeliveryStateName(r.state))},
+                  {"attempts", r.attempts}};
+    if (r.last_error) entry["last_error"] = *r.last_error;
+    recipients.push_back(std::move(entry));
+  }
+  json body = {{"message_id", status->message_id},
+               {"kind", status->kind},
+               {"received_at", model::FormatTimestamp(status->received_at)},
+               {"recipients", std::move(recipients)}};
+  json answer = json::parse(status->answer_json, nullptr, /*allow_exceptions=*/false);
+  if (!answer.is_discarded()) body["answer"] = std::move(answer);
+  return JsonResponse(200, body, "application/json");
+}
+
+HttpResponse GatewayApiService::ListInbox(const server::ApiCall& call) {
+  auto items = store_.ListMailbox(call.agency_id, InboxLimit(call.query));
+  if (!items.ok()) return StoreProblem(items.error());
+  json list = json::array();
+  for (const store::MailboxItem& item : *items) {
+    list.push_back({{"delivery_id", item.delivery_id},
+                    {"message_id", item.message_id},
+                    {"content_type", item.content_type},
+                    {"created_at", model::FormatTimestamp(item.created_at)}});
+  }
+  return JsonResponse(200, {{"items", std::move(list)}}, "application/json");
+}
+
+HttpResponse GatewayApiService::GetInboxItem(const server::ApiCall& call, std::string_view item_id) {
+  // The message id is not known before the fetch; the delivery id names it.
+  std::vector<store::AuditRecord> audit{
+      audit::MailboxReadRecord({std::string(item_id), "", call.agency_id})};
+  auto item = store_.FetchMailboxItem(call.agency_id, std::string(item_id), std::move(audit));
+  if (!item.ok()) return StoreProblem(item.error());
+  HttpResponse response;
+  response.status = 200;
+  response.headers.push_back({"Content-Type", item->content_type});
+  response.headers.push_back({"Isagw-Delivery-Id", item->delivery_id});
+  response.headers.push_back({"Isagw-Message-Id", item->message_id});
+  response.body = std::move(item->payload);
+  return response;
+}
+
+HttpResponse GatewayApiService::AckInboxItem(const server::ApiCall& call, std::string_view item_id) {
+  std::vector<store::AuditRecord> audit{
+      audit::MailboxAckRecord({std::string(item_id), "", call.agency_id})};
+  auto acked = store_.AcknowledgeMailboxItem(call.agency_id, std::string(item_id), clock_(),
+                                             std::move(audit));
+  if (!acked.ok()) return StoreProblem(acked.error());
+  return JsonResponse(200, {{"delivery_id", std::string(item_id)}, {"status", "acked"}},
+                      "application/json");
+}
+
+}  // namespace isagw::pipeline

@@ -1,0 +1,51 @@
+// GatewayApiService: the HTTP API's routes (server::ApiService) done with
+// the ingest pipeline and the store. It holds the current GatewayState
+// and swaps it whole on reload; a request keeps the snapshot it started
+// with. Every store call blocks: the server runs handlers on its worker
+// pool (server.cc, handler_threads), never on an I/O thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+
+#include "gateway/model/time.h"
+#include "gateway/pipeline/gateway_state.h"
+#include "gateway/pipeline/ingest_pipeline.h"
+#include "gateway/server/api_service.h"
+#include "gateway/store/store.h"
+
+namespace isagw::pipeline {
+
+// Most mailbox items one listing returns (GET /v1/inbox?limit=N).
+inline constexpr int kDefaultInboxLimit = 100;
+inline constexpr int kMaxInboxLimit = 500;
+
+class GatewayApiService final : public server::ApiService {
+ public:
+  using Clock = std::function<model::Timestamp()>;
+
+  // `store` must outlive the service; `state` must not be null.
+  GatewayApiService(store::Store& store, std::shared_ptr<const GatewayState> state, Clock clock);
+
+  // Reload: later requests use `next`; requests under way finish with theirs.
+  void SwapState(std::shared_ptr<const GatewayState> next);
+  std::shared_ptr<const GatewayState> CurrentState() const;
+
+  server::HttpResponse SubmitMessage(const server::ApiCall& call, adapters::Format format) override;
+  server::HttpResponse SubmitBatch(const server::ApiCall& call, server::BatchFormat format) override;
+  server::HttpResponse GetMessageStatus(const server::ApiCall& call,
+                                        std::string_view message_id) override;
+  server::HttpResponse ListInbox(const server::ApiCall& call) override;
+  server::HttpResponse GetInboxItem(const server::ApiCall& call, std::string_view item_id) override;
+  server::HttpResponse AckInboxItem(const server::ApiCall& call, std::string_view item_id) override;
+
+ private:
+  store::Store& store_;
+  IngestPipeline pipeline_;
+  Clock clock_;
+  mutable std::mutex state_mutex_;  // guards the pointer, not the state
+  std::shared_ptr<const GatewayState> state_;
+};
+
+}  // namespace isagw::pipeline

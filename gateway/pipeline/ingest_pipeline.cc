@@ -1,0 +1,695 @@
+#include "gateway/pipeline/ingest_pipeline.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "adapters/canonical/canonical.h"
+#include "adapters/translator.h"
+#include "gateway/audit/audit_entries.h"
+#include "gateway/audit/child_pseudonym.h"
+#include "gateway/audit/disclosure_entry.h"
+#include "gateway/common/problem.h"
+#include "gateway/pipeline/episode_snapshot.h"
+#include "gateway/pipeline/router.h"
+#include "gateway/policy/engine.h"
+#include "gateway/policy/redactor.h"
+
+namespace isagw::pipeline {
+namespace {
+
+using nlohmann::json;
+using model::EventKind;
+using registry::Agency;
+using registry::AgencyKind;
+
+std::string Hex(const unsigned char* data, std::size_t size) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    out.push_back(kHex[data[i] >> 4]);
+    out.push_back(kHex[data[i] & 0x0f]);
+  }
+  return out;
+}
+
+std::string KindName(EventKind kind) { return std::string(*model::kEventKindNames.Name(kind)); }
+std::string FormatName(adapters::Format f) { return std::string(*adapters::kFormatNames.Name(f)); }
+
+bool IsPoliceRecord(EventKind kind) {
+  return kind == EventKind::kMissingReported || kind == EventKind::kRiskReviewed ||
+         kind == EventKind::kFound || kind == EventKind::kClosed;
+}
+
+// What each kind of agency may originate.
+bool MaySend(AgencyKind agency, EventKind kind) {
+  switch (agency) {
+    case AgencyKind::kPoliceForce:
+      return IsPoliceRecord(kind);
+    case AgencyKind::kLocalAuthority:
+      return kind == EventKind::kPlacementNotified || kind == EventKind::kRhiReferred ||
+             kind == EventKind::kEscalation;
+    case AgencyKind::kProvider:
+      return kind == EventKind::kRhiRecorded;
+  }
+  return false;
+}
+
+IngestAnswer ProblemAnswer(Problem problem) {
+  IngestAnswer answer;
+  answer.status = problem.status;
+  answer.body = problem.ToJson();
+  return answer;
+}
+
+Problem MakeProblem(const char* type, const char* title, int status, std::string detail,
+                    FieldErrors errors = {}) {
+  Problem p;
+  p.type = type;
+  p.title = title;
+  p.status = status;
+  p.detail = std::move(detail);
+  p.errors = std::move(errors);
+  return p;
+}
+
+constexpr const char* kForbiddenType = "urn:isagw:problem:forbidden";
+constexpr const char* kUnavailableType = "urn:isagw:problem:unavailable";
+constexpr const char* kEpisodeConflictType = "urn:isagw:problem:episode-conflict";
+
+Problem Forbidden(std::string detail, FieldErrors errors = {}) {
+  return MakeProblem(kForbiddenType, "Forbidden", 403, std::move(detail), std::move(errors));
+}
+
+Problem Unavailable() {
+  return MakeProblem(kUnavailableType, "Service unavailable", 503,
+                     "the message could not be stored; nothing was accepted, try again later");
+}
+
+// A stored 202 answer, replayed as it was first given.
+IngestAnswer Replay(const std::string& answer_json) {
+  IngestAnswer answer;
+  answer.body = json::parse(answer_json, nullptr, /*allow_exceptions=*/false);
+  if (answer.body.is_discarded() || !answer.body.is_object()) return ProblemAnswer(Unavailable());
+  answer.status = 202;
+  if (answer.body.contains("message_id") && answer.body["message_id"].is_string()) {
+    answer.message_id = answer.body["message_id"].get<std::string>();
+  }
+  return answer;
+}
+
+// Where the sender's own identity field sits in each format.
+std::string ForceCodePointer(adapters::Format format) {
+  switch (format) {
+    case adapters::Format::kCompact:
+      return "/ForceCode";
+    case adapters::Format::kCouncilXml:
+      return "/CouncilEvent/Header/ForceCode";
+    default:
+      return "/episode/force_code";
+  }
+}
+std::string FromLaPointer(adapters::Format format) {
+  switch (format) {
+    case adapters::Format::kCouncilXml:
+      return "/CouncilEvent/Header/FromLA";
+    default:
+      return "/header/from_la";
+  }
+}
+
+FieldErrors SenderMismatches(const Agency& agency, adapters::Format format,
+                             const model::Event& event) {
+  FieldErrors errors;
+  if (agency.kind == AgencyKind::kPoliceForce && event.episode.force_code &&
+      *event.episode.force_code != agency.force_code) {
+    errors.push_back({ForceCodePointer(format), "sender_mismatch",
+                      "the force code is not the sending agency's own"});
+  }
+  if (agency.kind == AgencyKind::kLocalAuthority && event.header.from_la &&
+      *event.header.from_la != agency.la_number) {
+    errors.push_back({FromLaPointer(format), "sender_mismatch",
+                      "the sending LA number is not the sending agency's own"});
+  }
+  return errors;
+}
+
+std::string DeliveryId(const std::string& message_id, const std::string& recipient,
+                       const std::string& kind) {
+  const std::string input = message_id + "|" + recipient + "|" + kind;
+  std::array<unsigned char, 32> out{};
+  crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(input.data()),
+                     input.size(), nullptr, 0);
+  return "dlv_" + Hex(out.data(), out.size()).substr(0, 24);
+}
+
+// Removes the value at `pointer`, then any object or array left empty
+// above it (the canonical form omits empty containers).
+void ErasePointer(json& document, const std::string& pointer) {
+  try {
+    json::json_pointer ptr(pointer);
+    while (!ptr.empty()) {
+      const json::json_pointer parent = ptr.parent_pointer();
+      if (!document.contains(ptr)) return;
+      json& container = document[parent];
+      const std::string last = ptr.back();
+      if (container.is_object()) {
+        container.erase(last);
+      } else if (container.is_array()) {
+        container.erase(static_cast<std::size_t>(std::stoul(last)));
+      } else {
+        return;
+      }
+      if (!container.empty() || parent.empty()) return;
+      ptr = parent;
+    }
+  } catch (const std::exception&) {
+    // A pointer the canonical decoder gave us is well-formed; if not, the
+    // value stays and the second decode refuses the copy.
+  }
+}
+
+// True when every error is a field's ("not_representable" at a pointer
+// the copy holds): those fields can be withheld and the rest sent.
+bool EveryErrorNamesAField(const FieldErrors& errors, const json& copy) {
+  for (const FieldError& e : errors) {
+    if (e.code != "not_representable" || e.pointer.empty() || e.pointer == "/kind") return false;
+    try {
+      if (!copy.contains(json::json_pointer(e.pointer))) return false;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
+  return !errors.empty();
+}
+
+// One recipient's outcome, while the acceptance is being built.
+struct Copy {
+  json answer;  // the recipient's entry in the answer
+  store::Delivery delivery;
+  audit::DisclosureEntry disclosure;
+};
+
+struct NotSent {
+  std::string agency;
+  std::string reason;
+  std::string detail;
+};
+
+// Everything one attempt decided, before commit.
+struct Prepared {
+  std::optional<IngestAnswer> early;  // replay, stale or a problem: nothing to commit
+  store::Acceptance acceptance;
+};
+
+class Attempt {
+ public:
+  Attempt(store::Store& store, const GatewayState& state, const IngestRequest& request,
+          const Agency& sender, const adapters::Decoded& decoded, std::string message_id)
+      : store_(store),
+        state_(state),
+        request_(request),
+        sender_(sender),
+        decoded_(decoded),
+        event_(decoded.event),
+        message_id_(std::move(message_id)) {}
+
+  Prepared Run();
+
+ private:
+  std::optional<IngestAnswer> Correlate(Prepared& out);
+  void RouteAndDecide(Prepared& out, const Parties& parties);
+  void MakeCopy(Prepared& out, const Parties& parties, const Route& route);
+
+  store::Store& store_;
+  const GatewayState& state_;
+  const IngestRequest& request_;
+  const Agency& sender_;
+  const adapters::Decoded& decoded_;
+  const model::Event& event_;
+  std::string message_id_;
+
+  json canonical_;
+  std::string canonical_text_;
+  std::vector<std::string> child_keys_;
+  std::optional<std::string> child_key_;  // the one stored on the episode
+  ChildContext context_;
+  std::optional<model::Episode> episode_;
+  std::optional<store::EpisodeRecord> episode_read_;
+  std::vector<audit::ChildPseudonym> pseudonyms_;
+  std::string record_hash_;
+  json recipients_ = json::array();
+  std::vector<NotSent> not_sent_;
+};
+
+Prepared Attempt::Run() {
+  Prepared out;
+  canonical_ = adapters::canonical::ToJson(event_);
+  canonical_text_ = canonical_.dump();
+  child_keys_ = ChildKeysOf(event_.child, state_.child_link_key);
+  const audit::ChildPseudonymizer pseudonymizer(state_.audit_key);
+  pseudonyms_ = pseudonymizer.All(audit::IdentifiersOf(event_));
+  record_hash_ = audit::RecordHash(state_.audit_key, canonical_text_);
+
+  if (auto early = Correlate(out)) {
+    out.early = std::move(early);
+    return out;
+  }
+  const Parties parties = ResolveParties(event_, state_.registry, context_);
+  RouteAndDecide(out, parties);
+
+  store::Acceptance& a = out.acceptance;
+  a.message.id = message_id_;
+  a.message.sender = sender_.id;
+  a.message.idempotency_key = request_.idempotency_key;
+  a.message.format = FormatName(request_.format);
+  a.message.kind = KindName(event_.kind);
+  if (IsPoliceRecord(event_.kind)) {
+    a.message.police_ref = event_.episode.police_ref;
+    a.message.record_version = event_.episode.record_version;
+  }
+  a.message.received_at = request_.received_at;
+  a.message.canonical_json = canonical_text_;
+
+  if (episode_) {
+    store::EpisodeRecord record;
+    record.police_ref = episode_->police_ref();
+    record.state = std::string(*model::kEpisodeStateNames.Name(episode_->state()));
+    record.latest_record_version = episode_->latest_record_version();
+    record.child_key = child_key_;
+    if (parties.placing_la != nullptr) record.placing_la = parties.placing_la->id;
+    if (parties.host_la != nullptr) record.host_la = parties.host_la->id;
+    if (episode_read_) {
+      // What the gateway learnt before stays when this record says less.
+      if (!record.placing_la) record.placing_la = episode_read_->placing_la;
+      if (!record.host_la) record.host_la = episode_read_->host_la;
+    }
+    record.snapshot_json = EpisodeToJson(*episode_);
+    a.episode = std::move(record);
+    a.episode_version_read = episode_read_ ? episode_read_->latest_record_version : 0;
+  }
+  if (event_.kind == EventKind::kPlacementNotified && !child_keys_.empty()) {
+    // One link per Acceptance: under the NHS key when there is one, else
+    // the name-and-birth key (docs/pipeline.md, "Child keys").
+    store::ChildLink link;
+    link.child_key = child_keys_.front();
+    link.placing_la = sender_.id;
+    if (parties.host_la != nullptr) link.host_la = parties.host_la->id;
+    link.message_id = message_id_;
+    a.child_link = std::move(link);
+  }
+
+  // The answer.
+  json body = json::object();
+  body["message_id"] = message_id_;
+  body["status"] = "accepted";
+  body["kind"] = KindName(event_.kind);
+  if (episode_) {
+    body["episode"] = {{"police_ref", episode_->police_ref()},
+                       {"state", std::string(*model::kEpisodeStateNames.Name(episode_->state()))},
+                       {"record_version", episode_->latest_record_version()}};
+  }
+  body["recipients"] = recipients_;
+  json not_sent = json::array();
+  for (const NotSent& n : not_sent_) {
+    not_sent.push_back({{"agency", n.agency}, {"reason", n.reason}, {"detail", n.detail}});
+  }
+  body["not_sent"] = std::move(not_sent);
+  if (!decoded_.dropped_fields.empty()) body["dropped_fields"] = decoded_.dropped_fields;
+  a.message.answer_json = body.dump();
+
+  // message_accepted goes first in the chain, then the disclosures.
+  audit::MessageAcceptedEntry accepted;
+  accepted.message_id = message_id_;
+  accepted.sender = sender_.id;
+  accepted.format = FormatName(request_.format);
+  accepted.event_kind = KindName(event_.kind);
+  accepted.child = pseudonyms_;
+  accepted.record_hash = record_hash_;
+  accepted.received_hash = audit::BytesHash(request_.body);
+  accepted.received_size = static_cast<std::int64_t>(request_.body.size());
+  for (const store::Delivery& d : a.deliveries) accepted.recipients.push_back(d.recipient);
+  accepted.dropped_unknown = decoded_.dropped_fields;
+  a.audit.insert(a.audit.begin(), audit::ToAuditRecord(accepted));
+  return out;
+}
+
+std::optional<IngestAnswer> Attempt::Correlate(Prepared& /*out*/) {
+  // The child as other agencies have described it.
+  for (const std::string& key : child_keys_) {
+    auto link = store_.FindChildLink(key);
+    if (!link.ok()) return ProblemAnswer(Unavailable());
+    if (*link) {
+      context_.placing_la = (*link)->placing_la;
+      context_.host_la = (*link)->host_la;
+      break;
+    }
+  }
+  if (!child_keys_.empty()) child_key_ = child_keys_.front();
+
+  if (IsPoliceRecord(event_.kind)) {
+    if (!event_.episode.police_ref || !event_.episode.record_version) {
+      return ProblemAnswer(MakeProblem(kEpisodeConflictType, "Episode conflict", 409,
+                                       std::string(model::Describe(
+                                           model::EpisodeError::kMissingReference))));
+    }
+    const std::string& ref = *event_.episode.police_ref;
+    const int version = *event_.episode.record_version;
+    auto answered = store_.FindAnswerByPoliceRecord(ref, version);
+    if (!answered.ok()) return ProblemAnswer(Unavailable());
+    if (*answered) return Replay(**answered);
+
+    auto loaded = store_.LoadEpisode(ref);
+    if (!loaded.ok()) return ProblemAnswer(Unavailable());
+    if (*loaded) {
+      episode_read_ = **loaded;
+      auto restored = EpisodeFromJson(episode_read_->snapshot_json);
+      if (!restored.ok()) return ProblemAnswer(Unavailable());
+      model::Episode episode = std::move(*restored);
+      auto applied = episode.Apply(event_);
+      if (!applied.ok()) {
+        return ProblemAnswer(MakeProblem(kEpisodeConflictType, "Episode conflict", 409,
+                                         std::string(model::Describe(applied.error()))));
+      }
+      if (*applied != model::Applied::kApplied) {
+        IngestAnswer stale;
+        stale.status = 200;
+        stale.body = {{"status", "stale"},
+                      {"police_ref", ref},
+                      {"record_version", version},
+                      {"latest_record_version", episode.latest_record_version()}};
+        return stale;
+      }
+      episode_ = std::move(episode);
+      if (episode_read_->child_key) child_key_ = episode_read_->child_key;
+      if (!context_.placing_la) context_.placing_la = episode_read_->placing_la;
+      if (!context_.host_la) context_.host_la = episode_read_->host_la;
+    } else {
+      auto opened = model::Episode::Open(event_);
+      if (!opened.ok()) {
+        return ProblemAnswer(MakeProblem(kEpisodeConflictType, "Episode conflict", 409,
+                                         std::string(model::Describe(opened.error()))));
+      }
+      episode_ = std::move(*opened);
+    }
+    return std::nullopt;
+  }
+
+  // An RHI (referral or record) joins its episode by police reference:
+  // the episode knows where the child is and who placed them.
+  if (event_.rhi && !event_.rhi->police_refs.empty()) {
+    auto loaded = store_.LoadEpisode(event_.rhi->police_refs.front());
+    if (!loaded.ok()) return ProblemAnswer(Unavailable());
+    if (*loaded) {
+      if ((*loaded)->placing_la) context_.placing_la = (*loaded)->placing_la;
+      if ((*loaded)->host_la) context_.host_la = (*loaded)->host_la;
+      if (!child_key_) child_key_ = (*loaded)->child_key;
+    }
+  }
+  return std::nullopt;
+}
+
+void Attempt::RouteAndDecide(Prepared& out, const Parties& parties) {
+  for (const Route& route : RouteEvent(event_, sender_, parties)) {
+    MakeCopy(out, parties, route);
+  }
+}
+
+void Attempt::MakeCopy(Prepared& out, const Parties& parties, const Route& route) {
+  const Agency& recipient = *route.recipient;
+  const std::string kind = KindName(route.kind);
+  json document = canonical_;
+  document["kind"] = kind;
+
+  // A copy of another kind (found -> rhi_referred) is made on the host
+  // LA's behalf: it commissions the provider, and the ISAs say so (host_la
+  // -> commissioned_provider). Every other copy is the sender's.
+  policy::Party from{sender_.id, RolesOf(sender_, parties)};
+  if (route.kind != event_.kind && route.kind == EventKind::kRhiReferred &&
+      parties.host_la != nullptr) {
+    from = policy::Party{parties.host_la->id, RolesOf(*parties.host_la, parties)};
+  }
+  const policy::Party to{recipient.id, route.roles};
+  const policy::Decision decision =
+      policy::Decide(state_.policies, document, from, to, request_.received_at);
+
+  auto refuse = [&](std::string reason, std::string detail) {
+    not_sent_.push_back({recipient.id, reason, detail});
+    json body = {{"message_id", message_id_},
+                 {"sender", sender_.id},
+                 {"recipient", recipient.id},
+                 {"event_kind", kind},
+                 {"reason", reason},
+                 {"policy_set_hash", state_.policies.hash()}};
+    json child = json::array();
+    for (const auto& p : pseudonyms_) child.push_back(p.str());
+    if (!child.empty()) body["child"] = std::move(child);
+    out.acceptance.audit.push_back(store::AuditRecord{"flow_refused", body.dump()});
+  };
+
+  if (!decision.allowed) {
+    refuse(decision.refusal, decision.refusal_reason);
+    return;
+  }
+  auto redacted = policy::Redact(document, decision, *state_.pseudonym_keys);
+  if (!redacted.ok()) {
+    refuse(redacted.error(), "the copy could not be redacted");
+    return;
+  }
+
+  std::vector<audit::WithheldField> withheld;
+  std::vector<audit::SentField> sent;
+  for (const policy::FieldDecision& field : decision.fields) {
+    if (policy::Discloses(field.fate)) {
+      sent.push_back({field.pointer, std::string(*policy::kFateNames.Name(field.fate)),
+                      field.clause});
+    } else {
+      withheld.push_back({field.pointer, std::string(*policy::kFateNames.Name(field.fate)),
+                          field.clause, field.note});
+    }
+  }
+  std::set<std::string> not_sendable;
+  for (const policy::WithheldAtRedaction& w : redacted->withheld) {
+    withheld.push_back({w.pointer, "withheld_at_redaction", "", w.reason});
+    not_sendable.insert(w.pointer);
+  }
+
+  // The redacted tree back into the typed model. Values the model cannot
+  // hold (a timestamp generalised to a date, an age in years) are taken
+  // out and listed, once; a second refusal means no copy.
+  json copy = std::move(redacted->document);
+  auto typed = adapters::canonical::FromJson(copy, {}, adapters::canonical::Checks::kShape);
+  if (!typed.ok()) {
+    FieldErrors errors = typed.error();
+    std::sort(errors.begin(), errors.end(),
+              [](const FieldError& a, const FieldError& b) { return a.pointer > b.pointer; });
+    for (const FieldError& e : errors) {
+      ErasePointer(copy, e.pointer);
+      withheld.push_back({e.pointer, "withheld_at_redaction", "", "not_representable"});
+      not_sendable.insert(e.pointer);
+    }
+    typed = adapters::canonical::FromJson(copy, {}, adapters::canonical::Checks::kShape);
+    if (!typed.ok()) {
+      refuse("not_representable", "the redacted copy is not a valid canonical event");
+      return;
+    }
+  }
+
+  const adapters::Format format =
+      recipient.receives.empty() ? adapters::Format::kCanonical : recipient.receives.front();
+  auto encoded = adapters::EncodeAs(format, typed->event);
+  if (!encoded.ok() && EveryErrorNamesAField(encoded.error(), copy)) {
+    // The recipient's format has no place for some fields (council XML
+    // carries no interview narratives or associates' names): withhold
+    // them, list them, and encode what is left, once.
+    FieldErrors errors = encoded.error();
+    std::sort(errors.begin(), errors.end(),
+              [](const FieldError& a, const FieldError& b) { return a.pointer > b.pointer; });
+    for (const FieldError& e : errors) {
+      ErasePointer(copy, e.pointer);
+      withheld.push_back({e.pointer, "withheld_at_redaction", "", "not_representable"});
+      not_sendable.insert(e.pointer);
+    }
+    typed = adapters::canonical::FromJson(copy, {}, adapters::canonical::Checks::kShape);
+    if (!typed.ok()) {
+      refuse("not_representable", "the redacted copy is not a valid canonical event");
+      return;
+    }
+    encoded = adapters::EncodeAs(format, typed->event);
+  }
+  if (!encoded.ok()) {
+    // Codes and pointers only: the encoder's reasons are not shown.
+    std::set<std::string> codes;
+    for (const FieldError& e : encoded.error()) {
+      codes.insert(e.pointer.empty() ? e.code : e.code + " at " + e.pointer);
+    }
+    std::string detail = "the recipient's format cannot carry this copy:";
+    for (const std::string& c : codes) detail += " " + c;
+    refuse("not_representable", detail);
+    return;
+  }
+  // A field redaction could not send is not "sent".
+  std::erase_if(sent, [&](const audit::SentField& s) { return not_sendable.count(s.pointer) > 0; });
+
+  store::Delivery delivery;
+  delivery.id = DeliveryId(message_id_, recipient.id, kind);
+  delivery.message_id = message_id_;
+  delivery.recipient = recipient.id;
+  delivery.ordering_key =
+      recipient.id + "|" + (event_.episode.police_ref ? *event_.episode.police_ref : message_id_);
+  delivery.mode = recipient.delivery == registry::DeliveryMode::kPush ? store::DeliveryMode::kPush
+                                                                      : store::DeliveryMode::kMailbox;
+  delivery.format = FormatName(format);
+  delivery.content_type = std::string(ContentTypeOf(format));
+  delivery.scope = "isa-" + decision.isa_id();
+  delivery.payload = std::move(*encoded);
+
+  audit::DisclosureEntry disclosure;
+  disclosure.message_id = message_id_;
+  disclosure.delivery_id = delivery.id;
+  disclosure.sender = sender_.id;
+  disclosure.recipient = recipient.id;
+  disclosure.event_kind = kind;
+  disclosure.format = delivery.format;
+  disclosure.child = pseudonyms_;
+  disclosure.flow = {decision.isa_id(), decision.flow_clause()};
+  for (std::size_t i = 1; i < decision.flows.size(); ++i) {
+    disclosure.other_flows.push_back({decision.flows[i].isa_id, decision.flows[i].clause});
+  }
+  disclosure.fields_sent = sent;
+  disclosure.fields_withheld = withheld;
+  disclosure.record_hash = record_hash_;
+  disclosure.sent_hash = audit::BytesHash(delivery.payload);
+  disclosure.sent_size = static_cast<std::int64_t>(delivery.payload.size());
+  disclosure.policy_set_hash = decision.policy_set_hash;
+
+  json roles = json::array();
+  for (policy::Role r : route.roles) roles.push_back(std::string(*policy::kRoleNames.Name(r)));
+  json withheld_json = json::array();
+  for (const audit::WithheldField& w : withheld) {
+    withheld_json.push_back(
+        {{"field", w.pointer}, {"fate", w.fate}, {"clause", w.clause}, {"reason", w.reason}});
+  }
+  recipients_.push_back({{"agency", recipient.id},
+                         {"roles", std::move(roles)},
+                         {"kind", kind},
+                         {"delivery_id", delivery.id},
+                         {"format", delivery.format},
+                         {"mode", std::string(*registry::kDeliveryModeNames.Name(recipient.delivery))},
+                         {"isa", decision.isa_id()},
+                         {"flow", decision.flow_clause()},
+                         {"withheld", std::move(withheld_json)}});
+
+  out.acceptance.audit.push_back(audit::ToAuditRecord(disclosure));
+  out.acceptance.deliveries.push_back(std::move(delivery));
+}
+
+}  // namespace
+
+std::string NewMessageId() {
+  std::array<unsigned char, 13> bytes{};
+  randombytes_buf(bytes.data(), bytes.size());
+  return "msg_" + Hex(bytes.data(), bytes.size());
+}
+
+std::string_view ContentTypeOf(adapters::Format format) {
+  switch (format) {
+    case adapters::Format::kCompact:
+      return "application/vnd.isagw.compact+json";
+    case adapters::Format::kCouncilXml:
+      return "application/vnd.isagw.council+xml";
+    case adapters::Format::kRhi:
+      return "application/vnd.isagw.rhi+json";
+    case adapters::Format::kCanonical:
+      return "application/json";
+  }
+  return "application/octet-stream";
+}
+
+IngestPipeline::IngestPipeline(store::Store& store) : store_(store) {
+  // Idempotent and thread-safe; randombytes and generichash need it.
+  if (sodium_init() < 0) {
+    // libsodium could not start: NewMessageId would still work from the
+    // OS generator, so there is nothing better to do here.
+  }
+}
+
+IngestAnswer IngestPipeline::Submit(const GatewayState& state, const IngestRequest& request) {
+  const Agency* sender = state.registry.FindById(request.sender);
+  if (sender == nullptr) return ProblemAnswer(Forbidden("the caller is not a registered agency"));
+  if (!sender->Sends(request.format)) {
+    return ProblemAnswer(MakeProblem(problem_type::kUnsupportedFormat, "Unsupported format", 415,
+                                     "this agency is not registered to send this format"));
+  }
+  if (request.idempotency_key) {
+    auto stored = store_.FindAnswerByIdempotencyKey(sender->id, *request.idempotency_key);
+    if (!stored.ok()) return ProblemAnswer(Unavailable());
+    if (*stored) return Replay(**stored);
+  }
+  adapters::DecodeOptions options;
+  options.lenient = sender->lenient;
+  auto decoded = adapters::DecodeAs(request.format, request.body, options);
+  if (!decoded.ok()) return ProblemAnswer(InvalidMessage(decoded.error()));
+  return SubmitDecoded(state, request, *decoded);
+}
+
+IngestAnswer IngestPipeline::SubmitDecoded(const GatewayState& state, const IngestRequest& request,
+                                           const adapters::Decoded& decoded) {
+  const Agency* sender = state.registry.FindById(request.sender);
+  if (sender == nullptr) return ProblemAnswer(Forbidden("the caller is not a registered agency"));
+  if (request.idempotency_key) {
+    // Again here: batches come straight to this step.
+    auto stored = store_.FindAnswerByIdempotencyKey(sender->id, *request.idempotency_key);
+    if (!stored.ok()) return ProblemAnswer(Unavailable());
+    if (*stored) return Replay(**stored);
+  }
+  if (!MaySend(sender->kind, decoded.event.kind)) {
+    return ProblemAnswer(Forbidden("this kind of agency may not send this kind of event"));
+  }
+  FieldErrors mismatches = SenderMismatches(*sender, request.format, decoded.event);
+  if (!mismatches.empty()) {
+    return ProblemAnswer(Forbidden("the message claims to come from another agency",
+                                   std::move(mismatches)));
+  }
+
+  const std::string message_id = NewMessageId();
+  for (int attempt = 0; attempt < kMaxCommitAttempts; ++attempt) {
+    Attempt run(store_, state, request, *sender, decoded, message_id);
+    Prepared prepared = run.Run();
+    if (prepared.early) return std::move(*prepared.early);
+
+    auto committed = store_.Commit(prepared.acceptance);
+    if (committed.ok()) {
+      IngestAnswer answer;
+      answer.status = 202;
+      answer.body = json::parse(prepared.acceptance.message.answer_json);
+      answer.message_id = message_id;
+      return answer;
+    }
+    switch (committed.error().kind) {
+      case store::StoreErrorKind::kConflict:
+        continue;  // the episode moved on: read it again and decide again
+      case store::StoreErrorKind::kDuplicate: {
+        if (request.idempotency_key) {
+          auto stored = store_.FindAnswerByIdempotencyKey(sender->id, *request.idempotency_key);
+          if (stored.ok() && *stored) return Replay(**stored);
+        }
+        const model::EpisodeFacts& e = decoded.event.episode;
+        if (e.police_ref && e.record_version) {
+          auto stored = store_.FindAnswerByPoliceRecord(*e.police_ref, *e.record_version);
+          if (stored.ok() && *stored) return Replay(**stored);
+        }
+        return ProblemAnswer(Unavailable());
+      }
+      default:
+        return ProblemAnswer(Unavailable());
+    }
+  }
+  return ProblemAnswer(Unavailable());
+}
+
+}  // namespace isagw::pipeline

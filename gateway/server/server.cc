@@ -1,0 +1,969 @@
+#include "gateway/server/server.h"
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <csignal>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "gateway/metrics/metrics_registry.h"
+#include "gateway/server/event_log.h"
+#include "gateway/server/filter_chain.h"
+#include "gateway/server/tls_context_impl.h"
+
+namespace isagw::server {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using TlsStream = ssl::stream<beast::tcp_stream>;
+using BeastRequestParser = http::request_parser<http::string_body>;
+using BeastResponse = http::response<http::string_body>;
+
+constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
+constexpr std::uint32_t kAdminHeaderLimit = 8 * 1024;
+constexpr std::uint64_t kAdminBodyLimit = 1024;
+constexpr int kAdminRequestsPerConnection = 100;
+
+// ---------------------------------------------------------------- helpers
+
+std::string RemoteAddress(const tcp::socket& socket) {
+  boost::system::error_code ec;
+  const auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return "unknown";
+  return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+std::string Hex(const unsigned char* data, std::size_t size) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    out += kDigits[data[i] >> 4];
+    out += kDigits[data[i] & 0xf];
+  }
+  return out;
+}
+
+// The facts an AgencyIdentifier needs, out of OpenSSL's types.
+PeerCertificate ExtractPeerCertificate(X509* certificate) {
+  PeerCertificate out;
+  auto* names = static_cast<GENERAL_NAMES*>(
+      X509_get_ext_d2i(certificate, NID_subject_alt_name, nullptr, nullptr));
+  if (names != nullptr) {
+    for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
+      const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, i);
+      if (name->type != GEN_URI) continue;
+      const ASN1_IA5STRING* uri = name->d.uniformResourceIdentifier;
+      out.san_uris.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(uri)),
+                                static_cast<std::size_t>(ASN1_STRING_length(uri)));
+    }
+    GENERAL_NAMES_free(names);
+  }
+  const int der_size = i2d_X509(certificate, nullptr);
+  if (der_size > 0) {
+    out.der.resize(static_cast<std::size_t>(der_size));
+    auto* cursor = reinterpret_cast<unsigned char*>(out.der.data());
+    i2d_X509(certificate, &cursor);
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_size = 0;
+  if (X509_digest(certificate, EVP_sha256(), digest, &digest_size) == 1) {
+    out.sha256_fingerprint = Hex(digest, digest_size);
+  }
+  if (BIGNUM* serial = ASN1_INTEGER_to_BN(X509_get0_serialNumber(certificate), nullptr)) {
+    if (char* hex = BN_bn2hex(serial)) {
+      out.serial_hex = hex;
+      OPENSSL_free(hex);
+    }
+    BN_free(serial);
+  }
+  return out;
+}
+
+// A stable, bounded reason for a failed handshake, for metrics and logs.
+std::string HandshakeRefusalReason(long verify_error,  // NOLINT(google-runtime-int)
+                                   const boost::system::error_code& ec) {
+  switch (verify_error) {
+    case X509_V_OK:
+      break;
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+      return "certificate_expired";
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+      return "certificate_not_yet_valid";
+    case X509_V_ERR_CERT_REVOKED:
+      return "certificate_revoked";
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+      return "unknown_ca";
+    case X509_V_ERR_UNABLE_TO_GET_CRL:
+    case X509_V_ERR_CRL_HAS_EXPIRED:
+    case X509_V_ERR_CRL_NOT_YET_VALID:
+    case X509_V_ERR_CRL_SIGNATURE_FAILURE:
+      return "crl_unusable";
+    default:
+      return "certificate_invalid";
+  }
+  if (ec == beast::error::timeout) return "handshake_timeout";
+  if (ec == asio::error::eof || ec == asio::error::connection_reset ||
+      ec == ssl::error::stream_truncated) {
+    return "client_closed";
+  }
+  if (ec.category() == asio::error::get_ssl_category()) {
+    switch (ERR_GET_REASON(static_cast<unsigned long>(ec.value()))) {  // NOLINT(google-runtime-int)
+      case SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE:
+        return "no_certificate";
+      case SSL_R_UNSUPPORTED_PROTOCOL:
+      case SSL_R_VERSION_TOO_LOW:
+      case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
+        return "protocol_version";
+      case SSL_R_NO_SHARED_CIPHER:
+        return "no_shared_cipher";
+      case SSL_R_HTTP_REQUEST:
+      case SSL_R_WRONG_VERSION_NUMBER:
+        return "not_tls";
+      case SSL_R_CERTIFICATE_VERIFY_FAILED:
+        return "certificate_invalid";
+      default:
+        break;
+    }
+  }
+  return "handshake_failed";
+}
+
+// Methods are labels too: anything unusual is "other", so a client cannot
+// mint label values.
+std::string MethodLabel(std::string_view method) {
+  for (const char* known : {"GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"}) {
+    if (method == known) return known;
+  }
+  return "other";
+}
+
+bool IsHttpParseError(const boost::system::error_code& ec) {
+  return ec.category() == http::make_error_code(http::error::bad_target).category();
+}
+
+bool HasLineBreak(std::string_view text) {
+  return text.find_first_of("\r\n") != std::string_view::npos;
+}
+
+BeastResponse ToBeast(const HttpResponse& response, unsigned version, bool keep_alive) {
+  BeastResponse out;
+  out.version(version);
+  out.result(static_cast<unsigned>(response.status));
+  bool has_cache_control = false;
+  for (const auto& header : response.headers) {
+    // A header value with a line break would split the response.
+    if (header.name.empty() || HasLineBreak(header.name) || HasLineBreak(header.value)) continue;
+    if (beast::iequals(header.name, "Content-Length") ||
+        beast::iequals(header.name, "Connection") ||
+        beast::iequals(header.name, "Transfer-Encoding")) {
+      continue;  // the server decides framing and persistence
+    }
+    if (beast::iequals(header.name, "Cache-Control")) has_cache_control = true;
+    out.insert(header.name, header.value);
+  }
+  // Responses may carry personal data: no cache may keep them.
+  if (!has_cache_control) out.set(http::field::cache_control, "no-store");
+  out.body() = response.body;
+  out.keep_alive(keep_alive);
+  out.prepare_payload();
+  return out;
+}
+
+HttpRequest HeadFrom(const BeastRequestParser& parser) {
+  const auto& message = parser.get();
+  HttpRequest request;
+  request.method = std::string(message.method_string());
+  request.target = std::string(message.target());
+  for (const auto& field : message) {
+    request.headers.push_back({std::string(field.name_string()), std::string(field.value())});
+  }
+  if (auto length = parser.content_length()) request.content_length = *length;
+  return request;
+}
+
+// ------------------------------------------------------------ connections
+
+// One API connection. The session coroutine and the drain logic share it;
+// everything but the registry runs on the connection's strand.
+struct ApiConnection {
+  ApiConnection(tcp::socket socket, std::shared_ptr<const ServerConfig> server_config)
+      : config(std::move(server_config)), stream(std::move(socket), config->tls->impl().context) {}
+
+  // Declared before the stream: the TLS context outlives it.
+  std::shared_ptr<const ServerConfig> config;
+  TlsStream stream;
+  std::string remote;
+  long verify_error = X509_V_OK;  // NOLINT(google-runtime-int): OpenSSL's type
+  bool busy = false;              // a request is being answered: a drain lets it finish
+};
+
+struct AdminConnection {
+  explicit AdminConnection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  bool busy = false;
+};
+
+}  // namespace
+
+// ------------------------------------------------------------------ Impl
+
+struct Server::Impl {
+  Impl(ServerOptions server_options, ServerConfig config, std::shared_ptr<RequestHandler> handler,
+       std::shared_ptr<metrics::MetricsRegistry> metrics_registry, ReloadConfig reload_config)
+      : options(std::move(server_options)),
+        metrics(std::move(metrics_registry)),
+        reload(std::move(reload_config)),
+        log(options.log_sink),
+        io(options.io_threads),
+        control(asio::make_strand(io)),
+        workers(static_cast<std::size_t>(options.handler_threads)),
+        api_acceptor(control),
+        admin_acceptor(control),
+        drain_timer(control),
+        current_config(std::make_shared<const ServerConfig>(std::move(config))) {
+    limiter = std::make_shared<TokenBucketRateLimiter>(options.rate_limit);
+    for (const auto& [agency, limit] : options.agency_rate_limits) limiter->SetLimit(agency, limit);
+    chain = MakeApiFilterChain(std::move(handler), limiter, *metrics, options.body_limit_bytes);
+    if (options.handle_signals) {
+      // Registered now, not in Run(), so a signal between Create() and
+      // Run() is queued rather than killing the process.
+      signals.emplace(control, SIGINT, SIGTERM, SIGHUP);
+    }
+    connections_active = &metrics->GetGauge("isagw_connections_active", "API connections open now");
+    bytes_received = &metrics->GetCounter("isagw_http_bytes_received_total",
+                                          "HTTP request bytes (headers and bodies) read");
+    bytes_sent = &metrics->GetCounter("isagw_http_bytes_sent_total",
+                                      "HTTP response bytes (headers and bodies) written");
+  }
+
+  // Listener setup, before Run().
+  Result<Ok, std::string> Listen(tcp::acceptor& acceptor, const ListenAddress& where,
+                                 const char* name);
+
+  // Control strand.
+  asio::awaitable<void> AcceptApi();
+  asio::awaitable<void> AcceptAdmin();
+  asio::awaitable<void> WatchSignals();
+  void BeginDrain();
+  void ForceClose();
+  void Finish();
+
+  // Connection strands.
+  asio::awaitable<void> ApiSession(std::shared_ptr<ApiConnection> connection);
+  asio::awaitable<void> AdminSession(std::shared_ptr<AdminConnection> connection);
+  asio::awaitable<HttpResponse> CallHandler(HttpRequest request);
+  asio::awaitable<HttpResponse> RunHandler(std::shared_ptr<RequestHandler> handler,
+                                           HttpRequest request);
+  asio::awaitable<void> CloseTls(ApiConnection& connection);
+  bool IdentifyPeer(ApiConnection& connection, std::string& agency_id);
+  void RecordHandshakeRefusal(const ApiConnection& connection, const std::string& reason,
+                              const PeerCertificate* certificate);
+  void RecordRequest(std::string_view method, const std::string& agency_id,
+                     const std::string& route, int status,
+                     std::chrono::steady_clock::time_point started);
+  HttpResponse AdminResponse(const HttpRequest& request);
+
+  void StartReload();
+  void ConnectionEnded(std::uint64_t id, bool admin);
+
+  ServerOptions options;
+  std::shared_ptr<metrics::MetricsRegistry> metrics;
+  ReloadConfig reload;
+  EventLog log;
+
+  asio::io_context io;
+  asio::strand<asio::io_context::executor_type> control;  // listeners, signals, drain
+  asio::thread_pool workers;                              // RequestHandler::Handle
+  tcp::acceptor api_acceptor;
+  tcp::acceptor admin_acceptor;
+  std::optional<asio::signal_set> signals;
+  asio::steady_timer drain_timer;
+
+  std::atomic<std::shared_ptr<const ServerConfig>> current_config;
+  std::shared_ptr<TokenBucketRateLimiter> limiter;
+  std::shared_ptr<RequestHandler> chain;
+
+  std::atomic<bool> running{false};
+  std::atomic<bool> draining{false};
+  std::atomic<bool> finished{false};
+  std::atomic<bool> run_started{false};
+  std::atomic<std::size_t> api_connections{0};
+
+  std::mutex registry_mutex;  // guards the two maps and next_id
+  std::uint64_t next_id = 0;
+  std::unordered_map<std::uint64_t, std::weak_ptr<ApiConnection>> api_registry;
+  std::unordered_map<std::uint64_t, std::weak_ptr<AdminConnection>> admin_registry;
+
+  metrics::Gauge* connections_active = nullptr;
+  metrics::Counter* bytes_received = nullptr;
+  metrics::Counter* bytes_sent = nullptr;
+};
+
+Result<Ok, std::string> Server::Impl::Listen(tcp::acceptor& acceptor, const ListenAddress& where,
+                                             const char* name) {
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(where.host, ec);
+  if (ec) return Fail(std::string(name) + " address is not an IP address");
+  const tcp::endpoint endpoint(address, where.port);
+  const std::string label =
+      std::string(name) + " listener on " + where.host + " port " + std::to_string(where.port);
+  if (acceptor.open(endpoint.protocol(), ec); ec) return Fail(label + ": " + ec.message());
+  if (acceptor.set_option(asio::socket_base::reuse_address(true), ec); ec) {
+    return Fail(label + ": " + ec.message());
+  }
+  if (acceptor.bind(endpoint, ec); ec) return Fail(label + ": " + ec.message());
+  if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec) {
+    return Fail(label + ": " + ec.message());
+  }
+  return Ok{};
+}
+
+// ------------------------------------------------------------ accepting
+
+asio::awaitable<void> Server::Impl::AcceptApi() {
+  auto& accepted_total = metrics->GetCounter(
+      "isagw_connections_total", "Connections accepted, by listener", {{"listener", "api"}});
+  auto& refused_total =
+      metrics->GetCounter("isagw_connections_refused_total",
+                          "Connections closed at once, by reason", {{"reason", "max_connections"}});
+  for (;;) {
+    auto [ec, accepted] = co_await api_acceptor.async_accept(asio::make_strand(io), kAwait);
+    tcp::socket socket(std::move(accepted));
+    if (draining || !api_acceptor.is_open()) co_return;
+    if (ec) {
+      log.Warn("accept_failed", {{"listener", "api"}, {"error", ec.message()}});
+      if (ec == asio::error::no_descriptors) {
+        // Out of file descriptors: back off instead of spinning.
+        asio::steady_timer pause(control, std::chrono::milliseconds(100));
+        co_await pause.async_wait(kAwait);
+      }
+      continue;
+    }
+    if (api_connections.load() >= options.max_connections) {
+      log.Warn("connection_refused",
+               {{"reason", "max_connections"}, {"remote", RemoteAddress(socket)}});
+      refused_total.Increment();
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    accepted_total.Increment();
+    // Asio's TLS stream writes a response as several records (headers, then
+    // body); with Nagle's algorithm the second waits for the peer's delayed
+    // ACK, adding tens of milliseconds.
+    boost::system::error_code no_delay_error;
+    socket.set_option(tcp::no_delay(true), no_delay_error);
+    auto connection = std::make_shared<ApiConnection>(std::move(socket), current_config.load());
+    connection->remote = RemoteAddress(beast::get_lowest_layer(connection->stream).socket());
+    std::uint64_t id = 0;
+    {
+      std::lock_guard lock(registry_mutex);
+      id = next_id++;
+      api_registry.emplace(id, connection);
+    }
+    ++api_connections;
+    connections_active->Add(1);
+    auto executor = connection->stream.get_executor();
+    asio::co_spawn(executor, ApiSession(std::move(connection)),
+                   [this, id](const std::exception_ptr& failure) {
+                     if (failure) log.Error("session_failed", {{"listener", "api"}});
+                     ConnectionEnded(id, false);
+                   });
+  }
+}
+
+asio::awaitable<void> Server::Impl::AcceptAdmin() {
+  auto& accepted_total = metrics->GetCounter(
+      "isagw_connections_total", "Connections accepted, by listener", {{"listener", "admin"}});
+  for (;;) {
+    auto [ec, accepted] = co_await admin_acceptor.async_accept(asio::make_strand(io), kAwait);
+    tcp::socket socket(std::move(accepted));
+    if (finished || !admin_acceptor.is_open()) co_return;
+    if (ec) {
+      log.Warn("accept_failed", {{"listener", "admin"}, {"error", ec.message()}});
+      continue;
+    }
+    accepted_total.Increment();
+    auto connection = std::make_shared<AdminConnection>(std::move(socket));
+    std::uint64_t id = 0;
+    {
+      std::lock_guard lock(registry_mutex);
+      id = next_id++;
+      admin_registry.emplace(id, connection);
+    }
+    auto executor = connection->stream.get_executor();
+    asio::co_spawn(executor, AdminSession(std::move(connection)),
+                   [this, id](const std::exception_ptr& failure) {
+                     if (failure) log.Error("session_failed", {{"listener", "admin"}});
+                     ConnectionEnded(id, true);
+                   });
+  }
+}
+
+void Server::Impl::ConnectionEnded(std::uint64_t id, bool admin) {
+  {
+    std::lock_guard lock(registry_mutex);
+    if (admin) {
+      admin_registry.erase(id);
+    } else {
+      api_registry.erase(id);
+    }
+  }
+  if (admin) return;
+  connections_active->Add(-1);
+  if (--api_connections == 0 && draining) asio::post(control, [this] { Finish(); });
+}
+
+// --------------------------------------------------------------- signals
+
+asio::awaitable<void> Server::Impl::WatchSignals() {
+  for (;;) {
+    auto [ec, signal_number] = co_await signals->async_wait(kAwait);
+    if (ec) co_return;
+    if (signal_number == SIGHUP) {
+      log.Info("signal", {{"signal", "SIGHUP"}, {"action", "reload"}});
+      StartReload();
+      continue;
+    }
+    log.Info("signal",
+             {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}, {"action", "drain"}});
+    BeginDrain();
+    co_return;
+  }
+}
+
+void Server::Impl::StartReload() {
+  asio::post(workers, [this] {
+    auto& ok_total = metrics->GetCounter("isagw_config_reloads_total",
+                                         "Configuration reloads, by result", {{"result", "ok"}});
+    auto& refused_total = metrics->GetCounter(
+        "isagw_config_reloads_total", "Configuration reloads, by result", {{"result", "refused"}});
+    // Each outcome is logged before it is counted, so whoever sees the
+    // count finds the line.
+    if (!reload) {
+      log.Warn("config_reload_refused", {{"error", "no reload source configured"}});
+      refused_total.Increment();
+      return;
+    }
+    auto result = reload();
+    if (!result.ok()) {
+      log.Error("config_reload_refused",
+                {{"error", result.error()}, {"kept", "previous configuration"}});
+      refused_total.Increment();
+      return;
+    }
+    ServerConfig next = std::move(result).value();
+    if (!next.tls || !next.identifier) {
+      log.Error("config_reload_refused", {{"error", "reload returned an incomplete configuration"},
+                                          {"kept", "previous configuration"}});
+      refused_total.Increment();
+      return;
+    }
+    current_config.store(std::make_shared<const ServerConfig>(std::move(next)));
+    log.Info("config_reloaded", {{"applies_to", "new connections"}});
+    ok_total.Increment();
+  });
+}
+
+// ----------------------------------------------------------------- drain
+
+void Server::Impl::BeginDrain() {
+  if (draining.exchange(true)) return;
+  log.Info("drain_started", {{"open_connections", api_connections.load()},
+                             {"deadline_ms", options.drain_timeout.count()}});
+  boost::system::error_code ignored;
+  api_acceptor.close(ignored);
+  std::vector<std::shared_ptr<ApiConnection>> open;
+  {
+    std::lock_guard lock(registry_mutex);
+    for (const auto& [id, weak] : api_registry) {
+      if (auto connection = weak.lock()) open.push_back(std::move(connection));
+    }
+  }
+  // Idle connections (waiting for a request, or still in the handshake)
+  // close now; busy ones close after their current response.
+  for (auto& connection : open) {
+    auto executor = connection->stream.get_executor();
+    asio::post(executor, [connection] {
+      if (!connection->busy) beast::get_lowest_layer(connection->stream).cancel();
+    });
+  }
+  if (api_connections.load() == 0) {
+    Finish();
+    return;
+  }
+  drain_timer.expires_after(options.drain_timeout);
+  drain_timer.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;  // cancelled: every connection finished in time
+    ForceClose();
+  });
+}
+
+void Server::Impl::ForceClose() {
+  log.Warn("drain_deadline_passed", {{"closing_connections", api_connections.load()}});
+  std::vector<std::shared_ptr<ApiConnection>> open;
+  {
+    std::lock_guard lock(registry_mutex);
+    for (const auto& [id, weak] : api_registry) {
+      if (auto connection = weak.lock()) open.push_back(std::move(connection));
+    }
+  }
+  for (auto& connection : open) {
+    auto executor = connection->stream.get_executor();
+    asio::post(executor, [connection] { beast::get_lowest_layer(connection->stream).close(); });
+  }
+}
+
+void Server::Impl::Finish() {
+  if (finished.exchange(true)) return;
+  drain_timer.cancel();
+  boost::system::error_code ignored;
+  admin_acceptor.close(ignored);
+  if (signals) {
+    signals->cancel(ignored);
+    signals->clear(ignored);
+  }
+  std::vector<std::shared_ptr<AdminConnection>> open;
+  {
+    std::lock_guard lock(registry_mutex);
+    for (const auto& [id, weak] : admin_registry) {
+      if (auto connection = weak.lock()) open.push_back(std::move(connection));
+    }
+  }
+  for (auto& connection : open) {
+    auto executor = connection->stream.get_executor();
+    asio::post(executor, [connection] {
+      if (!connection->busy) connection->stream.cancel();
+    });
+  }
+  log.Info("drain_finished");
+}
+
+// ---------------------------------------------------------- API sessions
+
+void Server::Impl::RecordHandshakeRefusal(const ApiConnection& connection,
+                                          const std::string& reason,
+                                          const PeerCertificate* certificate) {
+  nlohmann::json fields = {{"reason", reason}, {"remote", connection.remote}};
+  if (certificate != nullptr) {
+    fields["certificate_serial"] = certificate->serial_hex;
+    fields["certificate_sha256"] = certificate->sha256_fingerprint;
+  }
+  // Logged before counted, so whoever sees the count can find the line.
+  log.Warn("connection_refused", std::move(fields));
+  metrics
+      ->GetCounter("isagw_tls_handshake_refusals_total",
+                   "API connections refused during TLS setup or identification, by reason",
+                   {{"reason", reason}})
+      .Increment();
+}
+
+bool Server::Impl::IdentifyPeer(ApiConnection& connection, std::string& agency_id) {
+  X509* peer = SSL_get0_peer_certificate(connection.stream.native_handle());
+  if (peer == nullptr) {
+    // verify_fail_if_no_peer_cert makes this unreachable; deny regardless.
+    RecordHandshakeRefusal(connection, "no_certificate", nullptr);
+    return false;
+  }
+  const PeerCertificate certificate = ExtractPeerCertificate(peer);
+  auto identity = connection.config->identifier->Identify(certificate);
+  if (!identity.ok()) {
+    RecordHandshakeRefusal(connection, identity.error().code, &certificate);
+    return false;
+  }
+  agency_id = std::move(identity).value();
+  log.Info("connection_identified", {{"agency", agency_id},
+                                     {"remote", connection.remote},
+                                     {"certificate_serial", certificate.serial_hex}});
+  return true;
+}
+
+asio::awaitable<void> Server::Impl::CloseTls(ApiConnection& connection) {
+  auto& tcp_layer = beast::get_lowest_layer(connection.stream);
+  tcp_layer.expires_after(options.shutdown_timeout);
+  // Errors here (stream_truncated from a peer that just hangs up, a
+  // timeout on a silent one) change nothing: the socket closes either way.
+  co_await connection.stream.async_shutdown(kAwait);
+  tcp_layer.close();
+}
+
+asio::awaitable<HttpResponse> Server::Impl::CallHandler(HttpRequest request) {
+  // Handle may block (the store): it runs on the worker pool, and the
+  // session resumes on its own strand with the answer. (A named coroutine
+  // rather than a capturing lambda: GCC 12 mishandles moved lambda
+  // captures in co_spawn'd coroutine lambdas.)
+  co_return co_await asio::co_spawn(workers, RunHandler(chain, std::move(request)),
+                                    asio::use_awaitable);
+}
+
+asio::awaitable<HttpResponse> Server::Impl::RunHandler(std::shared_ptr<RequestHandler> handler,
+                                                       HttpRequest request) {
+  bool failed = false;
+  try {
+    co_return handler->Handle(request);
+  } catch (const std::exception&) {
+    // what() may quote input: log only that it happened.
+    failed = true;
+  }
+  if (failed) log.Error("handler_failed", {{"agency", request.agency_id}});
+  co_return ProblemResponse(InternalErrorProblem());
+}
+
+void Server::Impl::RecordRequest(std::string_view method, const std::string& agency_id,
+                                 const std::string& route, int status,
+                                 std::chrono::steady_clock::time_point started) {
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  metrics
+      ->GetCounter("isagw_http_requests_total",
+                   "API requests answered, by route, method and status",
+                   {{"route", route},
+                    {"method", MethodLabel(method)},
+                    {"status", std::to_string(status)},
+                    {"agency", agency_id}})
+      .Increment();
+  metrics
+      ->GetHistogram("isagw_http_request_duration_seconds",
+                     "Time from a request's headers to its response being written, by route",
+                     {{"route", route}})
+      .Observe(seconds);
+}
+
+asio::awaitable<void> Server::Impl::ApiSession(std::shared_ptr<ApiConnection> connection) {
+  auto& stream = connection->stream;
+  auto& tcp_layer = beast::get_lowest_layer(stream);
+  // Remember the first chain error OpenSSL reports, to name the refusal.
+  stream.set_verify_callback([raw = connection.get()](bool preverified, ssl::verify_context& ctx) {
+    if (!preverified && raw->verify_error == X509_V_OK) {
+      raw->verify_error = X509_STORE_CTX_get_error(ctx.native_handle());
+    }
+    return preverified;
+  });
+
+  tcp_layer.expires_after(options.handshake_timeout);
+  auto [handshake_error] = co_await stream.async_handshake(ssl::stream_base::server, kAwait);
+  if (handshake_error) {
+    RecordHandshakeRefusal(
+        *connection, HandshakeRefusalReason(connection->verify_error, handshake_error), nullptr);
+    tcp_layer.close();
+    co_return;
+  }
+  std::string agency_id;
+  if (!IdentifyPeer(*connection, agency_id)) {
+    co_await CloseTls(*connection);
+    co_return;
+  }
+
+  auto& timeouts_total = metrics->GetCounter(
+      "isagw_http_request_timeouts_total",
+      "Connections cut off for not sending a whole request in time (slow clients)");
+  beast::flat_buffer buffer;
+  std::optional<BeastRequestParser> parser;
+  const std::uint64_t max_body_limit =
+      std::max(options.body_limit_bytes, options.batch_body_limit_bytes);
+
+  for (std::size_t served = 0; served < options.max_requests_per_connection; ++served) {
+    if (draining) break;
+    parser.emplace();
+    parser->header_limit(options.header_limit_bytes);
+    // The route's own limit is applied once the headers say which route.
+    parser->body_limit(max_body_limit);
+
+    tcp_layer.expires_after(options.request_timeout);
+    auto [read_error, header_bytes] =
+        co_await http::async_read_header(stream, buffer, *parser, kAwait);
+    bytes_received->Increment(header_bytes);
+    const auto started = std::chrono::steady_clock::now();
+    if (read_error) {
+      if (read_error == beast::error::timeout) {
+        log.Warn("request_timeout",
+                 {{"agency", agency_id}, {"remote", connection->remote}, {"stage", "headers"}});
+        timeouts_total.Increment();
+        co_return;  // the timeout already closed the socket
+      }
+      std::optional<Problem> problem;
+      if (read_error == http::error::header_limit) {
+        problem = HeadersTooLargeProblem();
+      } else if (read_error == http::error::body_limit) {
+        problem = TooLargeProblem("the declared request body is over the server's limit");
+      } else if (IsHttpParseError(read_error) && read_error != http::error::end_of_stream &&
+                 read_error != http::error::partial_message) {
+        problem = MalformedRequestProblem("the request is not well-formed HTTP/1.1");
+      }
+      if (problem) {
+        const HttpResponse response = ProblemResponse(*problem);
+        RecordRequest("other", agency_id, "unmatched", response.status, started);
+        auto message = ToBeast(response, 11, false);
+        tcp_layer.expires_after(options.write_timeout);
+        auto [write_error, written] = co_await http::async_write(stream, message, kAwait);
+        bytes_sent->Increment(written);
+        if (write_error) co_return;
+      }
+      break;  // end of stream, drain cancel, or a broken request: close
+    }
+
+    HttpRequest request = HeadFrom(*parser);
+    request.agency_id = agency_id;
+    request.remote_address = connection->remote;
+    const unsigned version = parser->get().version();
+    bool keep_alive = parser->get().keep_alive();
+    const std::string route = chain->RouteLabel(request);
+    const std::string method = request.method;
+
+    connection->busy = true;
+    std::optional<HttpResponse> response;
+    if (request.target.empty() || request.target.front() != '/') {
+      response = ProblemResponse(
+          MalformedRequestProblem("the request target must be a path (origin-form)"));
+    } else {
+      response = chain->Admit(request);
+    }
+    const std::uint64_t body_limit = chain->BodyLimit(request).value_or(options.body_limit_bytes);
+    if (!parser->is_done()) {
+      // The body is still on the wire. Read it when the request was
+      // admitted, or (to keep the connection) when a refused one is small.
+      const bool read_body = !response || (response->status != 413 && request.content_length &&
+                                           *request.content_length <= body_limit);
+      if (read_body) {
+        if (!response && beast::iequals(parser->get()[http::field::expect], "100-continue")) {
+          http::response<http::empty_body> go_on{http::status::continue_, version};
+          tcp_layer.expires_after(options.write_timeout);
+          auto [continue_error, continue_bytes] = co_await http::async_write(stream, go_on, kAwait);
+          bytes_sent->Increment(continue_bytes);
+          if (continue_error) co_return;
+        }
+        parser->body_limit(body_limit);
+        tcp_layer.expires_after(options.request_timeout);
+        auto [body_error, body_bytes] = co_await http::async_read(stream, buffer, *parser, kAwait);
+        bytes_received->Increment(body_bytes);
+        if (body_error == beast::error::timeout) {
+          log.Warn("request_timeout",
+                   {{"agency", agency_id}, {"remote", connection->remote}, {"stage", "body"}});
+          timeouts_total.Increment();
+          co_return;
+        }
+        if (body_error == http::error::body_limit) {
+          response =
+              ProblemResponse(TooLargeProblem("the request body is over this route's limit of " +
+                                              std::to_string(body_limit) + " bytes"));
+          keep_alive = false;
+        } else if (body_error) {
+          if (!IsHttpParseError(body_error) || body_error == http::error::partial_message) {
+            co_return;  // the peer went away mid-body
+          }
+          response =
+              ProblemResponse(MalformedRequestProblem("the request body is not well-formed"));
+          keep_alive = false;
+        }
+      } else {
+        keep_alive = false;  // unread body: the connection cannot be reused
+      }
+    }
+    if (!response) {
+      request.body = std::move(parser->get().body());
+      response = co_await CallHandler(std::move(request));
+    }
+
+    keep_alive = keep_alive && !draining && served + 1 < options.max_requests_per_connection;
+    RecordRequest(method, agency_id, route, response->status, started);
+    auto message = ToBeast(*response, version, keep_alive);
+    tcp_layer.expires_after(options.write_timeout);
+    auto [write_error, written] = co_await http::async_write(stream, message, kAwait);
+    bytes_sent->Increment(written);
+    connection->busy = false;
+    if (write_error) co_return;
+    if (!keep_alive) break;
+  }
+  co_await CloseTls(*connection);
+}
+
+// -------------------------------------------------------- admin sessions
+
+HttpResponse Server::Impl::AdminResponse(const HttpRequest& request) {
+  const std::string_view path = request.Path();
+  const bool known = path == "/healthz" || path == "/readyz" || path == "/metrics";
+  if (!known) return ProblemResponse(NotFoundProblem());
+  if (request.method != "GET") {
+    HttpResponse response = ProblemResponse(MethodNotAllowedProblem());
+    response.headers.push_back({"Allow", "GET"});
+    return response;
+  }
+  HttpResponse response;
+  if (path == "/healthz") {
+    response.headers.push_back({"Content-Type", "text/plain; charset=utf-8"});
+    response.body = "ok\n";
+  } else if (path == "/readyz") {
+    if (running && !draining && current_config.load()) {
+      response.headers.push_back({"Content-Type", "text/plain; charset=utf-8"});
+      response.body = "ready\n";
+    } else {
+      response = ProblemResponse(
+          UnavailableProblem(draining ? "the gateway is draining and takes no new connections"
+                                      : "the gateway is not listening yet"));
+    }
+  } else {
+    response.headers.push_back({"Content-Type", "text/plain; version=0.0.4; charset=utf-8"});
+    response.body = metrics->RenderPrometheus();
+  }
+  return response;
+}
+
+asio::awaitable<void> Server::Impl::AdminSession(std::shared_ptr<AdminConnection> connection) {
+  auto& stream = connection->stream;
+  beast::flat_buffer buffer;
+  std::optional<BeastRequestParser> parser;
+  for (int served = 0; served < kAdminRequestsPerConnection; ++served) {
+    if (finished) break;
+    parser.emplace();
+    parser->header_limit(kAdminHeaderLimit);
+    parser->body_limit(kAdminBodyLimit);
+    stream.expires_after(options.request_timeout);
+    auto [read_error, read_bytes] = co_await http::async_read(stream, buffer, *parser, kAwait);
+    if (read_error) break;
+    connection->busy = true;
+    const HttpRequest request = HeadFrom(*parser);
+    const bool keep_alive = parser->get().keep_alive() && !finished;
+    auto message = ToBeast(AdminResponse(request), parser->get().version(), keep_alive);
+    stream.expires_after(options.write_timeout);
+    auto [write_error, written] = co_await http::async_write(stream, message, kAwait);
+    connection->busy = false;
+    if (write_error || !keep_alive) break;
+  }
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream.close();
+}
+
+// ----------------------------------------------------------------- Server
+
+Result<std::unique_ptr<Server>, std::string> Server::Create(
+    ServerOptions options, ServerConfig config, std::shared_ptr<RequestHandler> handler,
+    std::shared_ptr<metrics::MetricsRegistry> metrics, ReloadConfig reload) {
+  if (!config.tls) return Fail(std::string("no TLS context"));
+  if (!config.identifier) return Fail(std::string("no agency identifier"));
+  if (!handler) return Fail(std::string("no request handler"));
+  if (!metrics) return Fail(std::string("no metrics registry"));
+  if (options.io_threads < 1 || options.handler_threads < 1) {
+    return Fail(std::string("io_threads and handler_threads must be at least 1"));
+  }
+  if (options.max_connections < 1 || options.max_requests_per_connection < 1 ||
+      options.header_limit_bytes < 1024 || options.body_limit_bytes < 1) {
+    return Fail(
+        std::string("max_connections and max_requests_per_connection must be at least 1, "
+                    "header_limit_bytes at least 1024 and body_limit_bytes at least 1"));
+  }
+  {
+    boost::system::error_code ec;
+    const auto admin = asio::ip::make_address(options.admin.host, ec);
+    if (ec) return Fail(std::string("admin address is not an IP address"));
+    // The admin listener has no authentication: loopback only.
+    if (!admin.is_loopback()) {
+      return Fail("admin listener must be on a loopback address, not " + options.admin.host);
+    }
+  }
+
+  auto impl = std::make_unique<Impl>(std::move(options), std::move(config), std::move(handler),
+                                     std::move(metrics), std::move(reload));
+  if (auto listening = impl->Listen(impl->api_acceptor, impl->options.api, "API"); !listening) {
+    return Fail(listening.error());
+  }
+  if (auto listening = impl->Listen(impl->admin_acceptor, impl->options.admin, "admin");
+      !listening) {
+    return Fail(listening.error());
+  }
+  return std::make_unique<Server>(PrivateTag{}, std::move(impl));
+}
+
+Server::Server(PrivateTag /*tag*/, std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() {
+  // Run() has returned (or never ran): only the listeners may be open.
+  boost::system::error_code ignored;
+  impl_->api_acceptor.close(ignored);
+  impl_->admin_acceptor.close(ignored);
+  impl_->workers.join();
+}
+
+std::uint16_t Server::api_port() const {
+  boost::system::error_code ec;
+  return impl_->api_acceptor.local_endpoint(ec).port();
+}
+
+std::uint16_t Server::admin_port() const {
+  boost::system::error_code ec;
+  return impl_->admin_acceptor.local_endpoint(ec).port();
+}
+
+void Server::Run() {
+  Impl& impl = *impl_;
+  if (impl.run_started.exchange(true)) return;
+  auto on_done = [&impl](const char* what) {
+    return [&impl, what](const std::exception_ptr& failure) {
+      if (failure) impl.log.Error("task_failed", {{"task", what}});
+    };
+  };
+  asio::co_spawn(impl.control, impl.AcceptApi(), on_done("accept_api"));
+  asio::co_spawn(impl.control, impl.AcceptAdmin(), on_done("accept_admin"));
+  if (impl.signals) asio::co_spawn(impl.control, impl.WatchSignals(), on_done("signals"));
+  impl.running = true;
+  impl.log.Info("listening", {{"api_port", api_port()},
+                              {"admin_port", admin_port()},
+                              {"io_threads", impl.options.io_threads},
+                              {"handler_threads", impl.options.handler_threads}});
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < impl.options.io_threads; ++i) {
+    threads.emplace_back([&impl] { impl.io.run(); });
+  }
+  impl.io.run();
+  for (auto& thread : threads) thread.join();
+  impl.running = false;
+  impl.workers.join();
+  impl.log.Info("stopped");
+}
+
+void Server::Stop() {
+  asio::post(impl_->control, [impl = impl_.get()] { impl->BeginDrain(); });
+}
+
+void Server::Reload() { impl_->StartReload(); }
+
+bool Server::Ready() const {
+  return impl_->running && !impl_->draining && impl_->current_config.load() != nullptr;
+}
+
+}  // namespace isagw::server

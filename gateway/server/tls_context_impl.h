@@ -1,0 +1,17 @@
+// The inside of ServerTlsContext, for the server's .cc files only: it
+// pulls in Boost.Asio's SSL headers, which nothing outside
+// gateway/server/ should compile.
+#pragma once
+
+#include <boost/asio/ssl/context.hpp>
+
+#include "gateway/server/tls_context.h"
+
+namespace isagw::server {
+
+struct ServerTlsContext::Impl {
+  Impl() : context(boost::asio::ssl::context::tls_server) {}
+  boost::asio::ssl::context context;
+};
+
+}  // namespace isagw::server

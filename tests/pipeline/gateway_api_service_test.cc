@@ -1,0 +1,123 @@
+#include "gateway/pipeline/gateway_api_service.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/pipeline/pipeline_fixture.h"
+
+namespace isagw::pipeline::testing {
+namespace {
+
+using nlohmann::json;
+
+class GatewayApiServiceTest : public PipelineTest {
+ protected:
+  void SetUp() override {
+    PipelineTest::SetUp();
+    service_ = std::make_unique<GatewayApiService>(*store_, *state_, [] { return Now(); });
+  }
+  void TearDown() override {
+    service_.reset();
+    PipelineTest::TearDown();
+  }
+
+  static server::ApiCall Call(const std::string& agency, std::string body = "",
+                              std::optional<std::string> key = std::nullopt) {
+    server::ApiCall call;
+    call.agency_id = agency;
+    call.body = std::move(body);
+    call.idempotency_key = std::move(key);
+    return call;
+  }
+  static std::string Missing() {
+    json r = ReadJson("docs/examples/compact/missing-report.json");
+    r["ForceCode"] = "DERBYS";
+    r["OccurrenceRef"] = "DB/21/2026/004512";
+    r["HomePostcode"] = "DE22 3AB";
+    r["LastSeenLocation"] = "Derby";
+    return r.dump();
+  }
+
+  std::unique_ptr<GatewayApiService> service_;
+};
+
+TEST_F(GatewayApiServiceTest, AcceptsAMessageAndShowsItsStatusToItsSenderOnly) {
+  const auto posted = service_->SubmitMessage(Call("police-derbys", Missing()),
+                                              adapters::Format::kCompact);
+  ASSERT_EQ(posted.status, 202) << posted.body;
+  ASSERT_NE(posted.Header("Content-Type"), nullptr);
+  EXPECT_EQ(*posted.Header("Content-Type"), "application/json");
+  const std::string id = json::parse(posted.body)["message_id"];
+
+  const auto status = service_->GetMessageStatus(Call("police-derbys"), id);
+  ASSERT_EQ(status.status, 200) << status.body;
+  const json body = json::parse(status.body);
+  EXPECT_EQ(body["message_id"], id);
+  EXPECT_EQ(body["recipients"][0]["agency"], "la-derby");
+  EXPECT_EQ(body["recipients"][0]["state"], "available");
+
+  EXPECT_EQ(service_->GetMessageStatus(Call("police-staffs"), id).status, 404);
+}
+
+TEST_F(GatewayApiServiceTest, ARefusalIsAProblemDocument) {
+  const auto refused = service_->SubmitMessage(Call("police-derbys", "{"), adapters::Format::kCompact);
+  EXPECT_EQ(refused.status, 400);
+  ASSERT_NE(refused.Header("Content-Type"), nullptr);
+  EXPECT_EQ(*refused.Header("Content-Type"), "application/problem+json");
+}
+
+TEST_F(GatewayApiServiceTest, TheRecipientListsFetchesAndAcknowledgesItsMailbox) {
+  ASSERT_EQ(service_->SubmitMessage(Call("police-derbys", Missing()), adapters::Format::kCompact)
+                .status,
+            202);
+  // Croydon has no part in this episode (Stoke, the placing council, does).
+  EXPECT_EQ(json::parse(service_->ListInbox(Call("la-croydon")).body)["items"].size(), 0u);
+  const auto listed = service_->ListInbox(Call("la-derby"));
+  ASSERT_EQ(listed.status, 200);
+  const json items = json::parse(listed.body)["items"];
+  ASSERT_EQ(items.size(), 1u);
+  const std::string item = items[0]["delivery_id"];
+
+  EXPECT_EQ(service_->GetInboxItem(Call("la-croydon"), item).status, 404);
+  const auto fetched = service_->GetInboxItem(Call("la-derby"), item);
+  ASSERT_EQ(fetched.status, 200);
+  EXPECT_EQ(*fetched.Header("Content-Type"), "application/vnd.isagw.council+xml");
+  EXPECT_EQ(*fetched.Header("Isagw-Delivery-Id"), item);
+  EXPECT_EQ(*fetched.Header("Isagw-Message-Id"), items[0]["message_id"]);
+  EXPECT_NE(fetched.body.find("<CouncilEvent"), std::string::npos);
+
+  EXPECT_EQ(service_->AckInboxItem(Call("la-derby"), item).status, 200);
+  EXPECT_EQ(json::parse(service_->ListInbox(Call("la-derby")).body)["items"].size(), 0u);
+}
+
+TEST_F(GatewayApiServiceTest, ABatchIsDecodedWholeBeforeAnyRecordIsAccepted) {
+  const std::string batch = ReadSource("docs/examples/compact/missing-batch.ndjson");
+  const auto broken = service_->SubmitBatch(Call("police-derbys", batch + "{\"RecordType\":1}\n"),
+                                            server::BatchFormat::kNdjson);
+  EXPECT_EQ(broken.status, 400) << broken.body;
+  EXPECT_EQ(Count("messages"), 0);
+
+  const auto accepted =
+      service_->SubmitBatch(Call("police-derbys", batch, "b-1"), server::BatchFormat::kNdjson);
+  ASSERT_EQ(accepted.status, 202) << accepted.body;
+  const json body = json::parse(accepted.body);
+  EXPECT_EQ(body["records"], 3);
+  EXPECT_EQ(body["accepted"], 3) << accepted.body;
+  const int messages = Count("messages");
+  EXPECT_EQ(messages, 3);
+  // The same batch and key again: every record replays.
+  EXPECT_EQ(service_->SubmitBatch(Call("police-derbys", batch, "b-1"), server::BatchFormat::kNdjson)
+                .status,
+            202);
+  EXPECT_EQ(Count("messages"), messages);
+}
+
+TEST_F(GatewayApiServiceTest, AReloadedStateIsUsedByLaterRequests) {
+  const auto before = service_->CurrentState();
+  auto next = std::make_shared<const GatewayState>(*before);
+  service_->SwapState(next);
+  EXPECT_EQ(service_->CurrentState(), next);
+  EXPECT_NE(service_->CurrentState(), before);
+}
+
+}  // namespace
+}  // namespace isagw::pipeline::testing
