@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "adapters/canonical/canonical.h"
+#include "adapters/canonical/limits.h"
 #include "example_files.h"
 
 namespace isagw::adapters::canonical {
@@ -63,7 +64,7 @@ const std::string kAll = "all-fields";
 
 std::vector<InvalidCase> Cases() {
   const std::string long_name(201, 'a');
-  const std::string long_narrative(4001, 'a');
+  const std::string long_narrative(kMaxNarrativeChars + 1, 'a');
   json many_refs = json::array();
   for (int i = 0; i < 101; ++i) many_refs.push_back("ST/21/2026/004512");
   return {
@@ -184,7 +185,7 @@ std::vector<InvalidCase> Cases() {
       // text
       {"ForenameOver200Characters", kAll, "/child/forename", long_name, "/child/forename",
        "too_long"},
-      {"ChildAccountOver4000Characters", kAll, "/rhi/child_account", long_narrative,
+      {"ChildAccountOverTheNarrativeLimit", kAll, "/rhi/child_account", long_narrative,
        "/rhi/child_account", "too_long"},
       {"MoreThan100PoliceRefs", kAll, "/rhi/police_refs", many_refs, "/rhi/police_refs",
        "too_long"},

@@ -22,9 +22,7 @@ std::string Describe(const FieldErrors& errors) {
 }
 
 // Decode, compare ToJson with the file, and Encode -> Decode back.
-void ExpectCanonical(const std::filesystem::path& path) {
-  SCOPED_TRACE(path.string());
-  const std::string bytes = ReadFile(path);
+void ExpectCanonicalEvent(const std::string& bytes) {
   auto decoded = Decode(bytes, {});
   ASSERT_TRUE(decoded.ok()) << Describe(decoded.error());
   EXPECT_TRUE(decoded->dropped_fields.empty());
@@ -35,6 +33,19 @@ void ExpectCanonical(const std::filesystem::path& path) {
   auto again = Decode(*encoded, {});
   ASSERT_TRUE(again.ok()) << Describe(again.error());
   EXPECT_EQ(again->event, decoded->event);
+}
+
+// One canonical event, or (for a compact batch example) a list of them.
+void ExpectCanonical(const std::filesystem::path& path) {
+  SCOPED_TRACE(path.string());
+  const std::string bytes = ReadFile(path);
+  const json document = json::parse(bytes);
+  if (!document.is_array()) {
+    ExpectCanonicalEvent(bytes);
+    return;
+  }
+  ASSERT_FALSE(document.empty());
+  for (const json& event : document) ExpectCanonicalEvent(event.dump());
 }
 
 TEST(CanonicalGolden, EveryExampleDecodesAndEncodesToTheSameJson) {
