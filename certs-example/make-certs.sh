@@ -2,7 +2,8 @@
 # Makes the example deployment's throw-away PKI: a CA, a server certificate
 # for localhost, one client certificate per example agency, the broken
 # certificates the tests need (revoked, expired, not yet valid, wrong CA),
-# and a separate "webhook receiver" CA for outbound delivery tests.
+# the gateway's own client certificate for pushing to agencies, and a
+# separate "webhook receiver" CA for outbound delivery tests.
 #
 #   certs-example/make-certs.sh [--force] [OUT_DIR]
 #
@@ -13,7 +14,7 @@
 set -euo pipefail
 
 # Bump when the layout or contents change, so old sets are remade.
-readonly LAYOUT_VERSION=1
+readonly LAYOUT_VERSION=2
 
 readonly AGENCIES=(
   police-staffs police-derbys police-notts police-met police-wyp
@@ -65,6 +66,7 @@ expected_files() {
   echo revoked.crt revoked.key expired.crt expired.key future.crt future.key
   echo wrong-ca.crt wrong-ca.key wrong-ca-ca.crt
   echo receiver-ca.crt receiver.crt receiver.key
+  echo gateway-client.crt gateway-client.key
 }
 
 # True when $out holds a complete set from this layout version whose good
@@ -75,7 +77,7 @@ is_complete() {
   for f in $(expected_files); do
     [ -s "$out/$f" ] || return 1
   done
-  local good=("$out/server.crt")
+  local good=("$out/server.crt" "$out/gateway-client.crt")
   for id in "${AGENCIES[@]}"; do good+=("$out/$id.crt"); done
   openssl verify -CAfile "$out/ca.crt" -crl_check -CRLfile "$out/ca.crl" \
     "${good[@]}" >/dev/null 2>&1 || return 1
@@ -188,6 +190,10 @@ make_ca "$ca" "isagw example CA (throw-away)"
 cp "$ca/ca.crt" "$work/ca.crt"
 
 issue "$ca" server server_ext localhost ""
+# The certificate the gateway presents when it pushes to an agency's
+# endpoint: a client certificate (clientAuth) naming the gateway, not an
+# agency, so no agency can be mistaken for it.
+issue "$ca" gateway-client client_ext "isagw gateway" "urn:isagw:gateway:example"
 for id in "${AGENCIES[@]}"; do
   issue "$ca" "$id" client_ext "$id" "$(san_uri "$id")"
 done
@@ -215,7 +221,7 @@ cp "$receiver/ca.crt" "$work/receiver-ca.crt"
 issue "$receiver" receiver server_ext localhost ""
 
 # Pins for registries that want them: "<name> <sha256 hex>".
-for name in server "${AGENCIES[@]}" revoked expired future wrong-ca receiver; do
+for name in server gateway-client "${AGENCIES[@]}" revoked expired future wrong-ca receiver; do
   fp="$(openssl x509 -in "$work/$name.crt" -noout -fingerprint -sha256)"
   fp="${fp#*=}"
   echo "$name ${fp//:/}" | tr 'A-F' 'a-f'

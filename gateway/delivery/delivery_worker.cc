@@ -25,21 +25,20 @@ RetryPolicy MakeRetryPolicy(const DeliveryWorkerOptions& options) {
 
 }  // namespace
 
-DeliveryWorker::DeliveryWorker(store::Store& store, Pusher& pusher, MessageSenders& senders,
-                               RegistrySource registry, const Clock& clock,
-                               DeliveryWorkerOptions options)
+DeliveryWorker::DeliveryWorker(store::Store& store, Pusher& pusher, RegistrySource registry,
+                               const Clock& clock, DeliveryWorkerOptions options)
     : store_(store),
       pusher_(pusher),
-      senders_(senders),
       registry_(std::move(registry)),
       clock_(clock),
       options_(std::move(options)),
       retry_(MakeRetryPolicy(options_)) {
   if (options_.max_in_flight < 1) options_.max_in_flight = 1;
   if (options_.metrics != nullptr) {
-    for (const char* outcome : {"delivered", "retry", "dead", "deferred"}) {
+    for (const char* outcome : {"delivered", "retry", "dead", "deferred", "expired"}) {
       outcome_counters_[outcome] = &options_.metrics->GetCounter(
-          "isagw_delivery_attempts_total", "Push deliveries handled, by outcome",
+          "isagw_delivery_attempts_total",
+          "Deliveries handled, by outcome (expired: mailbox items never acknowledged)",
           {{"outcome", outcome}});
     }
     store_errors_ = &options_.metrics->GetCounter(
@@ -85,6 +84,11 @@ void DeliveryWorker::Loop() {
       if (stopping_) break;
       room = options_.max_in_flight - outstanding_;
     }
+    if (const auto now = clock_.Now(); now >= next_mailbox_sweep_) {
+      ExpireMailboxItems();
+      next_mailbox_sweep_ = now + std::chrono::duration_cast<std::chrono::seconds>(
+                                      options_.mailbox_sweep_interval);
+    }
     bool more_due = false;
     if (room > 0) {
       auto claimed = ClaimAndStart(room, summary);
@@ -116,6 +120,7 @@ Result<DeliveryWorker::PassSummary, store::StoreError> DeliveryWorker::RunOnce()
   }
   RecordFinished(summary);
   if (!claimed.ok()) return Fail(claimed.error());
+  summary.expired = ExpireMailboxItems();
   return summary;
 }
 
@@ -257,7 +262,7 @@ void DeliveryWorker::Defer(const store::ClaimedDelivery& claimed, model::Timesta
   // Never beyond the horizon: one last try is due there.
   until = std::min(until, claimed.created_at + retry_.options().horizon);
   store::AttemptOutcome outcome;
-  outcome.kind = Kind::kRetry;
+  outcome.kind = Kind::kDeferred;
   outcome.delivery_id = claimed.delivery.id;
   outcome.at = now;
   outcome.next_attempt_at = std::max(until, now + std::chrono::seconds(1));
@@ -281,38 +286,73 @@ void DeliveryWorker::GiveUp(const store::ClaimedDelivery& claimed, std::string r
   outcome.error = reason;
   outcome.audit.push_back(
       DeliveryAttemptAudit(claimed.delivery, attempt, audit_outcome, http_status, reason));
+  // Without the sender there is no notice: leave the delivery leased; when
+  // the lease runs out it is tried (and given up) again.
+  if (!AddNotice(claimed.delivery, attempt, outcome)) return;
+  if (Record(outcome)) {
+    ++summary.dead;
+    Count("dead");
+  }
+}
 
+bool DeliveryWorker::AddNotice(const store::Delivery& given_up, int attempts,
+                               store::AttemptOutcome& outcome) {
   std::string sender;
   std::string notice_id;
-  if (!IsNonDeliveryNotice(claimed.delivery)) {
-    auto found = senders_.SenderOf(claimed.delivery.message_id);
+  if (!IsNonDeliveryNotice(given_up)) {
+    auto found = store_.FindMessageSender(given_up.message_id);
     if (!found.ok()) {
-      // Without the sender there is no notice: leave the delivery leased;
-      // when the lease runs out it is tried (and given up) again.
       if (store_errors_ != nullptr) store_errors_->Increment();
-      return;
+      return false;
     }
     if (found->has_value()) {
       sender = **found;
       const auto agencies = registry_ ? registry_() : nullptr;
       const registry::Agency* agency = agencies ? agencies->FindById(sender) : nullptr;
       NonDelivery facts;
-      facts.dead = &claimed.delivery;
+      facts.dead = &given_up;
       facts.sender = sender;
       facts.sender_mode = agency != nullptr ? ModeOf(*agency) : store::DeliveryMode::kMailbox;
-      facts.reason = reason;
-      facts.attempts = attempt;
-      facts.given_up_at = now;
+      facts.reason = outcome.error;
+      facts.attempts = attempts;
+      facts.given_up_at = outcome.at;
       facts.scope = options_.notice_scope;
       outcome.notices.push_back(BuildNonDeliveryNotice(facts));
       notice_id = outcome.notices.back().id;
     }
   }
-  outcome.audit.push_back(NonDeliveryNoticeAudit(claimed.delivery, sender, notice_id));
-  if (Record(outcome)) {
-    ++summary.dead;
-    Count("dead");
+  outcome.audit.push_back(NonDeliveryNoticeAudit(given_up, sender, notice_id));
+  return true;
+}
+
+// ------------------------------------------------------------- mailboxes
+
+int DeliveryWorker::ExpireMailboxItems() {
+  const model::Timestamp now = clock_.Now();
+  auto expired = store_.ListExpiredMailboxItems(
+      now - std::chrono::duration_cast<std::chrono::seconds>(options_.mailbox_horizon),
+      kMailboxExpiryBatch);
+  if (!expired.ok()) {
+    if (store_errors_ != nullptr) store_errors_->Increment();
+    return 0;
   }
+  int count = 0;
+  for (const store::ClaimedDelivery& item : *expired) {
+    store::AttemptOutcome outcome;
+    outcome.kind = Kind::kExpired;
+    outcome.delivery_id = item.delivery.id;
+    outcome.at = now;
+    outcome.error = "mailbox_unacknowledged";
+    outcome.audit.push_back(
+        DeliveryAttemptAudit(item.delivery, item.attempts, "expired", 0, outcome.error));
+    if (!AddNotice(item.delivery, item.attempts, outcome)) continue;
+    // kNotFound: acknowledged meanwhile, which is what we wanted.
+    if (Record(outcome)) {
+      ++count;
+      Count("expired");
+    }
+  }
+  return count;
 }
 
 bool DeliveryWorker::Record(const store::AttemptOutcome& outcome) {

@@ -10,7 +10,8 @@
 //                                dead once the horizon has passed
 //   permanent (other 4xx)     -> dead at once
 // A dead delivery makes a non-delivery notice to the message's sender in
-// the same transaction. A recipient whose circuit breaker is open has its
+// the same transaction. So does a mailbox item its recipient has not
+// acknowledged within the mailbox horizon (swept now and then). A recipient whose circuit breaker is open has its
 // deliveries rescheduled without a connection being tried.
 //
 // Store calls block, so the worker runs on its own thread (Start), never
@@ -34,7 +35,6 @@
 #include "gateway/common/result.h"
 #include "gateway/delivery/circuit_breaker.h"
 #include "gateway/delivery/clock.h"
-#include "gateway/delivery/message_senders.h"
 #include "gateway/delivery/pusher.h"
 #include "gateway/delivery/retry_policy.h"
 #include "gateway/registry/agency_registry.h"
@@ -61,6 +61,9 @@ struct DeliveryWorkerOptions {
   // While a recipient's half-open trial is under way, its other
   // deliveries are put off by this much.
   std::chrono::seconds trial_wait{std::chrono::seconds(5)};
+  // A mailbox item unacknowledged this long is given up with a notice.
+  std::chrono::milliseconds mailbox_horizon{std::chrono::hours(24 * 5)};
+  std::chrono::milliseconds mailbox_sweep_interval{std::chrono::minutes(1)};
   std::string notice_scope = "inbound";         // key scope non-delivery notices are sealed under
   metrics::MetricsRegistry* metrics = nullptr;  // optional; must outlive the worker
 };
@@ -71,8 +74,8 @@ using RegistrySource = std::function<std::shared_ptr<const registry::AgencyRegis
 class DeliveryWorker {
  public:
   // Every reference must outlive the worker; stop the worker before the pusher.
-  DeliveryWorker(store::Store& store, Pusher& pusher, MessageSenders& senders,
-                 RegistrySource registry, const Clock& clock, DeliveryWorkerOptions options);
+  DeliveryWorker(store::Store& store, Pusher& pusher, RegistrySource registry,
+                 const Clock& clock, DeliveryWorkerOptions options);
   ~DeliveryWorker();  // Stop()s
   DeliveryWorker(const DeliveryWorker&) = delete;
   DeliveryWorker& operator=(const DeliveryWorker&) = delete;
@@ -83,10 +86,11 @@ class DeliveryWorker {
     int retried = 0;
     int dead = 0;
     int deferred = 0;  // not attempted (circuit open, no endpoint): rescheduled
+    int expired = 0;   // mailbox items past their horizon: notices made
   };
 
   // One pass on the caller's thread: claims what is due now, attempts it
-  // all, records every outcome, and returns. For tests and tools; never
+  // all, records every outcome, expires overdue mailbox items, and returns. For tests and tools; never
   // while the worker is Start()ed.
   Result<PassSummary, store::StoreError> RunOnce();
 
@@ -117,17 +121,23 @@ class DeliveryWorker {
              PassSummary& summary);
   void GiveUp(const store::ClaimedDelivery& claimed, std::string reason, int http_status,
               std::string_view audit_outcome, PassSummary& summary);
+  // Adds the non-delivery notice (and its audit record) for a delivery
+  // given up; false when the sender could not be looked up.
+  bool AddNotice(const store::Delivery& given_up, int attempts, store::AttemptOutcome& outcome);
+  // Gives up mailbox items past the mailbox horizon; returns how many.
+  int ExpireMailboxItems();
   bool Record(const store::AttemptOutcome& outcome);
   CircuitBreaker& BreakerFor(const std::string& recipient);
   void Count(std::string_view outcome);
 
   store::Store& store_;
   Pusher& pusher_;
-  MessageSenders& senders_;
   RegistrySource registry_;
   const Clock& clock_;
   DeliveryWorkerOptions options_;
   RetryPolicy retry_;  // worker thread only
+  static constexpr int kMailboxExpiryBatch = 500;
+  model::Timestamp next_mailbox_sweep_{};  // worker thread only
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;

@@ -374,17 +374,35 @@ Result<Ok, StoreError> SqliteStore::RecordAttempt(const AttemptOutcome& outcome)
               .Bind(3, std::string_view(outcome.error));
         }
         break;
+      case AttemptOutcome::Kind::kDeferred:
+        update = db_.Prepare(
+            "UPDATE outbox SET next_attempt_at = ?2, last_error = ?3,"
+            " lease_until = NULL WHERE id = ?1 AND state = 'pending'");
+        if (update.ok()) {
+          update->Bind(1, id).Bind(2, Seconds(outcome.next_attempt_at))
+              .Bind(3, std::string_view(outcome.error));
+        }
+        break;
       case AttemptOutcome::Kind::kDead:
         update = db_.Prepare(
             "UPDATE outbox SET state = 'dead', attempts = attempts + 1, finished_at = ?2,"
             " last_error = ?3, lease_until = NULL WHERE id = ?1 AND state = 'pending'");
         if (update.ok()) update->Bind(1, id).Bind(2, at).Bind(3, std::string_view(outcome.error));
         break;
+      case AttemptOutcome::Kind::kExpired:
+        update = db_.Prepare(
+            "UPDATE outbox SET state = 'dead', finished_at = ?2, last_error = ?3"
+            " WHERE id = ?1 AND state = 'available'");
+        if (update.ok()) update->Bind(1, id).Bind(2, at).Bind(3, std::string_view(outcome.error));
+        break;
     }
     if (!update.ok()) return Fail(Backend(update.error()));
     if (auto ran = update->Run(); !ran.ok()) return Fail(Backend(ran.error()));
     if (db_.Changes() != 1) {
-      return Fail(StoreError{StoreErrorKind::kNotFound, "no pending delivery with that id"});
+      return Fail(StoreError{StoreErrorKind::kNotFound,
+                             outcome.kind == AttemptOutcome::Kind::kExpired
+                                 ? "no unacknowledged mailbox item with that id"
+                                 : "no pending delivery with that id"});
     }
     for (const Delivery& notice : outcome.notices) {
       if (auto inserted = InsertDelivery(notice, at); !inserted.ok()) return inserted;
@@ -394,6 +412,48 @@ Result<Ok, StoreError> SqliteStore::RecordAttempt(const AttemptOutcome& outcome)
     }
     return Ok{};
   });
+}
+
+Result<std::vector<ClaimedDelivery>, StoreError> SqliteStore::ListExpiredMailboxItems(
+    model::Timestamp created_before, int limit) {
+  std::lock_guard lock(mutex_);
+  auto list = db_.Prepare(
+      "SELECT id, message_id, recipient, ordering_key, format, content_type, scope, attempts,"
+      " created_at FROM outbox WHERE state = 'available' AND created_at < ?1"
+      " ORDER BY seq LIMIT ?2");
+  if (!list.ok()) return Fail(Backend(list.error()));
+  list->Bind(1, Seconds(created_before)).Bind(2, static_cast<std::int64_t>(limit));
+  std::vector<ClaimedDelivery> items;
+  while (true) {
+    auto row = list->Step();
+    if (!row.ok()) return Fail(Backend(row.error()));
+    if (!*row) break;
+    ClaimedDelivery c;
+    c.delivery.id = list->ColumnText(0);
+    c.delivery.message_id = list->ColumnText(1);
+    c.delivery.recipient = list->ColumnText(2);
+    c.delivery.ordering_key = list->ColumnText(3);
+    c.delivery.mode = DeliveryMode::kMailbox;
+    c.delivery.format = list->ColumnText(4);
+    c.delivery.content_type = list->ColumnText(5);
+    c.delivery.scope = list->ColumnText(6);
+    c.attempts = static_cast<int>(list->ColumnInt(7));
+    c.created_at = FromSeconds(list->ColumnInt(8));
+    items.push_back(std::move(c));
+  }
+  return items;
+}
+
+Result<std::optional<std::string>, StoreError> SqliteStore::FindMessageSender(
+    const std::string& message_id) {
+  std::lock_guard lock(mutex_);
+  auto find = db_.Prepare("SELECT sender FROM messages WHERE id = ?1");
+  if (!find.ok()) return Fail(Backend(find.error()));
+  find->Bind(1, std::string_view(message_id));
+  auto row = find->Step();
+  if (!row.ok()) return Fail(Backend(row.error()));
+  if (!*row) return std::optional<std::string>{};
+  return std::optional<std::string>{find->ColumnText(0)};
 }
 
 Result<std::vector<MailboxItem>, StoreError> SqliteStore::ListMailbox(const std::string& recipient,

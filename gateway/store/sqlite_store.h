@@ -33,6 +33,10 @@ class SqliteStore final : public Store {
   Result<std::vector<ClaimedDelivery>, StoreError> ClaimDueDeliveries(
       model::Timestamp now, model::Timestamp lease_until, int limit) override;
   Result<Ok, StoreError> RecordAttempt(const AttemptOutcome& outcome) override;
+  Result<std::vector<ClaimedDelivery>, StoreError> ListExpiredMailboxItems(
+      model::Timestamp created_before, int limit) override;
+  Result<std::optional<std::string>, StoreError> FindMessageSender(
+      const std::string& message_id) override;
   Result<std::vector<MailboxItem>, StoreError> ListMailbox(const std::string& recipient,
                                                            int limit) override;
   Result<MailboxItem, StoreError> FetchMailboxItem(const std::string& recipient,

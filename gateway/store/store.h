@@ -117,14 +117,20 @@ struct ClaimedDelivery {
   model::Timestamp created_at{};
 };
 
-// What became of one push attempt.
+// What became of one push attempt, or of a delivery given up without one.
 struct AttemptOutcome {
-  enum class Kind { kDelivered, kRetry, kDead } kind = Kind::kRetry;
+  enum class Kind {
+    kDelivered,  // pushed: 2xx
+    kRetry,      // attempted and failed: counts as an attempt
+    kDeferred,   // not attempted (circuit open): the lease is released, attempts unchanged
+    kDead,       // a pending push given up
+    kExpired,    // a mailbox item left unacknowledged past its horizon
+  } kind = Kind::kRetry;
   std::string delivery_id;
   model::Timestamp at{};
-  model::Timestamp next_attempt_at{};  // kRetry
-  std::string error;                   // kRetry, kDead: no personal data
-  std::vector<Delivery> notices;       // kDead: non-delivery notices, committed with it
+  model::Timestamp next_attempt_at{};  // kRetry, kDeferred
+  std::string error;                   // no personal data
+  std::vector<Delivery> notices;       // kDead, kExpired: non-delivery notices, committed with it
   std::vector<AuditRecord> audit;
 };
 
@@ -180,6 +186,16 @@ class Store {
   virtual Result<std::vector<ClaimedDelivery>, StoreError> ClaimDueDeliveries(
       model::Timestamp now, model::Timestamp lease_until, int limit) = 0;
   virtual Result<Ok, StoreError> RecordAttempt(const AttemptOutcome& outcome) = 0;
+
+  // Mailbox items still unacknowledged that were put there before
+  // `created_before`, oldest first, without payloads: the candidates for
+  // non-delivery notices (recorded with AttemptOutcome::Kind::kExpired).
+  virtual Result<std::vector<ClaimedDelivery>, StoreError> ListExpiredMailboxItems(
+      model::Timestamp created_before, int limit) = 0;
+
+  // The agency that sent a message; nullopt when no such message is stored.
+  virtual Result<std::optional<std::string>, StoreError> FindMessageSender(
+      const std::string& message_id) = 0;
 
   // Mailboxes, always scoped to the recipient asking.
   virtual Result<std::vector<MailboxItem>, StoreError> ListMailbox(const std::string& recipient,

@@ -24,7 +24,6 @@ namespace {
 
 using namespace std::chrono;
 using testing::ExampleCert;
-using testing::GatewayClientCert;
 using testing::ManualClock;
 using testing::ScriptedAnswer;
 using testing::WebhookReceiver;
@@ -78,16 +77,15 @@ class DeliveryWorkerTest : public ::testing::Test {
     auto store = store::SqliteStore::Open(path_, std::make_shared<crypto::Sealer>(ring));
     ASSERT_TRUE(store.ok()) << store.error().detail;
     store_ = std::move(*store);
-    senders_ = std::make_unique<SqliteMessageSenders>(path_);
 
     auto receiver =
         WebhookReceiver::Start({ExampleCert("receiver.crt"), ExampleCert("receiver.key"),
-                                GatewayClientCert("gateway-client-ca.crt")});
+                                ExampleCert("ca.crt")});
     ASSERT_TRUE(receiver.ok()) << receiver.error();
     receiver_ = std::move(*receiver);
     PushClientOptions client_options;
-    client_options.certificate_chain = GatewayClientCert("gateway-client.crt");
-    client_options.private_key = GatewayClientCert("gateway-client.key");
+    client_options.certificate_chain = ExampleCert("gateway-client.crt");
+    client_options.private_key = ExampleCert("gateway-client.key");
     auto client = PushClient::Create(client_options);
     ASSERT_TRUE(client.ok()) << client.error();
     client_ = std::move(*client);
@@ -125,7 +123,6 @@ class DeliveryWorkerTest : public ::testing::Test {
     worker_.reset();
     client_.reset();
     receiver_.reset();
-    senders_.reset();
     store_.reset();
     RemoveDatabase();
   }
@@ -138,7 +135,7 @@ class DeliveryWorkerTest : public ::testing::Test {
   DeliveryWorker& Worker() {
     if (!worker_) {
       worker_ = std::make_unique<DeliveryWorker>(
-          *store_, *pusher_, *senders_, [this] { return registry_; }, clock_, options_);
+          *store_, *pusher_, [this] { return registry_; }, clock_, options_);
     }
     return *worker_;
   }
@@ -225,7 +222,6 @@ class DeliveryWorkerTest : public ::testing::Test {
   std::filesystem::path path_;
   ManualClock clock_{kStart};
   std::unique_ptr<store::SqliteStore> store_;
-  std::unique_ptr<SqliteMessageSenders> senders_;
   std::unique_ptr<WebhookReceiver> receiver_;
   std::unique_ptr<PushClient> client_;
   std::unique_ptr<CountingPusher> pusher_;
@@ -426,6 +422,7 @@ TEST_F(DeliveryWorkerTest, OpensTheCircuitThenTriesOnceAndClosesIt) {
   EXPECT_EQ(pusher_->pushes(), 3);
   EXPECT_EQ(Row("m1-la-derby").last_error, "circuit_open");
   EXPECT_EQ(Row("m1-la-derby").next_attempt_at, kStart + 60s);
+  EXPECT_EQ(Row("m1-la-derby").attempts, 1) << "a deferral is not an attempt";
 
   // Half-open after the cool-down: one trial; the others wait for it.
   ASSERT_TRUE(receiver_->ComeBack());
@@ -507,6 +504,40 @@ TEST_F(DeliveryWorkerTest, DeliversAManyMessageEpisodeInOrderAndNothingTwice) {
   const std::size_t before = receiver_->requests().size();
   EXPECT_EQ(Pass().claimed, 0);
   EXPECT_EQ(receiver_->requests().size(), before);
+}
+
+TEST_F(DeliveryWorkerTest, TellsTheSenderWhenAMailboxItemIsNeverAcknowledged) {
+  options_.mailbox_horizon = 24h;
+  for (const char* id : {"m1", "m2"}) {
+    store::Acceptance a;
+    a.message.id = id;
+    a.message.sender = "police-derbys";
+    a.message.format = "compact";
+    a.message.kind = "missing_reported";
+    a.message.received_at = clock_.Now();
+    a.message.canonical_json = "{}";
+    a.message.answer_json = "{}";
+    a.deliveries.push_back(store::Delivery{std::string(id) + "-la-derby", id, "la-derby",
+                                           std::string("la-derby|") + id,
+                                           store::DeliveryMode::kMailbox, "council-xml",
+                                           "application/vnd.isagw.council+xml", "isa-test",
+                                           "<Message/>"});
+    ASSERT_TRUE(store_->Commit(a).ok());
+  }
+  ASSERT_TRUE(store_->AcknowledgeMailboxItem("la-derby", "m2-la-derby", clock_.Now(), {}).ok());
+
+  clock_.Advance(23h);
+  EXPECT_EQ(Pass().expired, 0) << "still inside the horizon";
+  clock_.Advance(2h);
+  EXPECT_EQ(Pass().expired, 1);
+  EXPECT_EQ(Row("m1-la-derby").state, "dead");
+  EXPECT_EQ(Row("m1-la-derby").last_error, "mailbox_unacknowledged");
+  EXPECT_EQ(Row("m2-la-derby").state, "acked");
+  EXPECT_EQ(Row("m1-la-derby-ndn").state, "available") << "the police force pulls its notices";
+  const auto notices = Audit("non_delivery_notice");
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_EQ(notices[0]["sender"], "police-derbys");
+  EXPECT_EQ(Pass().expired, 0) << "given up once only";
 }
 
 TEST_F(DeliveryWorkerTest, DefersARecipientThatHasNoPushEndpoint) {

@@ -15,14 +15,13 @@ namespace {
 using namespace std::chrono_literals;
 using Kind = PushResult::Kind;
 using testing::ExampleCert;
-using testing::GatewayClientCert;
 using testing::ScriptedAnswer;
 using testing::WebhookReceiver;
 
 PushClientOptions GatewayClientOptions() {
   PushClientOptions options;
-  options.certificate_chain = GatewayClientCert("gateway-client.crt");
-  options.private_key = GatewayClientCert("gateway-client.key");
+  options.certificate_chain = ExampleCert("gateway-client.crt");
+  options.private_key = ExampleCert("gateway-client.key");
   return options;
 }
 
@@ -31,7 +30,7 @@ class PushClientTest : public ::testing::Test {
   void SetUp() override {
     auto receiver =
         WebhookReceiver::Start({ExampleCert("receiver.crt"), ExampleCert("receiver.key"),
-                                GatewayClientCert("gateway-client-ca.crt")});
+                                ExampleCert("ca.crt")});
     ASSERT_TRUE(receiver.ok()) << receiver.error()
                                << " (run `ctest -R 'make_example_certs|make_gateway_client_cert'`)";
     receiver_ = std::move(*receiver);
