@@ -42,9 +42,20 @@ Sealer::Sealer(std::shared_ptr<const KeyRing> keys) : keys_(std::move(keys)) {
   if (sodium_init() < 0) std::abort();  // the process cannot run without libsodium
 }
 
+void Sealer::ReplaceKeys(std::shared_ptr<const KeyRing> keys) {
+  std::lock_guard lock(mutex_);
+  keys_ = std::move(keys);
+}
+
+std::shared_ptr<const KeyRing> Sealer::Keys() const {
+  std::lock_guard lock(mutex_);
+  return keys_;
+}
+
 Result<std::string, SealError> Sealer::Seal(const std::string& scope, std::string_view plaintext,
                                             std::string_view context) const {
-  const auto current = keys_->Current(scope);
+  const auto keys = Keys();
+  const auto current = keys->Current(scope);
   if (!current) return Fail(SealError::kNoKey);
   const std::string& id = current->id;
   std::string out;
@@ -81,7 +92,8 @@ Result<std::string, SealError> Sealer::Open(const std::string& scope, std::strin
                                             std::string_view context) const {
   auto id = KeyIdOf(sealed);
   if (!id.ok()) return Fail(id.error());
-  const SecretKey* key = keys_->Find(scope, *id);
+  const auto keys = Keys();
+  const SecretKey* key = keys->Find(scope, *id);
   if (key == nullptr) return Fail(SealError::kNoKey);
   const std::size_t header = kMagic.size() + 1 + id->size();
   const std::string_view nonce = sealed.substr(header, kNonceBytes);

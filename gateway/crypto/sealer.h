@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,11 @@ class Sealer {
  public:
   explicit Sealer(std::shared_ptr<const KeyRing> keys);
 
+  // A reload read the key directory again (a key added for rotation, or a
+  // scope for a new ISA): later calls use `keys`. Calls under way finish
+  // with the ring they started with.
+  void ReplaceKeys(std::shared_ptr<const KeyRing> keys);
+
   Result<std::string, SealError> Seal(const std::string& scope, std::string_view plaintext,
                                       std::string_view context) const;
   Result<std::string, SealError> Open(const std::string& scope, std::string_view sealed,
@@ -36,6 +42,9 @@ class Sealer {
   static Result<std::string, SealError> KeyIdOf(std::string_view sealed);
 
  private:
+  std::shared_ptr<const KeyRing> Keys() const;
+
+  mutable std::mutex mutex_;  // guards keys_ (the pointer, not the ring)
   std::shared_ptr<const KeyRing> keys_;
 };
 

@@ -444,6 +444,16 @@ Result<std::vector<ClaimedDelivery>, StoreError> SqliteStore::ListExpiredMailbox
   return items;
 }
 
+Result<Ok, StoreError> SqliteStore::RecordAudit(const std::vector<AuditRecord>& records,
+                                               model::Timestamp at) {
+  return Transaction([&]() -> Result<Ok, StoreError> {
+    for (const AuditRecord& record : records) {
+      if (auto appended = AppendAudit(record, Seconds(at)); !appended.ok()) return appended;
+    }
+    return Ok{};
+  });
+}
+
 Result<std::optional<std::string>, StoreError> SqliteStore::FindMessageSender(
     const std::string& message_id) {
   std::lock_guard lock(mutex_);

@@ -37,6 +37,8 @@ class SqliteStore final : public Store {
       model::Timestamp created_before, int limit) override;
   Result<std::optional<std::string>, StoreError> FindMessageSender(
       const std::string& message_id) override;
+  Result<Ok, StoreError> RecordAudit(const std::vector<AuditRecord>& records,
+                                     model::Timestamp at) override;
   Result<std::vector<MailboxItem>, StoreError> ListMailbox(const std::string& recipient,
                                                            int limit) override;
   Result<MailboxItem, StoreError> FetchMailboxItem(const std::string& recipient,

@@ -193,6 +193,11 @@ class Store {
   virtual Result<std::vector<ClaimedDelivery>, StoreError> ListExpiredMailboxItems(
       model::Timestamp created_before, int limit) = 0;
 
+  // Audit records of events that change nothing else (a refused message or
+  // handshake, a reload, a key made), appended together.
+  virtual Result<Ok, StoreError> RecordAudit(const std::vector<AuditRecord>& records,
+                                             model::Timestamp at) = 0;
+
   // The agency that sent a message; nullopt when no such message is stored.
   virtual Result<std::optional<std::string>, StoreError> FindMessageSender(
       const std::string& message_id) = 0;

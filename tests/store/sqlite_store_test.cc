@@ -280,5 +280,50 @@ TEST_F(SqliteStoreTest, MessageStatusIsOnlyForItsSender) {
   EXPECT_EQ(store_->GetMessageStatus("la-derby", "m1").error().kind, StoreErrorKind::kNotFound);
 }
 
+TEST_F(SqliteStoreTest, NamesTheSenderOfAStoredMessageOnly) {
+  ASSERT_TRUE(store_->Commit(MissingReport("m1", 1, 0)).ok());
+  auto sender = store_->FindMessageSender("m1");
+  ASSERT_TRUE(sender.ok());
+  EXPECT_EQ(*sender, std::optional<std::string>("police-derbys"));
+  auto none = store_->FindMessageSender("m-unknown");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+}
+
+TEST_F(SqliteStoreTest, ListsOnlyUnacknowledgedMailboxItemsOlderThanTheCutOff) {
+  ASSERT_TRUE(store_->Commit(MissingReport("m1", 1, 0)).ok());
+  const model::Timestamp put_there = sys_days{2026y / November / 22} + 21h + 41min;
+  EXPECT_TRUE(store_->ListExpiredMailboxItems(put_there, 10)->empty()) << "not older than that";
+  auto expired = store_->ListExpiredMailboxItems(put_there + std::chrono::seconds(1), 10);
+  ASSERT_TRUE(expired.ok());
+  ASSERT_EQ(expired->size(), 1u);
+  EXPECT_EQ((*expired)[0].delivery.id, "m1-la-derby");
+  EXPECT_TRUE((*expired)[0].delivery.payload.empty()) << "listings never open payloads";
+
+  AttemptOutcome outcome;
+  outcome.kind = AttemptOutcome::Kind::kExpired;
+  outcome.delivery_id = "m1-la-derby";
+  outcome.at = kNow;
+  outcome.error = "mailbox_unacknowledged";
+  ASSERT_TRUE(store_->RecordAttempt(outcome).ok());
+  EXPECT_TRUE(store_->ListMailbox("la-derby", 10)->empty());
+  EXPECT_TRUE(store_->ListExpiredMailboxItems(kNow, 10)->empty());
+  EXPECT_EQ(store_->RecordAttempt(outcome).error().kind, StoreErrorKind::kNotFound)
+      << "expired once only";
+}
+
+TEST_F(SqliteStoreTest, AppendsStandaloneAuditRecordsToTheChain) {
+  ASSERT_TRUE(store_->RecordAudit({{"config_reloaded", R"({"component":"policies"})"},
+                                   {"key_rotated", R"({"action":"added"})"}},
+                                  kNow)
+                  .ok());
+  auto db = SqliteDatabase::Open(path_);
+  ASSERT_TRUE(db.ok());
+  auto q = db->Prepare("SELECT kind FROM audit ORDER BY seq");
+  std::vector<std::string> kinds;
+  while (*q->Step()) kinds.push_back(q->ColumnText(0));
+  EXPECT_EQ(kinds, (std::vector<std::string>{"config_reloaded", "key_rotated"}));
+}
+
 }  // namespace
 }  // namespace isagw::store

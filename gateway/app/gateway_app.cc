@@ -1,0 +1,334 @@
+#include "gateway/app/gateway_app.h"
+
+#include <chrono>
+#include <iostream>
+#include <mutex>
+#include <set>
+#include <system_error>
+#include <utility>
+
+#include "gateway/app/checkpointer.h"
+#include "gateway/app/gateway_keys.h"
+#include "gateway/audit/audit_entries.h"
+#include "gateway/crypto/sealer.h"
+#include "gateway/delivery/clock.h"
+#include "gateway/delivery/delivery_worker.h"
+#include "gateway/delivery/push_client.h"
+#include "gateway/metrics/metrics_registry.h"
+#include "gateway/pipeline/gateway_api_service.h"
+#include "gateway/pipeline/gateway_state.h"
+#include "gateway/policy/loader.h"
+#include "gateway/server/api_router.h"
+#include "gateway/server/event_log.h"
+#include "gateway/server/server.h"
+#include "gateway/server/tls_context.h"
+#include "gateway/store/sqlite_store.h"
+#include "gateway/tls/peer_identity.h"
+
+namespace isagw::app {
+namespace {
+
+// Maps a certificate to an agency through the registry (SAN URI, pin).
+class RegistryIdentifier final : public server::AgencyIdentifier {
+ public:
+  explicit RegistryIdentifier(std::shared_ptr<const registry::AgencyRegistry> registry)
+      : registry_(std::move(registry)) {}
+
+  Result<std::string, server::IdentityRefusal> Identify(
+      const server::PeerCertificate& certificate) const override {
+    auto agency =
+        tls::IdentifyAgency(certificate.san_uris, certificate.sha256_fingerprint, *registry_);
+    if (!agency.ok()) {
+      return Fail(server::IdentityRefusal{
+          std::string(*tls::kIdentityFailureNames.Name(agency.error().failure)),
+          agency.error().reason});
+    }
+    return (*agency)->id;
+  }
+
+ private:
+  std::shared_ptr<const registry::AgencyRegistry> registry_;
+};
+
+// Without a client certificate configured nothing can be pushed (the
+// configuration refuses push recipients then, but a notice to a sender
+// that takes pushes could still arise): it waits, visibly, as a retry.
+class NoClientCertificate final : public delivery::Pusher {
+ public:
+  void Push(delivery::PushRequest, Done done) override {
+    delivery::PushResult result;
+    result.kind = delivery::PushResult::Kind::kRetry;
+    result.error = "no_client_certificate";
+    done(std::move(result));
+  }
+};
+
+// Everything a reload replaces, built whole before anything is swapped.
+struct Generation {
+  config::GatewayConfig config;
+  std::shared_ptr<const registry::AgencyRegistry> registry;
+  std::shared_ptr<const pipeline::GatewayState> state;
+  server::ServerConfig server;
+  std::shared_ptr<const crypto::KeyRing> sealing;
+  std::shared_ptr<const audit::CheckpointSigner> signer;
+  std::vector<store::AuditRecord> keys_made;
+};
+
+Result<Generation, std::string> BuildGeneration(config::GatewayConfig config) {
+  std::set<std::string> ids;
+  for (const auto& agency : config.registry.agencies()) ids.insert(agency.id);
+  auto policies = policy::LoadPolicySet(config.policies_dir, ids);
+  if (!policies.ok()) {
+    std::string detail = "policies: " + std::to_string(policies.error().size()) + " error(s)";
+    if (!policies.error().empty()) detail += "; first: " + policy::Describe(policies.error()[0]);
+    return Fail(std::move(detail));
+  }
+  auto keys = PrepareGatewayKeys(config, *policies);
+  if (!keys.ok()) return Fail("keys: " + keys.error());
+
+  server::TlsFiles files;
+  files.certificate_chain = config.tls.cert_file;
+  files.private_key = config.tls.key_file;
+  files.client_ca_bundle = config.tls.ca_file;
+  files.crls.push_back(config.tls.crl_file);
+  auto tls_context = server::ServerTlsContext::Load(files);
+  if (!tls_context.ok()) return Fail("tls: " + tls_context.error());
+
+  Generation next;
+  next.registry = std::make_shared<const registry::AgencyRegistry>(config.registry);
+  next.server.tls = *tls_context;
+  next.server.identifier = std::make_shared<RegistryIdentifier>(next.registry);
+  for (const auto& agency : config.registry.agencies()) {
+    const registry::RateLimit& limit = config.RateLimitFor(agency);
+    next.server.agency_rate_limits[agency.id] =
+        server::RateLimit{limit.requests_per_second, static_cast<double>(limit.burst)};
+  }
+  next.state = std::make_shared<const pipeline::GatewayState>(pipeline::GatewayState{
+      config.registry, std::move(*policies), keys->pseudonyms, keys->child_link,
+      keys->audit_key});
+  next.sealing = keys->sealing;
+  next.signer = keys->signer;
+  next.keys_made = std::move(keys->made);
+  next.config = std::move(config);
+  return next;
+}
+
+server::ServerOptions ServerOptionsFrom(const config::GatewayConfig& config) {
+  server::ServerOptions options;
+  options.api = {config.api.address, static_cast<std::uint16_t>(config.api.port)};
+  options.admin = {config.admin.address, static_cast<std::uint16_t>(config.admin.port)};
+  options.io_threads = config.io_threads;
+  options.handler_threads = config.handler_threads;
+  options.max_connections = static_cast<std::size_t>(config.limits.max_connections);
+  options.max_requests_per_connection =
+      static_cast<std::size_t>(config.limits.max_requests_per_connection);
+  options.header_limit_bytes = static_cast<std::uint32_t>(config.limits.max_header_bytes);
+  options.body_limit_bytes = config.limits.max_body_bytes;
+  options.batch_body_limit_bytes = config.limits.max_batch_bytes;
+  options.handshake_timeout = config.limits.handshake_timeout;
+  options.request_timeout = config.limits.read_timeout;
+  options.write_timeout = config.limits.write_timeout;
+  options.shutdown_timeout = config.limits.shutdown_timeout;
+  options.drain_timeout = config.limits.drain_timeout;
+  options.rate_limit = {config.default_rate_limit.requests_per_second,
+                        static_cast<double>(config.default_rate_limit.burst)};
+  return options;
+}
+
+delivery::DeliveryWorkerOptions WorkerOptionsFrom(const config::DeliverySettings& settings,
+                                                  metrics::MetricsRegistry* metrics) {
+  delivery::DeliveryWorkerOptions options;
+  options.max_in_flight = settings.workers * 8;
+  options.idle_poll = std::chrono::milliseconds(250);
+  options.retry.base = settings.retry_initial;
+  options.retry.cap = settings.retry_max;
+  options.retry.horizon = std::chrono::duration_cast<std::chrono::seconds>(settings.horizon);
+  options.breaker.failure_threshold = settings.breaker_failures;
+  options.breaker.cool_down =
+      std::chrono::duration_cast<std::chrono::seconds>(settings.breaker_cool_down);
+  options.mailbox_horizon = settings.mailbox_horizon;
+  options.metrics = metrics;
+  return options;
+}
+
+}  // namespace
+
+struct GatewayApp::Impl {
+  AppOptions options;
+  server::EventLog log;
+  delivery::SystemClock clock;
+  std::shared_ptr<metrics::MetricsRegistry> metrics = std::make_shared<metrics::MetricsRegistry>();
+
+  // Destroyed in reverse: the server first, the store last.
+  std::shared_ptr<crypto::Sealer> sealer;  // its key ring is replaced on reload
+  std::unique_ptr<store::SqliteStore> store;
+  std::shared_ptr<pipeline::GatewayApiService> service;
+  std::unique_ptr<Checkpointer> checkpointer;
+  std::unique_ptr<delivery::Pusher> pusher;
+  std::unique_ptr<delivery::DeliveryWorker> worker;
+  std::unique_ptr<server::Server> server;
+
+  mutable std::mutex mutex;  // guards the two below
+  config::GatewayConfig config;
+  std::shared_ptr<const registry::AgencyRegistry> registry;
+
+  explicit Impl(AppOptions o) : options(std::move(o)), log(options.log_sink) {}
+
+  std::shared_ptr<const registry::AgencyRegistry> CurrentRegistry() const {
+    std::lock_guard lock(mutex);
+    return registry;
+  }
+
+  void Audit(std::vector<store::AuditRecord> records) {
+    if (records.empty()) return;
+    if (auto recorded = store->RecordAudit(records, clock.Now()); !recorded.ok()) {
+      log.Error("audit_write_failed", {{"detail", recorded.error().detail}});
+    }
+  }
+
+  store::AuditRecord ReloadRecord(std::string outcome, std::string previous_hash,
+                                  std::string hash, int errors) {
+    audit::ConfigReloadedEntry entry;
+    entry.component = "config";
+    entry.outcome = std::move(outcome);
+    entry.previous_hash = std::move(previous_hash);
+    entry.hash = std::move(hash);
+    entry.error_count = errors;
+    return audit::ToAuditRecord(entry);
+  }
+
+  // The server's ReloadConfig: on a server worker thread.
+  Result<server::ServerConfig, std::string> Reload() {
+    std::string previous_hash;
+    std::filesystem::path file;
+    {
+      std::lock_guard lock(mutex);
+      file = config.file;
+      previous_hash = service->CurrentState()->policies.hash();
+    }
+    auto loaded = config::LoadGatewayConfig(file);
+    if (!loaded.ok()) {
+      Audit({ReloadRecord("refused", previous_hash, "", static_cast<int>(loaded.error().size()))});
+      return Fail("configuration: " + config::ToString(loaded.error()));
+    }
+    auto next = BuildGeneration(std::move(*loaded));
+    if (!next.ok()) {
+      Audit({ReloadRecord("refused", previous_hash, "", 1)});
+      return Fail(next.error());
+    }
+    {
+      std::lock_guard lock(mutex);
+      // What a reload cannot change without a restart: said, not ignored.
+      if (!(next->config.api == config.api) || !(next->config.admin == config.admin) ||
+          next->config.store.path != config.store.path) {
+        log.Warn("reload_needs_restart",
+                 {{"detail", "listeners and the store path change only on a restart"}});
+      }
+      config = next->config;
+      registry = next->registry;
+    }
+    sealer->ReplaceKeys(next->sealing);  // first: the new state may use new scopes
+    service->SwapState(next->state);
+    std::vector<store::AuditRecord> records = std::move(next->keys_made);
+    records.push_back(ReloadRecord("applied", previous_hash, next->state->policies.hash(), 0));
+    Audit(std::move(records));
+    log.Info("reloaded", {{"agencies", next->registry->agencies().size()},
+                          {"policy_set", next->state->policies.hash()}});
+    return std::move(next->server);
+  }
+};
+
+Result<std::unique_ptr<GatewayApp>, std::string> GatewayApp::Create(config::GatewayConfig config,
+                                                                    AppOptions options) {
+  auto impl = std::make_unique<Impl>(std::move(options));
+  auto generation = BuildGeneration(std::move(config));
+  if (!generation.ok()) return Fail(generation.error());
+  const config::GatewayConfig& cfg = generation->config;
+
+  std::error_code ignored;
+  std::filesystem::create_directories(cfg.store.path.parent_path(), ignored);
+  impl->sealer = std::make_shared<crypto::Sealer>(generation->sealing);
+  auto store = store::SqliteStore::Open(cfg.store.path, impl->sealer);
+  if (!store.ok()) return Fail("store: " + store.error().detail);
+  impl->store = std::move(*store);
+  impl->Audit(std::move(generation->keys_made));
+
+  impl->service = std::make_shared<pipeline::GatewayApiService>(
+      *impl->store, generation->state, [clock = &impl->clock] { return clock->Now(); });
+  auto router = std::make_shared<server::ApiRouter>(impl->service, cfg.limits.max_batch_bytes);
+
+  if (!cfg.delivery.client_cert_file.empty()) {
+    delivery::PushClientOptions push;
+    push.certificate_chain = cfg.delivery.client_cert_file;
+    push.private_key = cfg.delivery.client_key_file;
+    push.connect_timeout = cfg.delivery.timeout;
+    push.handshake_timeout = cfg.delivery.timeout;
+    push.write_timeout = cfg.delivery.timeout;
+    push.read_timeout = cfg.delivery.timeout;
+    push.clock = &impl->clock;
+    push.metrics = impl->metrics.get();
+    auto client = delivery::PushClient::Create(push);
+    if (!client.ok()) return Fail("delivery: " + client.error());
+    impl->pusher = std::move(*client);
+  } else {
+    impl->pusher = std::make_unique<NoClientCertificate>();
+  }
+  Impl* raw = impl.get();
+  impl->worker = std::make_unique<delivery::DeliveryWorker>(
+      *impl->store, *impl->pusher, [raw] { return raw->CurrentRegistry(); }, impl->clock,
+      WorkerOptionsFrom(cfg.delivery, impl->metrics.get()));
+
+  impl->checkpointer = std::make_unique<Checkpointer>(
+      cfg.store.path, generation->signer, cfg.audit.checkpoint_interval, impl->clock,
+      [raw](bool ok, std::int64_t seq, const std::string& detail) {
+        if (ok) {
+          raw->log.Info("audit_checkpoint", {{"seq", seq}});
+        } else {
+          raw->log.Warn("audit_checkpoint_failed", {{"detail", detail}});
+        }
+      });
+
+  server::ServerOptions server_options = ServerOptionsFrom(cfg);
+  server_options.handle_signals = impl->options.handle_signals;
+  server_options.log_sink = impl->options.log_sink;
+  auto server = server::Server::Create(server_options, generation->server, router,
+                                       impl->metrics, [raw] { return raw->Reload(); });
+  if (!server.ok()) return Fail("server: " + server.error());
+  impl->server = std::move(*server);
+
+  impl->config = std::move(generation->config);
+  impl->registry = std::move(generation->registry);
+  return std::make_unique<GatewayApp>(PrivateTag{}, std::move(impl));
+}
+
+GatewayApp::GatewayApp(PrivateTag, std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+GatewayApp::~GatewayApp() {
+  if (!impl_) return;
+  impl_->server.reset();
+  impl_->worker.reset();  // Stop()s: attempts under way finish and are recorded
+  impl_->pusher.reset();
+}
+
+std::uint16_t GatewayApp::api_port() const { return impl_->server->api_port(); }
+std::uint16_t GatewayApp::admin_port() const { return impl_->server->admin_port(); }
+
+void GatewayApp::Run() {
+  impl_->worker->Start();
+  impl_->checkpointer->Start();
+  impl_->server->Run();
+  impl_->worker->Stop();
+  impl_->checkpointer->Stop();  // signs what the drain wrote
+}
+
+void GatewayApp::Stop() { impl_->server->Stop(); }
+void GatewayApp::Reload() { impl_->server->Reload(); }
+store::Store& GatewayApp::store() { return *impl_->store; }
+
+void GatewayApp::DeliverDueNow() {
+  if (auto pass = impl_->worker->RunOnce(); !pass.ok()) {
+    impl_->log.Error("delivery_pass_failed", {{"detail", pass.error().detail}});
+  }
+}
+
+}  // namespace isagw::app
