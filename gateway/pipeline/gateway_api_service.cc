@@ -52,7 +52,38 @@ int InboxLimit(std::string_view query) {
   return std::min(limit, kMaxInboxLimit);
 }
 
+// The audit record of a refused message: the problem's type and each
+// error's pointer and code, never a reason text or a value.
+store::AuditRecord RejectionRecord(const std::string& sender, adapters::Format format,
+                                   std::string_view body, int status, const json& problem) {
+  audit::MessageRejectedEntry entry;
+  entry.sender = sender;
+  entry.format = std::string(*adapters::kFormatNames.Name(format));
+  entry.status = status;
+  constexpr std::string_view kPrefix = "urn:isagw:problem:";
+  const std::string type = problem.value("type", std::string());
+  entry.problem = type.starts_with(kPrefix) ? type.substr(kPrefix.size()) : type;
+  if (const auto errors = problem.find("errors"); errors != problem.end() && errors->is_array()) {
+    for (const json& error : *errors) {
+      entry.errors.push_back({error.value("pointer", std::string()), error.value("code", std::string())});
+    }
+  }
+  entry.received_hash = audit::BytesHash(body);
+  entry.received_size = static_cast<std::int64_t>(body.size());
+  return audit::ToAuditRecord(entry);
+}
+
 }  // namespace
+
+void GatewayApiService::AuditRejection(const server::ApiCall& call, adapters::Format format,
+                                       int status, const json& problem) {
+  // 5xx: the gateway failed, not the message; the store is likely the cause.
+  if (status >= 500) return;
+  // Best effort: the refusal stands whether or not its record is written,
+  // and a failure here is the store's, which the next request will show.
+  (void)store_.RecordAudit({RejectionRecord(call.agency_id, format, call.body, status, problem)},
+                           clock_());
+}
 
 GatewayApiService::GatewayApiService(store::Store& store, std::shared_ptr<const GatewayState> state,
                                      Clock clock)
@@ -71,7 +102,9 @@ std::shared_ptr<const GatewayState> GatewayApiService::CurrentState() const {
 HttpResponse GatewayApiService::SubmitMessage(const server::ApiCall& call, adapters::Format format) {
   const auto state = CurrentState();
   IngestRequest request{call.agency_id, format, call.body, call.idempotency_key, clock_()};
-  return FromAnswer(pipeline_.Submit(*state, request));
+  IngestAnswer answer = pipeline_.Submit(*state, request);
+  if (answer.is_problem()) AuditRejection(call, format, answer.status, answer.body);
+  return FromAnswer(answer);
 }
 
 // All-or-nothing for validation: every line is decoded first and any error
@@ -94,7 +127,11 @@ HttpResponse GatewayApiService::SubmitBatch(const server::ApiCall& call, server:
   auto decoded = format == server::BatchFormat::kNdjson
                      ? adapters::compact::DecodeNdjson(call.body, options)
                      : adapters::compact::DecodeCsv(call.body, options);
-  if (!decoded.ok()) return server::ProblemResponse(InvalidMessage(decoded.error()));
+  if (!decoded.ok()) {
+    const Problem problem = InvalidMessage(decoded.error());
+    AuditRejection(call, adapters::Format::kCompact, problem.status, problem.ToJson());
+    return server::ProblemResponse(problem);
+  }
 
   const model::Timestamp now = clock_();
   json records = json::array();

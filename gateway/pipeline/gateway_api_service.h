@@ -41,6 +41,9 @@ class GatewayApiService final : public server::ApiService {
   server::HttpResponse AckInboxItem(const server::ApiCall& call, std::string_view item_id) override;
 
  private:
+  // Appends a "message_rejected" audit record for a refused message.
+  void AuditRejection(const server::ApiCall& call, adapters::Format format, int status,
+                      const nlohmann::json& problem);
   store::Store& store_;
   IngestPipeline pipeline_;
   Clock clock_;

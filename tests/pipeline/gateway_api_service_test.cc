@@ -65,6 +65,30 @@ TEST_F(GatewayApiServiceTest, ARefusalIsAProblemDocument) {
   EXPECT_EQ(*refused.Header("Content-Type"), "application/problem+json");
 }
 
+TEST_F(GatewayApiServiceTest, ARefusalIsAuditedByPointerAndCodeWithoutItsValues) {
+  json bad = json::parse(Missing());
+  bad["NHSNumber"] = "9990000027";  // a bad check digit
+  const auto refused =
+      service_->SubmitMessage(Call("police-derbys", bad.dump()), adapters::Format::kCompact);
+  ASSERT_EQ(refused.status, 400) << refused.body;
+  EXPECT_EQ(Count("messages"), 0) << "a refusal changes no state";
+
+  auto db = store::SqliteDatabase::Open(path_);
+  auto q = db->Prepare("SELECT body FROM audit WHERE kind = 'message_rejected'");
+  ASSERT_TRUE(*q->Step()) << "no message_rejected record";
+  const std::string text = q->ColumnText(0);
+  const json body = json::parse(text);
+  EXPECT_EQ(body["sender"], "police-derbys");
+  EXPECT_EQ(body["format"], "compact");
+  EXPECT_EQ(body["status"], 400);
+  EXPECT_EQ(body["problem"], "invalid-message");
+  ASSERT_FALSE(body["errors"].empty());
+  EXPECT_EQ(body["errors"][0]["pointer"], "/NHSNumber");
+  EXPECT_EQ(body["errors"][0]["code"], "nhs_checksum");
+  EXPECT_EQ(text.find("9990000027"), std::string::npos);
+  EXPECT_EQ(text.find(json::parse(Missing())["MisperForename"].get<std::string>()), std::string::npos);
+}
+
 TEST_F(GatewayApiServiceTest, TheRecipientListsFetchesAndAcknowledgesItsMailbox) {
   ASSERT_EQ(service_->SubmitMessage(Call("police-derbys", Missing()), adapters::Format::kCompact)
                 .status,
