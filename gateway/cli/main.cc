@@ -1,7 +1,9 @@
 // isagw: the gateway's command-line tool.
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <iostream>
 
+#include "gateway/cli/audit_command.h"
 #include "gateway/cli/policy_command.h"
 #include "gateway/cli/serve_command.h"
 #include "gateway/cli/translate_command.h"
@@ -46,6 +48,51 @@ int main(int argc, char** argv) {
   explain_cmd->add_option("--at", explain.at, "judge the ISAs at this RFC 3339 instant");
   explain_cmd->add_flag("--json", explain.json, "JSON instead of a table");
 
+  auto* audit_cmd = app.add_subcommand("audit", "Tamper-evident audit tools (docs/audit.md)");
+  audit_cmd->require_subcommand(1);
+  const std::string config_help = "gateway configuration (YAML): the store and audit keys";
+
+  isagw::cli::AuditVerifyCommandArgs verify;
+  auto* verify_cmd = audit_cmd->add_subcommand(
+      "verify", "Check the audit chain and its signed checkpoints (exit 1 if altered)");
+  verify_cmd->add_option("--config", verify.config, config_help)->required();
+  verify_cmd->add_option("--signed-head", verify.signed_head,
+                         "a head exported earlier that the log must still contain");
+  verify_cmd->add_option("--public-key", verify.public_keys,
+                         "a further trusted signer's public key (repeatable)");
+  verify_cmd->add_flag("--allow-unsigned", verify.allow_unsigned,
+                       "accept a log that no checkpoint covers yet");
+
+  isagw::cli::AuditSubjectCommandArgs subject;
+  std::string nhs, police_ref, person_id;
+  auto* subject_cmd = audit_cmd->add_subcommand("subject", "List every disclosure about one child");
+  subject_cmd->add_option("--config", subject.config, config_help)->required();
+  auto* nhs_opt = subject_cmd->add_option("--nhs", nhs, "the child's NHS number");
+  auto* police_ref_opt =
+      subject_cmd->add_option("--police-ref", police_ref, "a police occurrence reference");
+  auto* person_id_opt = subject_cmd->add_option(
+      "--person-id", person_id, "LA:ID, LA a DfE LA number or a local authority's agency id");
+  nhs_opt->excludes(police_ref_opt)->excludes(person_id_opt);
+  police_ref_opt->excludes(person_id_opt);
+  subject_cmd->add_option("--format", subject.format, "table | csv | json")
+      ->check(CLI::IsMember({"table", "csv", "json"}))
+      ->capture_default_str();
+
+  isagw::cli::AuditConfigArgs checkpoint;
+  auto* checkpoint_cmd =
+      audit_cmd->add_subcommand("checkpoint", "Sign the chain's head now with audit.signing_key");
+  checkpoint_cmd->add_option("--config", checkpoint.config, config_help)->required();
+
+  isagw::cli::AuditConfigArgs export_head;
+  auto* export_head_cmd = audit_cmd->add_subcommand(
+      "export-head", "Print the latest signed head as JSON, for someone outside to keep");
+  export_head_cmd->add_option("--config", export_head.config, config_help)->required();
+
+  isagw::cli::AuditConfigArgs keygen;
+  auto* keygen_cmd = audit_cmd->add_subcommand(
+      "keygen", "Make the audit key and checkpoint signing key pair where missing");
+  keygen_cmd->add_option("--config", keygen.config, config_help)->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -59,5 +106,21 @@ int main(int argc, char** argv) {
   if (*explain_cmd) {
     return isagw::cli::RunPolicyExplain(explain, std::cin, std::cout, std::cerr);
   }
+  if (*verify_cmd) return isagw::cli::RunAuditVerifyCommand(verify, std::cout, std::cerr);
+  if (*subject_cmd) {
+    // Options given, even empty, are passed on: RunAuditSubject judges them.
+    if (nhs_opt->count() > 0) subject.nhs_number = nhs;
+    if (police_ref_opt->count() > 0) subject.police_ref = police_ref;
+    if (person_id_opt->count() > 0) subject.person_id = person_id;
+    return isagw::cli::RunAuditSubjectCommand(subject, std::cout, std::cerr);
+  }
+  if (*checkpoint_cmd) {
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    return isagw::cli::RunAuditCheckpointCommand(checkpoint, now, std::cout, std::cerr);
+  }
+  if (*export_head_cmd) {
+    return isagw::cli::RunAuditExportHeadCommand(export_head, std::cout, std::cerr);
+  }
+  if (*keygen_cmd) return isagw::cli::RunAuditKeygenCommand(keygen, std::cout, std::cerr);
   return 2;
 }

@@ -13,8 +13,14 @@
 namespace isagw::config {
 namespace {
 
+using std::chrono::days;
+using std::chrono::hours;
 using std::chrono::milliseconds;
+using std::chrono::minutes;
 using std::chrono::seconds;
+
+// Earlier signing keys kept trusted after rotations; a handful in practice.
+constexpr std::size_t kMaxTrustedKeys = 64;
 
 template <typename Map>
 std::string OneOf(const Map& map) {
@@ -80,8 +86,9 @@ std::optional<std::filesystem::path> ReadPath(MapReader& in, std::string_view ke
 
 // A path that must name an existing regular file.
 std::filesystem::path ReadFile(MapReader& in, std::string_view key,
-                               const std::filesystem::path& base_dir) {
-  auto path = ReadPath(in, key, base_dir);
+                               const std::filesystem::path& base_dir,
+                               Presence presence = Presence::kRequired) {
+  auto path = ReadPath(in, key, base_dir, presence);
   if (!path) return {};
   std::error_code ec;
   if (!std::filesystem::is_regular_file(*path, ec)) {
@@ -90,21 +97,25 @@ std::filesystem::path ReadFile(MapReader& in, std::string_view key,
   return *path;
 }
 
+// A private key others can read is refused: whoever reads it can act as
+// the gateway.
+void CheckOwnerOnly(MapReader& in, std::string_view key, const std::filesystem::path& path) {
+  std::error_code ec;
+  if (path.empty() || !std::filesystem::is_regular_file(path, ec)) return;
+  const auto perms = std::filesystem::status(path, ec).permissions();
+  using std::filesystem::perms;
+  if (!ec && (perms & (perms::group_all | perms::others_all)) != perms::none) {
+    in.Error(key, "permissions", "private key must be readable by its owner only (chmod 600)");
+  }
+}
+
 TlsSettings ReadTls(MapReader& in, const std::filesystem::path& base_dir) {
   TlsSettings tls;
   tls.ca_file = ReadFile(in, "ca_file", base_dir);
   tls.crl_file = ReadFile(in, "crl_file", base_dir);
   tls.cert_file = ReadFile(in, "cert_file", base_dir);
   tls.key_file = ReadFile(in, "key_file", base_dir);
-  std::error_code ec;
-  if (!tls.key_file.empty() && std::filesystem::is_regular_file(tls.key_file, ec)) {
-    const auto perms = std::filesystem::status(tls.key_file, ec).permissions();
-    using std::filesystem::perms;
-    if (!ec && (perms & (perms::group_all | perms::others_all)) != perms::none) {
-      in.Error("key_file", "permissions",
-               "private key must be readable by its owner only (chmod 600)");
-    }
-  }
+  CheckOwnerOnly(in, "key_file", tls.key_file);
   if (auto version = in.String("min_version", Presence::kOptional, 16)) {
     if (auto parsed = kTlsVersionNames.Find(*version)) {
       tls.min_version = *parsed;
@@ -148,7 +159,7 @@ Limits ReadLimits(MapReader& in) {
   return limits;
 }
 
-DeliverySettings ReadDelivery(MapReader& in) {
+DeliverySettings ReadDelivery(MapReader& in, const std::filesystem::path& base_dir) {
   DeliverySettings delivery;
   if (auto v = in.Integer("workers", Presence::kOptional, 1, 256)) {
     delivery.workers = static_cast<int>(*v);
@@ -168,8 +179,83 @@ DeliverySettings ReadDelivery(MapReader& in) {
   if (delivery.retry_max < delivery.retry_initial) {
     in.Error("retry_max", "inconsistent", "must be at least retry_initial");
   }
+  // The gateway's client certificate and its key come as a pair.
+  const bool has_cert = in.Has("client_cert_file");
+  const bool has_key = in.Has("client_key_file");
+  delivery.client_cert_file = ReadFile(in, "client_cert_file", base_dir, Presence::kOptional);
+  delivery.client_key_file = ReadFile(in, "client_key_file", base_dir, Presence::kOptional);
+  CheckOwnerOnly(in, "client_key_file", delivery.client_key_file);
+  if (has_cert && !has_key) {
+    in.Error("client_key_file", "required", "is required with client_cert_file");
+  } else if (has_key && !has_cert) {
+    in.Error("client_cert_file", "required", "is required with client_key_file");
+  }
+  // MESH keeps undelivered messages 5 days; a month is the outer bound.
+  if (auto v = in.Duration("horizon", Presence::kOptional, minutes(1), days(30))) {
+    delivery.horizon = *v;
+  }
+  if (auto v = in.Duration("mailbox_horizon", Presence::kOptional, minutes(1), days(30))) {
+    delivery.mailbox_horizon = *v;
+  }
+  if (auto v = in.Integer("breaker_failures", Presence::kOptional, 1, 1000)) {
+    delivery.breaker_failures = static_cast<int>(*v);
+  }
+  if (auto v = in.Duration("breaker_cool_down", Presence::kOptional, seconds(1), hours(1))) {
+    delivery.breaker_cool_down = *v;
+  }
   in.RefuseUnknownKeys();
   return delivery;
+}
+
+// The audit's keys default to store.key_dir/audit/ (made on first start by
+// `serve`, or by `isagw audit keygen`). They are not required to exist
+// yet, so a fresh deployment loads.
+AuditSettings ReadAudit(MapReader* in, const std::filesystem::path& base_dir,
+                        const std::filesystem::path& key_dir) {
+  AuditSettings audit;
+  const std::filesystem::path audit_dir = key_dir.empty() ? key_dir : key_dir / "audit";
+  if (!audit_dir.empty()) {
+    audit.audit_key = audit_dir / "audit.key";
+    audit.signing_key = audit_dir / "signing.key";
+    audit.public_key = audit_dir / "signing.pub";
+  }
+  if (in == nullptr) return audit;
+  if (auto path = ReadPath(*in, "audit_key", base_dir, Presence::kOptional)) {
+    audit.audit_key = *path;
+  }
+  if (auto path = ReadPath(*in, "signing_key", base_dir, Presence::kOptional)) {
+    audit.signing_key = *path;
+  }
+  if (auto path = ReadPath(*in, "public_key", base_dir, Presence::kOptional)) {
+    audit.public_key = *path;
+  }
+  if (auto list = in->StringList("trusted_public_keys", Presence::kOptional, kMaxTrustedKeys,
+                                 kMaxPathLength)) {
+    for (const std::string& text : *list) {
+      audit.trusted_public_keys.push_back(ResolvePath(base_dir, text));
+    }
+  }
+  if (auto v = in->Duration("checkpoint_interval", Presence::kOptional, seconds(1), hours(24))) {
+    audit.checkpoint_interval = *v;
+  }
+  // Three different keys; one file for two would make keygen or serve
+  // refuse to start, far from this line.
+  if (!audit.signing_key.empty() && audit.signing_key == audit.audit_key) {
+    in->Error("signing_key", "inconsistent", "must not be the same file as audit_key");
+  }
+  if (!audit.public_key.empty() &&
+      (audit.public_key == audit.signing_key || audit.public_key == audit.audit_key)) {
+    in->Error("public_key", "inconsistent", "must not be the same file as another audit key");
+  }
+  in->RefuseUnknownKeys();
+  return audit;
+}
+
+bool AnyAgencyReceivesByPush(const registry::AgencyRegistry& registry) {
+  for (const registry::Agency& agency : registry.agencies()) {
+    if (agency.delivery == registry::DeliveryMode::kPush) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -258,22 +344,38 @@ Result<GatewayConfig, ConfigErrors> LoadGatewayConfig(const std::filesystem::pat
     rate->RefuseUnknownKeys();
   }
 
+  bool client_certificate_given = false;
   if (auto delivery = top.Map("delivery", Presence::kOptional)) {
-    config.delivery = ReadDelivery(*delivery);
+    client_certificate_given =
+        delivery->Has("client_cert_file") || delivery->Has("client_key_file");
+    config.delivery = ReadDelivery(*delivery, base_dir);
+  }
+
+  {
+    auto audit = top.Map("audit", Presence::kOptional);
+    config.audit = ReadAudit(audit ? &*audit : nullptr, base_dir, config.store.key_dir);
   }
 
   top.RefuseUnknownKeys();
 
-  ConfigErrors out = SortedByLine(errors.Take());
   // The registry's own errors too, so one run shows everything to fix.
+  ConfigErrors registry_errors;
   if (registry_found) {
     auto registry = registry::LoadAgencyRegistry(config.registry_file);
     if (registry.ok()) {
       config.registry = std::move(registry).value();
+      // Pushing needs the gateway's own client certificate. The error
+      // points at the delivery section (or the top of the file).
+      if (!client_certificate_given && AnyAgencyReceivesByPush(config.registry)) {
+        errors.AddAtLine(top.LineOf("delivery"), "delivery.client_cert_file", "required",
+                         "is required when an agency in the registry receives by push");
+      }
     } else {
-      for (ConfigError& e : std::move(registry).error()) out.push_back(std::move(e));
+      registry_errors = std::move(registry).error();
     }
   }
+  ConfigErrors out = SortedByLine(errors.Take());
+  for (ConfigError& e : registry_errors) out.push_back(std::move(e));
   if (!out.empty()) return Fail(std::move(out));
   return config;
 }

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "gateway/common/code_map.h"
 #include "gateway/common/result.h"
@@ -65,14 +66,38 @@ struct Limits {
   std::chrono::milliseconds drain_timeout{std::chrono::seconds(20)};
 };
 
-// Outbound delivery (reserved: read and checked now, used by the delivery
-// issue).
+// Outbound delivery: push to agencies' endpoints, mailbox horizons and
+// non-delivery notices (docs/delivery.md).
 struct DeliverySettings {
-  int workers = 2;
-  std::chrono::milliseconds timeout{std::chrono::seconds(10)};
+  int workers = 2;  // push attempts under way at once, across all recipients
+  std::chrono::milliseconds timeout{std::chrono::seconds(10)};  // connect, handshake, write, read
   std::chrono::milliseconds retry_initial{std::chrono::seconds(1)};
   std::chrono::milliseconds retry_max{std::chrono::minutes(5)};
   int max_attempts = 50;
+  // The gateway's own client certificate for pushing (clientAuth EKU) and
+  // its key. Required when any agency in the registry receives by push.
+  std::filesystem::path client_cert_file;
+  std::filesystem::path client_key_file;
+  // A push not made by then is dead-lettered; a mailbox item not
+  // acknowledged by then becomes a non-delivery notice. MESH keeps 5 days.
+  std::chrono::milliseconds horizon{std::chrono::hours(24 * 5)};
+  std::chrono::milliseconds mailbox_horizon{std::chrono::hours(24 * 5)};
+  // Circuit breaker per recipient: open after this many failures in a row,
+  // try again after the cool-down.
+  int breaker_failures = 5;
+  std::chrono::milliseconds breaker_cool_down{std::chrono::seconds(30)};
+};
+
+// The audit log's keys and checkpoints (docs/audit.md). Defaults are under
+// store.key_dir/audit/ and are made on first start by `serve`.
+struct AuditSettings {
+  std::filesystem::path audit_key;    // keyed record hashes and child pseudonyms
+  std::filesystem::path signing_key;  // Ed25519 secret that signs checkpoints
+  std::filesystem::path public_key;   // its public half, written beside it
+  // Further signers `audit verify` trusts (earlier keys after a rotation).
+  std::vector<std::filesystem::path> trusted_public_keys;
+  // How often `serve` signs the chain's head (and once more at shutdown).
+  std::chrono::milliseconds checkpoint_interval{std::chrono::minutes(5)};
 };
 
 enum class LogLevel { kTrace, kDebug, kInfo, kWarn, kError };
@@ -99,6 +124,7 @@ struct GatewayConfig {
   Limits limits;
   registry::RateLimit default_rate_limit{10, 20};
   DeliverySettings delivery;
+  AuditSettings audit;
 
   registry::AgencyRegistry registry;  // loaded from registry_file
 

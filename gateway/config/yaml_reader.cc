@@ -60,6 +60,10 @@ void ErrorList::Add(const YAML::Mark& mark, std::string key, std::string code, s
   errors_.push_back({file_, LineOfMark(mark), std::move(key), std::move(code), std::move(reason)});
 }
 
+void ErrorList::AddAtLine(int line, std::string key, std::string code, std::string reason) {
+  errors_.push_back({file_, line, std::move(key), std::move(code), std::move(reason)});
+}
+
 void ErrorList::AddForFile(std::string code, std::string reason) {
   errors_.push_back({file_, 0, "", std::move(code), std::move(reason)});
 }
@@ -301,23 +305,24 @@ std::optional<std::chrono::milliseconds> MapReader::Duration(std::string_view ke
                                                              std::chrono::milliseconds max) {
   Entry* e = Use(key, presence);
   if (e == nullptr) return std::nullopt;
-  static const std::regex kDuration("([0-9]{1,9})(ms|s|m|h)");
+  static const std::regex kDuration("([0-9]{1,9})(ms|s|m|h|d)");
   const YAML::Node& v = e->value;
   std::smatch m;
   // A bare number is refused too: seconds or milliseconds would be a guess.
   if (!v.IsScalar() || Resolve(v) != ScalarType::kText ||
       !std::regex_match(v.Scalar(), m, kDuration)) {
     errors_->Add(e->key_node.Mark(), KeyPath(key), "pattern",
-                 "must be a duration such as 500ms, 10s, 5m or 1h");
+                 "must be a duration such as 500ms, 10s, 5m, 1h or 5d");
     return std::nullopt;
   }
   const std::int64_t count = std::stoll(m[1].str());
   const std::string unit = m[2].str();
+  // Nine digits of days is about 2.7 million years: no overflow in int64 ms.
   std::chrono::milliseconds value = unit == "ms"  ? std::chrono::milliseconds(count)
                                     : unit == "s" ? std::chrono::seconds(count)
-                                    : unit == "m"
-                                        ? std::chrono::milliseconds(std::chrono::minutes(count))
-                                        : std::chrono::milliseconds(std::chrono::hours(count));
+                                    : unit == "m" ? std::chrono::minutes(count)
+                                    : unit == "h" ? std::chrono::hours(count)
+                                                  : std::chrono::hours(24 * count);
   if (value < min || value > max) {
     errors_->Add(e->key_node.Mark(), KeyPath(key), "range",
                  "must be between " + std::to_string(min.count()) + "ms and " +

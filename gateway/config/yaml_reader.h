@@ -37,6 +37,8 @@ class ErrorList {
   explicit ErrorList(std::string file) : file_(std::move(file)) {}
 
   void Add(const YAML::Mark& mark, std::string key, std::string code, std::string reason);
+  // For checks made after reading, when only the line is still known.
+  void AddAtLine(int line, std::string key, std::string code, std::string reason);
   void AddForFile(std::string code, std::string reason);
 
   bool empty() const { return errors_.empty(); }
@@ -79,7 +81,7 @@ class MapReader {
   std::optional<std::int64_t> Integer(std::string_view key, Presence presence, std::int64_t min,
                                       std::int64_t max);
   std::optional<double> Number(std::string_view key, Presence presence, double min, double max);
-  // "250ms", "10s", "5m", "1h".
+  // "250ms", "10s", "5m", "1h", "5d" (days of 24 hours).
   std::optional<std::chrono::milliseconds> Duration(std::string_view key, Presence presence,
                                                     std::chrono::milliseconds min,
                                                     std::chrono::milliseconds max);

@@ -76,12 +76,24 @@ def main():
     bad = copy.deepcopy(config)
     del bad["store"]
     expect_invalid(config_v, bad, "config: no store")
+    bad = copy.deepcopy(config)
+    del bad["delivery"]["client_key_file"]
+    expect_invalid(config_v, bad, "config: client certificate without its key")
+    bad = copy.deepcopy(config)
+    bad["delivery"]["breaker_failures"] = 0
+    expect_invalid(config_v, bad, "config: breaker that never opens")
+    bad = copy.deepcopy(config)
+    bad["delivery"]["horizon"] = "5 days"
+    expect_invalid(config_v, bad, "config: horizon in words")
+    bad = copy.deepcopy(config)
+    bad["audit"]["checkpoint"] = "5m"
+    expect_invalid(config_v, bad, "config: unknown audit key")
 
     for f in failures:
         print(f, file=sys.stderr)
     if failures:
         return 1
-    print("registry.yaml and gateway.yaml match their schemas; 11 bad variants refused")
+    print("registry.yaml and gateway.yaml match their schemas; 15 bad variants refused")
     return 0
 
 

@@ -5,7 +5,8 @@
 #include <filesystem>
 #include <string>
 
-#include "tests/registry/test_files.h"
+#include "tests/common/temp_dir.h"
+#include "tests/config/minimal_deployment.h"
 
 namespace isagw::config {
 namespace {
@@ -13,50 +14,15 @@ namespace {
 using isagw::testing::ReadText;
 using isagw::testing::Replace;
 using isagw::testing::ScratchDir;
+using isagw::testing::WriteDeploymentFiles;
+using std::chrono::hours;
 using std::chrono::milliseconds;
+using std::chrono::minutes;
 using std::chrono::seconds;
 
-// Line numbers matter: tests below expect errors on them.
-constexpr std::string_view kBase = R"(version: 1
-listeners:
-  api: {address: 127.0.0.1, port: 8443}
-  admin: {address: 127.0.0.1, port: 9090}
-tls:
-  ca_file: out/ca.crt
-  crl_file: out/ca.crl
-  cert_file: out/server.crt
-  key_file: out/server.key
-  min_version: TLSv1.3
-registry: registry.yaml
-policies_dir: policies
-store:
-  path: var/isagw.db
-  key_dir: var/keys
-)";
-
-constexpr std::string_view kRegistry = R"(version: 1
-agencies:
-  - id: police-derbys
-    kind: police_force
-    name: Derbyshire Constabulary
-    codes: {force_code: DERBYS}
-    identity: {san_uri: "urn:isagw:agency:police:derbys"}
-    formats: {sends: [compact], receives: [compact]}
-    delivery: {mode: mailbox}
-    rate_limit: {requests_per_second: 50, burst: 60}
-    routing: {covers_las: ["831", "830"]}
-)";
-
-// The files a configuration names; only their existence (and the key's
-// permissions) is checked when loading.
-void WriteDeploymentFiles(const ScratchDir& dir, const std::filesystem::path& at) {
-  for (const char* name : {"ca.crt", "ca.crl", "server.crt", "server.key", "receiver-ca.crt"}) {
-    dir.Write(at / "out" / name, "placeholder");
-  }
-  std::filesystem::permissions(
-      dir.path() / at / "out/server.key",
-      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-}
+// 15 lines: keys appended to it start on line 16.
+constexpr std::string_view kBase = isagw::testing::kMinimalGatewayYaml;
+constexpr std::string_view kRegistry = isagw::testing::kMinimalRegistryYaml;
 
 class GatewayConfigLoader : public ::testing::Test {
  protected:
@@ -321,6 +287,235 @@ TEST_F(GatewayConfigLoader, ReportsConfigAndRegistryErrorsTogether) {
   ExpectError(loaded.error()[1], 4, "agencies[0].kind", "enum", dir_.path() / "registry.yaml");
 }
 
+// --- delivery: and audit: -------------------------------------------------
+
+TEST_F(GatewayConfigLoader, DefaultsTheDeliverySettings) {
+  auto loaded = Load(kBase);
+  ASSERT_TRUE(loaded.ok()) << ToString(loaded.error());
+  const DeliverySettings& d = loaded->delivery;
+  EXPECT_EQ(d.workers, 2);
+  EXPECT_EQ(d.timeout, seconds(10));
+  EXPECT_EQ(d.retry_initial, seconds(1));
+  EXPECT_EQ(d.retry_max, minutes(5));
+  EXPECT_EQ(d.max_attempts, 50);
+  EXPECT_TRUE(d.client_cert_file.empty());
+  EXPECT_TRUE(d.client_key_file.empty());
+  EXPECT_EQ(d.horizon, hours(24 * 5));
+  EXPECT_EQ(d.mailbox_horizon, hours(24 * 5));
+  EXPECT_EQ(d.breaker_failures, 5);
+  EXPECT_EQ(d.breaker_cool_down, seconds(30));
+}
+
+TEST_F(GatewayConfigLoader, ReadsTheClientCertificateHorizonsAndBreaker) {
+  auto loaded = Load(std::string(kBase) + R"(delivery:
+  client_cert_file: out/gateway-client.crt
+  client_key_file: ./out/../out/gateway-client.key
+  horizon: 2d
+  mailbox_horizon: 36h
+  breaker_failures: 3
+  breaker_cool_down: 2m
+)");
+  ASSERT_TRUE(loaded.ok()) << ToString(loaded.error());
+  const DeliverySettings& d = loaded->delivery;
+  EXPECT_EQ(d.client_cert_file, dir_.path() / "out/gateway-client.crt");
+  EXPECT_EQ(d.client_key_file, dir_.path() / "out/gateway-client.key");
+  EXPECT_TRUE(d.client_cert_file.is_absolute());
+  EXPECT_EQ(d.horizon, hours(48));
+  EXPECT_EQ(d.mailbox_horizon, hours(36));
+  EXPECT_EQ(d.breaker_failures, 3);
+  EXPECT_EQ(d.breaker_cool_down, minutes(2));
+}
+
+TEST_F(GatewayConfigLoader, RefusesAClientCertificateWithoutItsKey) {
+  ConfigError e = OnlyError(
+      std::string(kBase) + "delivery:\n  workers: 2\n  client_cert_file: out/gateway-client.crt\n");
+  ExpectError(e, 16, "delivery.client_key_file", "required");
+}
+
+TEST_F(GatewayConfigLoader, RefusesAClientKeyWithoutItsCertificate) {
+  ConfigError e = OnlyError(std::string(kBase) +
+                            "delivery:\n  workers: 2\n  client_key_file: out/gateway-client.key\n");
+  ExpectError(e, 16, "delivery.client_cert_file", "required");
+}
+
+TEST_F(GatewayConfigLoader, RefusesAMissingClientCertificateFile) {
+  std::filesystem::remove(dir_.path() / "out/gateway-client.crt");
+  ConfigError e = OnlyError(std::string(kBase) + R"(delivery:
+  client_cert_file: out/gateway-client.crt
+  client_key_file: out/gateway-client.key
+)");
+  ExpectError(e, 17, "delivery.client_cert_file", "not_found");
+}
+
+TEST_F(GatewayConfigLoader, RefusesAClientKeyOthersCanRead) {
+  std::filesystem::permissions(dir_.path() / "out/gateway-client.key",
+                               std::filesystem::perms::group_read,
+                               std::filesystem::perm_options::add);
+  ConfigError e = OnlyError(std::string(kBase) + R"(delivery:
+  client_cert_file: out/gateway-client.crt
+  client_key_file: out/gateway-client.key
+)");
+  ExpectError(e, 18, "delivery.client_key_file", "permissions");
+}
+
+// The registry's police force receives by push instead of mailbox.
+std::string PushRegistry() {
+  return Replace(std::string(kRegistry), "delivery: {mode: mailbox}",
+                 "delivery: {mode: push, url: \"https://localhost:9443/in\", "
+                 "ca_file: out/receiver-ca.crt}");
+}
+
+TEST_F(GatewayConfigLoader, RequiresAClientCertificateWhenAnAgencyReceivesByPush) {
+  dir_.Write("registry.yaml", PushRegistry());
+  ConfigError e = OnlyError(kBase);
+  ExpectError(e, 1, "delivery.client_cert_file", "required");
+  EXPECT_EQ(e.reason, "is required when an agency in the registry receives by push");
+
+  // With a delivery section, the error points at it.
+  e = OnlyError(std::string(kBase) + "log_level: info\ndelivery:\n  workers: 2\n");
+  ExpectError(e, 17, "delivery.client_cert_file", "required");
+}
+
+TEST_F(GatewayConfigLoader, LoadsPushAgenciesWithAClientCertificate) {
+  dir_.Write("registry.yaml", PushRegistry());
+  auto loaded = Load(std::string(kBase) + R"(delivery:
+  client_cert_file: out/gateway-client.crt
+  client_key_file: out/gateway-client.key
+)");
+  ASSERT_TRUE(loaded.ok()) << ToString(loaded.error());
+  ASSERT_EQ(loaded->registry.agencies().size(), 1u);
+  EXPECT_EQ(loaded->registry.agencies()[0].delivery, registry::DeliveryMode::kPush);
+}
+
+TEST_F(GatewayConfigLoader, ReportsOnlyThePairRuleWhenOneHalfIsGivenForPush) {
+  dir_.Write("registry.yaml", PushRegistry());
+  ConfigError e =
+      OnlyError(std::string(kBase) + "delivery:\n  client_cert_file: out/gateway-client.crt\n");
+  ExpectError(e, 16, "delivery.client_key_file", "required");
+}
+
+TEST_F(GatewayConfigLoader, DefaultsTheAuditKeysUnderTheKeyDirectory) {
+  auto loaded = Load(kBase);
+  ASSERT_TRUE(loaded.ok()) << ToString(loaded.error());
+  const AuditSettings& a = loaded->audit;
+  EXPECT_EQ(a.audit_key, dir_.path() / "var/keys/audit/audit.key");
+  EXPECT_EQ(a.signing_key, dir_.path() / "var/keys/audit/signing.key");
+  EXPECT_EQ(a.public_key, dir_.path() / "var/keys/audit/signing.pub");
+  EXPECT_TRUE(a.trusted_public_keys.empty());
+  EXPECT_EQ(a.checkpoint_interval, minutes(5));
+}
+
+TEST_F(GatewayConfigLoader, DefaultsEachAuditKeyNotGiven) {
+  auto loaded = Load(std::string(kBase) + "audit:\n  audit_key: /srv/audit/audit.key\n");
+  ASSERT_TRUE(loaded.ok()) << ToString(loaded.error());
+  EXPECT_EQ(loaded->audit.audit_key, "/srv/audit/audit.key");
+  EXPECT_EQ(loaded->audit.signing_key, dir_.path() / "var/keys/audit/signing.key");
+  EXPECT_EQ(loaded->audit.public_key, dir_.path() / "var/keys/audit/signing.pub");
+}
+
+TEST_F(GatewayConfigLoader, ResolvesAuditPathsFromTheConfigFilesDirectory) {
+  auto loaded = Load(std::string(kBase) + R"(audit:
+  audit_key: ../audit-keys/audit.key
+  signing_key: /etc/isagw/audit/signing.key
+  public_key: keys/signing.pub
+  trusted_public_keys: [keys/2025.pub, /etc/isagw/audit/2024.pub]
+  checkpoint_interval: 90s
+)");
+  ASSERT_TRUE(loaded.ok()) << ToString(loaded.error());
+  const AuditSettings& a = loaded->audit;
+  EXPECT_EQ(a.audit_key, dir_.path().parent_path() / "audit-keys/audit.key");
+  EXPECT_EQ(a.signing_key, "/etc/isagw/audit/signing.key");
+  EXPECT_EQ(a.public_key, dir_.path() / "keys/signing.pub");
+  ASSERT_EQ(a.trusted_public_keys.size(), 2u);
+  EXPECT_EQ(a.trusted_public_keys[0], dir_.path() / "keys/2025.pub");
+  EXPECT_EQ(a.trusted_public_keys[1], "/etc/isagw/audit/2024.pub");
+  EXPECT_EQ(a.checkpoint_interval, seconds(90));
+}
+
+TEST_F(GatewayConfigLoader, RefusesOneFileForTwoAuditKeys) {
+  ConfigError e =
+      OnlyError(std::string(kBase) + "audit:\n  signing_key: k/one.key\n  public_key: k/one.key\n");
+  ExpectError(e, 18, "audit.public_key", "inconsistent");
+}
+
+TEST_F(GatewayConfigLoader, RefusesUnknownKeysInDeliveryAndAudit) {
+  auto loaded = Load(std::string(kBase) + "delivery:\n  horizons: 5d\naudit:\n  checkpoint: 5m\n");
+  ASSERT_FALSE(loaded.ok());
+  ASSERT_EQ(loaded.error().size(), 2u) << ToString(loaded.error());
+  ExpectError(loaded.error()[0], 17, "delivery.horizons", "unknown_field");
+  ExpectError(loaded.error()[1], 19, "audit.checkpoint", "unknown_field");
+}
+
+TEST_F(GatewayConfigLoader, RefusesATrustedPublicKeyThatIsNotText) {
+  ConfigError e = OnlyError(std::string(kBase) + "audit:\n  trusted_public_keys: [42]\n");
+  ExpectError(e, 17, "audit.trusted_public_keys[0]", "type");
+}
+
+// One out-of-range value: the section, the key, the value written.
+struct RangeCase {
+  const char* name;
+  const char* section;
+  const char* key;
+  const char* value;
+};
+
+class GatewayConfigRange : public GatewayConfigLoader,
+                           public ::testing::WithParamInterface<RangeCase> {};
+
+TEST_P(GatewayConfigRange, RefusesAValueOutOfRange) {
+  const RangeCase& c = GetParam();
+  ConfigError e =
+      OnlyError(std::string(kBase) + c.section + ":\n  " + c.key + ": " + c.value + "\n");
+  ExpectError(e, 17, std::string(c.section) + "." + c.key, "range");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    NewKeys, GatewayConfigRange,
+    ::testing::Values(
+        RangeCase{"HorizonUnderAMinute", "delivery", "horizon", "59s"},
+        RangeCase{"HorizonOverThirtyDays", "delivery", "horizon", "31d"},
+        RangeCase{"MailboxHorizonUnderAMinute", "delivery", "mailbox_horizon", "0m"},
+        RangeCase{"MailboxHorizonOverThirtyDays", "delivery", "mailbox_horizon", "721h"},
+        RangeCase{"NoBreakerFailures", "delivery", "breaker_failures", "0"},
+        RangeCase{"TooManyBreakerFailures", "delivery", "breaker_failures", "1001"},
+        RangeCase{"CoolDownUnderASecond", "delivery", "breaker_cool_down", "999ms"},
+        RangeCase{"CoolDownOverAnHour", "delivery", "breaker_cool_down", "61m"},
+        RangeCase{"CheckpointsUnderASecondApart", "audit", "checkpoint_interval", "500ms"},
+        RangeCase{"CheckpointsOverADayApart", "audit", "checkpoint_interval", "25h"}),
+    [](const ::testing::TestParamInfo<RangeCase>& param) { return std::string(param.param.name); });
+
+TEST_F(GatewayConfigLoader, AcceptsTheEndsOfEveryNewRange) {
+  auto low = Load(std::string(kBase) + R"(delivery:
+  horizon: 1m
+  mailbox_horizon: 60s
+  breaker_failures: 1
+  breaker_cool_down: 1s
+audit:
+  checkpoint_interval: 1s
+)");
+  ASSERT_TRUE(low.ok()) << ToString(low.error());
+  EXPECT_EQ(low->delivery.horizon, minutes(1));
+  EXPECT_EQ(low->delivery.mailbox_horizon, minutes(1));
+  EXPECT_EQ(low->delivery.breaker_failures, 1);
+  EXPECT_EQ(low->delivery.breaker_cool_down, seconds(1));
+  EXPECT_EQ(low->audit.checkpoint_interval, seconds(1));
+
+  auto high = Load(std::string(kBase) + R"(delivery:
+  horizon: 30d
+  mailbox_horizon: 720h
+  breaker_failures: 1000
+  breaker_cool_down: 1h
+audit:
+  checkpoint_interval: 24h
+)");
+  ASSERT_TRUE(high.ok()) << ToString(high.error());
+  EXPECT_EQ(high->delivery.horizon, hours(24 * 30));
+  EXPECT_EQ(high->delivery.mailbox_horizon, hours(24 * 30));
+  EXPECT_EQ(high->delivery.breaker_failures, 1000);
+  EXPECT_EQ(high->delivery.breaker_cool_down, hours(1));
+  EXPECT_EQ(high->audit.checkpoint_interval, hours(24));
+}
+
 // The example deployment, laid out as in the repository (certs-example/
 // beside policies/), with placeholder files where make-certs.sh writes.
 TEST(ExampleDeployment, LoadsTheExampleGatewayConfig) {
@@ -345,6 +540,13 @@ TEST(ExampleDeployment, LoadsTheExampleGatewayConfig) {
   EXPECT_GE(c.limits.max_connections, 1000);
   EXPECT_EQ(c.registry.agencies().size(), 13u);
   EXPECT_NE(c.registry.FindBySanUri("urn:isagw:agency:police:derbys"), nullptr);
+  EXPECT_EQ(c.delivery.client_cert_file, dir.path() / "certs-example/out/gateway-client.crt");
+  EXPECT_EQ(c.delivery.client_key_file, dir.path() / "certs-example/out/gateway-client.key");
+  EXPECT_EQ(c.delivery.horizon, std::chrono::hours(24 * 5));
+  EXPECT_EQ(c.delivery.breaker_failures, 5);
+  EXPECT_EQ(c.audit.audit_key, dir.path() / "var/keys/audit/audit.key");
+  EXPECT_EQ(c.audit.public_key, dir.path() / "var/keys/audit/signing.pub");
+  EXPECT_EQ(c.audit.checkpoint_interval, minutes(5));
 }
 
 }  // namespace

@@ -64,7 +64,7 @@ TEST(MapReader, RefusesKeysNobodyRead) {
 }
 
 TEST(MapReader, ParsesDurationsWithUnits) {
-  YAML::Node node = Parse("a: 250ms\nb: 3s\nc: 2m\nd: 1h\ne: 5\nf: 2d\n");
+  YAML::Node node = Parse("a: 250ms\nb: 3s\nc: 2m\nd: 1h\ne: 5\nf: 2w\n");
   ErrorList errors("f.yaml");
   MapReader in(errors, node, node.Mark(), "");
   const auto min = std::chrono::milliseconds(0);
@@ -76,6 +76,20 @@ TEST(MapReader, ParsesDurationsWithUnits) {
   EXPECT_EQ(in.Duration("e", Presence::kRequired, min, max), std::nullopt);
   EXPECT_EQ(in.Duration("f", Presence::kRequired, min, max), std::nullopt);
   EXPECT_EQ(errors.Take().size(), 2u);
+}
+
+TEST(MapReader, ReadsDaysAsTwentyFourHours) {
+  YAML::Node node = Parse("a: 5d\nb: 31d\n");
+  ErrorList errors("f.yaml");
+  MapReader in(errors, node, node.Mark(), "");
+  const auto max = std::chrono::hours(24 * 30);
+  EXPECT_EQ(in.Duration("a", Presence::kRequired, std::chrono::minutes(1), max),
+            std::chrono::hours(120));
+  EXPECT_EQ(in.Duration("b", Presence::kRequired, std::chrono::minutes(1), max), std::nullopt);
+  ConfigErrors out = errors.Take();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].key, "b");
+  EXPECT_EQ(out[0].code, "range");
 }
 
 TEST(MapReader, NamesListItemsByIndex) {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "gateway/registry/registry_loader.h"
-#include "tests/registry/test_files.h"
+#include "tests/common/temp_dir.h"
 
 namespace isagw::registry {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "tests/registry/test_files.h"
+#include "tests/common/temp_dir.h"
 
 namespace isagw::registry {
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "gateway/tls/peer_identity.h"
-#include "tests/registry/test_files.h"
+#include "tests/common/temp_dir.h"
 #include "tests/tls/example_certs.h"
 
 namespace isagw::tls {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "gateway/registry/registry_loader.h"
-#include "tests/registry/test_files.h"
+#include "tests/common/temp_dir.h"
 #include "tests/tls/example_certs.h"
 
 namespace isagw::tls {

@@ -1,5 +1,6 @@
-// Scratch files for configuration tests: a fresh directory per test,
-// removed afterwards.
+// Scratch files for tests that read files (configuration, registry,
+// certificates, stores): a fresh directory per test, removed afterwards,
+// and small text helpers.
 #pragma once
 
 #include <gtest/gtest.h>

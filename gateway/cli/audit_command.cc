@@ -1,0 +1,229 @@
+#include "gateway/cli/audit_command.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <filesystem>
+#include <ostream>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "gateway/audit/audit_commands.h"
+#include "gateway/audit/audit_key.h"
+#include "gateway/audit/key_file.h"
+#include "gateway/audit/signing_key.h"
+#include "gateway/config/gateway_config.h"
+
+namespace isagw::cli {
+namespace {
+
+constexpr int kDone = 0;
+constexpr int kCannotRun = 2;
+
+// The configuration, or nullopt after printing every reason it did not load.
+std::optional<config::GatewayConfig> LoadConfig(const std::string& path, std::string_view command,
+                                                std::ostream& err) {
+  if (path.empty()) {
+    err << "audit " << command << ": --config FILE is required\n";
+    return std::nullopt;
+  }
+  auto loaded = config::LoadGatewayConfig(path);
+  if (!loaded.ok()) {
+    err << "audit " << command << ": the configuration " << path << " did not load:\n";
+    for (const auto& e : loaded.error()) err << "  " << e.ToString() << '\n';
+    return std::nullopt;
+  }
+  return std::move(loaded).value();
+}
+
+// Reading commands must not create an empty database where the store was
+// expected (SQLite would), and a checkpoint of nothing helps nobody.
+bool StoreExists(const config::GatewayConfig& config, std::string_view command, std::ostream& err) {
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(config.store.path, ec)) return true;
+  err << "audit " << command << ": the store " << config.store.path.string()
+      << " (store.path) does not exist\n";
+  return false;
+}
+
+bool AllDigits(std::string_view text) {
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "la-derby:ID" becomes "831:ID" through the registry; an LA number, or an
+// empty LA, is left for RunAuditSubject to check. Errors never repeat the
+// argument: its second half identifies a child.
+std::optional<std::string> WithLaNumber(const std::string& person_id,
+                                        const registry::AgencyRegistry& registry,
+                                        std::ostream& err) {
+  const std::size_t colon = person_id.find(':');
+  if (colon == std::string::npos || colon == 0) return person_id;
+  const std::string la = person_id.substr(0, colon);
+  if (AllDigits(la)) return person_id;
+  const registry::Agency* agency = registry.FindById(la);
+  if (agency == nullptr || agency->kind != registry::AgencyKind::kLocalAuthority) {
+    err << "audit subject: --person-id must start with a DfE LA number or the id of a local "
+           "authority in the registry\n";
+    return std::nullopt;
+  }
+  return agency->la_number + person_id.substr(colon);
+}
+
+// Makes the missing directories of `dir`, owner-only like the keys in them.
+bool MakeKeyDirectory(const std::filesystem::path& dir, std::ostream& err) {
+  std::error_code ec;
+  std::vector<std::filesystem::path> missing;
+  for (std::filesystem::path p = dir; !p.empty() && !std::filesystem::exists(p, ec);
+       p = p.parent_path()) {
+    missing.push_back(p);
+    if (p == p.parent_path()) break;
+  }
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    if (::mkdir(it->c_str(), 0700) != 0 && errno != EEXIST) {
+      err << "audit keygen: " << it->string() << " could not be created\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+bool Exists(const std::filesystem::path& path) {
+  std::error_code ec;
+  return std::filesystem::exists(path, ec);
+}
+
+// The checkpoint signing key pair: made when neither file exists; the
+// public half written when only the secret exists; checked when both do.
+bool EnsureSigningKeys(const config::AuditSettings& audit, std::ostream& out, std::ostream& err) {
+  const auto& secret = audit.signing_key;
+  const auto& public_key = audit.public_key;
+  const bool have_secret = Exists(secret);
+  const bool have_public = Exists(public_key);
+  if (!have_secret && have_public) {
+    // A new secret could not match it, and replacing it would orphan the
+    // checkpoints it verifies.
+    err << "audit keygen: " << public_key.string() << " (audit.public_key) exists without "
+        << secret.string() << " (audit.signing_key); neither was written\n";
+    return false;
+  }
+  if (!have_secret) {
+    if (!MakeKeyDirectory(secret.parent_path(), err) ||
+        !MakeKeyDirectory(public_key.parent_path(), err)) {
+      return false;
+    }
+    return audit::RunAuditSigningKeygen(secret, public_key, out, err) == kDone;
+  }
+  auto signer = audit::CheckpointSigner::Load(secret);
+  if (!signer.ok()) {
+    err << "audit keygen: " << signer.error().path << " " << signer.error().reason << "\n";
+    return false;
+  }
+  if (!have_public) {
+    if (!MakeKeyDirectory(public_key.parent_path(), err)) return false;
+    const audit::PublicKey& half = signer->public_key();
+    auto written = audit::WriteNewKeyFile(public_key, half.data(), half.size(), 0644);
+    if (!written.ok()) {
+      err << "audit keygen: " << written.error().path << " " << written.error().reason << "\n";
+      return false;
+    }
+    out << "kept " << secret.string() << " (exists already)\n"
+        << "wrote " << public_key.string() << " (public, from the signing key)\n";
+    return true;
+  }
+  auto loaded = audit::LoadPublicKeyFile(public_key);
+  if (!loaded.ok()) {
+    err << "audit keygen: " << loaded.error().path << " " << loaded.error().reason << "\n";
+    return false;
+  }
+  if (*loaded != signer->public_key()) {
+    err << "audit keygen: " << public_key.string() << " is not the public half of "
+        << secret.string() << "; neither was changed\n";
+    return false;
+  }
+  out << "kept " << secret.string() << " and " << public_key.string() << " (exist already)\n";
+  return true;
+}
+
+bool EnsureAuditKey(const std::filesystem::path& path, std::ostream& out, std::ostream& err) {
+  if (!Exists(path)) {
+    if (!MakeKeyDirectory(path.parent_path(), err)) return false;
+    return audit::RunAuditKeyKeygen(path, out, err) == kDone;
+  }
+  auto key = audit::AuditKey::Load(path);
+  if (!key.ok()) {
+    err << "audit keygen: " << key.error().path << " " << key.error().reason << "\n";
+    return false;
+  }
+  out << "kept " << path.string() << " (exists already)\n";
+  return true;
+}
+
+}  // namespace
+
+int RunAuditVerifyCommand(const AuditVerifyCommandArgs& args, std::ostream& out,
+                          std::ostream& err) {
+  auto config = LoadConfig(args.config, "verify", err);
+  if (!config) return kCannotRun;
+  if (!StoreExists(*config, "verify", err)) return kCannotRun;
+  audit::AuditVerifyArgs verify;
+  verify.store = config->store.path;
+  if (Exists(config->audit.public_key)) {
+    verify.public_keys.push_back(config->audit.public_key);
+  } else {
+    // Not fatal: a rotated deployment may trust only older keys.
+    err << "audit verify: " << config->audit.public_key.string()
+        << " (audit.public_key) does not exist; it is not trusted\n";
+  }
+  for (const auto& key : config->audit.trusted_public_keys) verify.public_keys.push_back(key);
+  for (const auto& key : args.public_keys) verify.public_keys.emplace_back(key);
+  if (!args.signed_head.empty()) verify.signed_head = args.signed_head;
+  verify.allow_unsigned = args.allow_unsigned;
+  return audit::RunAuditVerify(verify, out, err);
+}
+
+int RunAuditSubjectCommand(const AuditSubjectCommandArgs& args, std::ostream& out,
+                           std::ostream& err) {
+  auto config = LoadConfig(args.config, "subject", err);
+  if (!config) return kCannotRun;
+  if (!StoreExists(*config, "subject", err)) return kCannotRun;
+  audit::AuditSubjectArgs subject;
+  subject.store = config->store.path;
+  subject.audit_key = config->audit.audit_key;
+  subject.nhs_number = args.nhs_number;
+  subject.police_ref = args.police_ref;
+  if (args.person_id) {
+    subject.person_id = WithLaNumber(*args.person_id, config->registry, err);
+    if (!subject.person_id) return kCannotRun;
+  }
+  subject.format = args.format;
+  return audit::RunAuditSubject(subject, out, err);
+}
+
+int RunAuditCheckpointCommand(const AuditConfigArgs& args, model::Timestamp now, std::ostream& out,
+                              std::ostream& err) {
+  auto config = LoadConfig(args.config, "checkpoint", err);
+  if (!config) return kCannotRun;
+  if (!StoreExists(*config, "checkpoint", err)) return kCannotRun;
+  return audit::RunAuditCheckpoint(config->store.path, config->audit.signing_key, now, out, err);
+}
+
+int RunAuditExportHeadCommand(const AuditConfigArgs& args, std::ostream& out, std::ostream& err) {
+  auto config = LoadConfig(args.config, "export-head", err);
+  if (!config) return kCannotRun;
+  if (!StoreExists(*config, "export-head", err)) return kCannotRun;
+  return audit::RunAuditExportHead(config->store.path, out, err);
+}
+
+int RunAuditKeygenCommand(const AuditConfigArgs& args, std::ostream& out, std::ostream& err) {
+  auto config = LoadConfig(args.config, "keygen", err);
+  if (!config) return kCannotRun;
+  // Both, even when the first fails, so one run shows everything to fix.
+  const bool signing = EnsureSigningKeys(config->audit, out, err);
+  const bool audit_key = EnsureAuditKey(config->audit.audit_key, out, err);
+  return signing && audit_key ? kDone : kCannotRun;
+}
+
+}  // namespace isagw::cli
