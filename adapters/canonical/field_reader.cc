@@ -4,27 +4,12 @@
 #include <utility>
 
 #include "adapters/canonical/limits.h"
+#include "gateway/common/utf8.h"
 
 namespace isagw::adapters::canonical {
-namespace {
-
-bool IsBlank(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-  });
-}
-
-}  // namespace
 
 void ReadLog::Error(std::string pointer, std::string code, std::string reason) {
   errors.push_back({std::move(pointer), std::move(code), std::move(reason)});
-}
-
-std::size_t CountCodePoints(std::string_view text) {
-  // Every code point has exactly one byte that is not a continuation byte.
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
 }
 
 std::optional<std::string> ReadText(ReadLog& log, const nlohmann::json& value,

@@ -38,8 +38,6 @@ struct Verdict {
 };
 using TextCheck = std::function<std::optional<Verdict>(std::string_view)>;
 
-// Counts Unicode code points (not bytes), as JSON Schema's maxLength does.
-std::size_t CountCodePoints(std::string_view text);
 
 class FieldReader {
  public:

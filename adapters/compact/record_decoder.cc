@@ -19,13 +19,6 @@ namespace {
 
 using nlohmann::json;
 
-std::size_t CountCodePoints(std::string_view text) {
-  // Valid UTF-8 assumed: count the bytes that start a character.
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
-
 template <typename E, std::size_t N>
 std::string CodeList(const CodeMap<E, N>& map) {
   std::string out;

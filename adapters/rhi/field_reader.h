@@ -49,8 +49,6 @@ using TextRule = std::function<std::optional<std::string>(std::string_view, Verd
 
 enum class Presence { kOptional, kRequired };
 
-// Counts Unicode code points (not bytes), as JSON Schema's maxLength does.
-std::size_t CountCodePoints(std::string_view text);
 
 // A text value on its own (list items): a JSON string, not blank, at most
 // `max_chars` code points, then `rule` (when the log has value_checks).

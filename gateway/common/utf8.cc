@@ -1,5 +1,7 @@
 #include "gateway/common/utf8.h"
 
+#include <algorithm>
+
 #include <cstdint>
 
 namespace isagw {
@@ -38,6 +40,19 @@ std::optional<std::size_t> FindInvalidUtf8(std::string_view text) {
     i += length;
   }
   return std::nullopt;
+}
+
+std::size_t CountCodePoints(std::string_view text) {
+  // Every code point has exactly one byte that is not a continuation byte.
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+bool IsBlank(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+  });
 }
 
 }  // namespace isagw

@@ -12,4 +12,13 @@ namespace isagw {
 // `text` is entirely valid UTF-8.
 std::optional<std::size_t> FindInvalidUtf8(std::string_view text);
 
+// The number of characters (code points) in valid UTF-8: what text limits
+// count, so that a name in Welsh or Polish is not cut shorter than one in
+// ASCII.
+std::size_t CountCodePoints(std::string_view text);
+
+// True when `text` holds only ASCII white space (or nothing): such a value
+// says nothing and is refused as "empty".
+bool IsBlank(std::string_view text);
+
 }  // namespace isagw
