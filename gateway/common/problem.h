@@ -22,13 +22,28 @@ struct Problem {
   std::string ToJsonText() const;
 };
 
-// The problem types isagw uses. Stable: clients switch on them.
+// Every problem type isagw uses, in one place. Stable: clients switch on
+// them and docs/api/openapi.yaml lists them, so a URI never changes; a new
+// kind of problem gets a new one.
 namespace problem_type {
+// The message itself.
 inline constexpr const char* kInvalidMessage = "urn:isagw:problem:invalid-message";
 inline constexpr const char* kMalformed = "urn:isagw:problem:malformed";
 inline constexpr const char* kTooLarge = "urn:isagw:problem:too-large";
 inline constexpr const char* kUnsupportedFormat = "urn:isagw:problem:unsupported-format";
 inline constexpr const char* kNotRepresentable = "urn:isagw:problem:not-representable";
+// The HTTP exchange (gateway/server).
+inline constexpr const char* kNotFound = "urn:isagw:problem:not-found";
+inline constexpr const char* kMethodNotAllowed = "urn:isagw:problem:method-not-allowed";
+inline constexpr const char* kRateLimited = "urn:isagw:problem:rate-limited";
+inline constexpr const char* kHeadersTooLarge = "urn:isagw:problem:headers-too-large";
+inline constexpr const char* kForbidden = "urn:isagw:problem:forbidden";
+inline constexpr const char* kInternal = "urn:isagw:problem:internal-error";
+inline constexpr const char* kUnavailable = "urn:isagw:problem:unavailable";
+// The episode (gateway/pipeline): the record contradicts what is stored.
+inline constexpr const char* kEpisodeConflict = "urn:isagw:problem:episode-conflict";
+// A notice to a sender that a copy could not be delivered (gateway/delivery).
+inline constexpr const char* kNonDelivery = "urn:isagw:problem:non-delivery";
 }  // namespace problem_type
 
 // Problem for a message whose content failed validation.

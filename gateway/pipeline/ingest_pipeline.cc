@@ -77,16 +77,13 @@ Problem MakeProblem(const char* type, const char* title, int status, std::string
   return p;
 }
 
-constexpr const char* kForbiddenType = "urn:isagw:problem:forbidden";
-constexpr const char* kUnavailableType = "urn:isagw:problem:unavailable";
-constexpr const char* kEpisodeConflictType = "urn:isagw:problem:episode-conflict";
-
 Problem Forbidden(std::string detail, FieldErrors errors = {}) {
-  return MakeProblem(kForbiddenType, "Forbidden", 403, std::move(detail), std::move(errors));
+  return MakeProblem(problem_type::kForbidden, "Forbidden", 403, std::move(detail),
+                     std::move(errors));
 }
 
 Problem Unavailable() {
-  return MakeProblem(kUnavailableType, "Service unavailable", 503,
+  return MakeProblem(problem_type::kUnavailable, "Service unavailable", 503,
                      "the message could not be stored; nothing was accepted, try again later");
 }
 
@@ -185,6 +182,25 @@ bool EveryErrorNamesAField(const FieldErrors& errors, const json& copy) {
     }
   }
   return !errors.empty();
+}
+
+// Takes the fields `errors` name out of a recipient's `copy` (in reverse
+// order of their pointers, so a field goes before its container), lists
+// each as withheld because it is not representable, and reads what is left
+// back into the typed model. Used when the canonical model cannot hold a
+// redacted value and when the recipient's format has no place for a field:
+// either way the field is withheld rather than the whole copy refused.
+Result<adapters::Decoded, FieldErrors> WithholdUnrepresentable(
+    FieldErrors errors, json& copy, std::vector<audit::WithheldField>& withheld,
+    std::set<std::string>& not_sendable) {
+  std::sort(errors.begin(), errors.end(),
+            [](const FieldError& a, const FieldError& b) { return a.pointer > b.pointer; });
+  for (const FieldError& e : errors) {
+    ErasePointer(copy, e.pointer);
+    withheld.push_back({e.pointer, "withheld_at_redaction", "", "not_representable"});
+    not_sendable.insert(e.pointer);
+  }
+  return adapters::canonical::FromJson(copy, {}, adapters::canonical::Checks::kShape);
 }
 
 // One recipient's outcome, while the acceptance is being built.
@@ -353,9 +369,9 @@ std::optional<IngestAnswer> Attempt::Correlate(Prepared& /*out*/) {
 
   if (IsPoliceRecord(event_.kind)) {
     if (!event_.episode.police_ref || !event_.episode.record_version) {
-      return ProblemAnswer(MakeProblem(kEpisodeConflictType, "Episode conflict", 409,
-                                       std::string(model::Describe(
-                                           model::EpisodeError::kMissingReference))));
+      return ProblemAnswer(
+          MakeProblem(problem_type::kEpisodeConflict, "Episode conflict", 409,
+                      std::string(model::Describe(model::EpisodeError::kMissingReference))));
     }
     const std::string& ref = *event_.episode.police_ref;
     const int version = *event_.episode.record_version;
@@ -372,7 +388,7 @@ std::optional<IngestAnswer> Attempt::Correlate(Prepared& /*out*/) {
       model::Episode episode = std::move(*restored);
       auto applied = episode.Apply(event_);
       if (!applied.ok()) {
-        return ProblemAnswer(MakeProblem(kEpisodeConflictType, "Episode conflict", 409,
+        return ProblemAnswer(MakeProblem(problem_type::kEpisodeConflict, "Episode conflict", 409,
                                          std::string(model::Describe(applied.error()))));
       }
       if (*applied != model::Applied::kApplied) {
@@ -391,7 +407,7 @@ std::optional<IngestAnswer> Attempt::Correlate(Prepared& /*out*/) {
     } else {
       auto opened = model::Episode::Open(event_);
       if (!opened.ok()) {
-        return ProblemAnswer(MakeProblem(kEpisodeConflictType, "Episode conflict", 409,
+        return ProblemAnswer(MakeProblem(problem_type::kEpisodeConflict, "Episode conflict", 409,
                                          std::string(model::Describe(opened.error()))));
       }
       episode_ = std::move(*opened);
@@ -484,15 +500,7 @@ void Attempt::MakeCopy(Prepared& out, const Parties& parties, const Route& route
   json copy = std::move(redacted->document);
   auto typed = adapters::canonical::FromJson(copy, {}, adapters::canonical::Checks::kShape);
   if (!typed.ok()) {
-    FieldErrors errors = typed.error();
-    std::sort(errors.begin(), errors.end(),
-              [](const FieldError& a, const FieldError& b) { return a.pointer > b.pointer; });
-    for (const FieldError& e : errors) {
-      ErasePointer(copy, e.pointer);
-      withheld.push_back({e.pointer, "withheld_at_redaction", "", "not_representable"});
-      not_sendable.insert(e.pointer);
-    }
-    typed = adapters::canonical::FromJson(copy, {}, adapters::canonical::Checks::kShape);
+    typed = WithholdUnrepresentable(typed.error(), copy, withheld, not_sendable);
     if (!typed.ok()) {
       refuse("not_representable", "the redacted copy is not a valid canonical event");
       return;
@@ -506,15 +514,7 @@ void Attempt::MakeCopy(Prepared& out, const Parties& parties, const Route& route
     // The recipient's format has no place for some fields (council XML
     // carries no interview narratives or associates' names): withhold
     // them, list them, and encode what is left, once.
-    FieldErrors errors = encoded.error();
-    std::sort(errors.begin(), errors.end(),
-              [](const FieldError& a, const FieldError& b) { return a.pointer > b.pointer; });
-    for (const FieldError& e : errors) {
-      ErasePointer(copy, e.pointer);
-      withheld.push_back({e.pointer, "withheld_at_redaction", "", "not_representable"});
-      not_sendable.insert(e.pointer);
-    }
-    typed = adapters::canonical::FromJson(copy, {}, adapters::canonical::Checks::kShape);
+    typed = WithholdUnrepresentable(encoded.error(), copy, withheld, not_sendable);
     if (!typed.ok()) {
       refuse("not_representable", "the redacted copy is not a valid canonical event");
       return;

@@ -74,13 +74,12 @@ Problem MethodNotAllowedProblem() {
 }
 
 Problem UnsupportedMediaTypeProblem(std::string detail) {
-  return MakeProblem(isagw::problem_type::kUnsupportedFormat, "Unsupported media type", 415,
+  return MakeProblem(problem_type::kUnsupportedFormat, "Unsupported media type", 415,
                      std::move(detail));
 }
 
 Problem TooLargeProblem(std::string detail) {
-  return MakeProblem(isagw::problem_type::kTooLarge, "Request body too large", 413,
-                     std::move(detail));
+  return MakeProblem(problem_type::kTooLarge, "Request body too large", 413, std::move(detail));
 }
 
 Problem HeadersTooLargeProblem() {
@@ -89,7 +88,7 @@ Problem HeadersTooLargeProblem() {
 }
 
 Problem MalformedRequestProblem(std::string detail) {
-  return MakeProblem(isagw::problem_type::kMalformed, "Malformed request", 400, std::move(detail));
+  return MakeProblem(problem_type::kMalformed, "Malformed request", 400, std::move(detail));
 }
 
 Problem RateLimitedProblem() {

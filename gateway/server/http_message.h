@@ -60,19 +60,9 @@ inline constexpr std::string_view kProblemMediaType = "application/problem+json"
 // problem.status as its status code.
 HttpResponse ProblemResponse(const Problem& problem);
 
-// Problem types the server adds to gateway/common/problem.h's list.
-namespace problem_type {
-inline constexpr const char* kNotFound = "urn:isagw:problem:not-found";
-inline constexpr const char* kMethodNotAllowed = "urn:isagw:problem:method-not-allowed";
-inline constexpr const char* kRateLimited = "urn:isagw:problem:rate-limited";
-inline constexpr const char* kHeadersTooLarge = "urn:isagw:problem:headers-too-large";
-inline constexpr const char* kForbidden = "urn:isagw:problem:forbidden";
-inline constexpr const char* kInternal = "urn:isagw:problem:internal-error";
-inline constexpr const char* kUnavailable = "urn:isagw:problem:unavailable";
-}  // namespace problem_type
-
-// The problems every part of the server answers with. `detail` must not
-// quote request values: it describes.
+// The problems every part of the server answers with (their types are in
+// gateway/common/problem.h). `detail` must not quote request values: it
+// describes.
 Problem NotFoundProblem();
 Problem MethodNotAllowedProblem();
 Problem UnsupportedMediaTypeProblem(std::string detail);

@@ -15,7 +15,12 @@ namespace isagw::server {
 struct RateLimit {
   double per_second = 50;  // sustained requests per second
   double burst = 100;      // bucket size: requests allowed at once
+  friend bool operator==(const RateLimit&, const RateLimit&) = default;
 };
+
+// Both figures finite and not negative. (Zero is allowed: a rate of zero
+// refuses the agency once its burst is spent.)
+bool IsUsable(const RateLimit& limit);
 
 class TokenBucketRateLimiter {
  public:
@@ -24,9 +29,13 @@ class TokenBucketRateLimiter {
   // `clock` is injectable so tests need no sleeps.
   explicit TokenBucketRateLimiter(RateLimit default_limit, Clock clock = nullptr);
 
-  // A limit for one agency instead of the default (an agency profile may
-  // allow a force's batch exports more). Resets that agency's bucket to full.
-  void SetLimit(const std::string& agency_id, RateLimit limit);
+  // Replaces the table of agencies' own limits (an agency profile may allow
+  // a force's batch exports more); agencies it does not name get the
+  // default. Called on every configuration reload. A bucket whose limit is
+  // unchanged keeps its tokens, so a reload is no way to refill one; a
+  // changed limit applies at once: the bucket keeps the tokens it had, cut
+  // to the new burst, and refills at the new rate from now on.
+  void SetAgencyLimits(const std::map<std::string, RateLimit>& limits);
 
   struct Decision {
     bool allowed = false;
@@ -43,9 +52,14 @@ class TokenBucketRateLimiter {
     std::chrono::steady_clock::time_point updated;
   };
 
-  RateLimit default_limit_;
-  Clock clock_;
+  // With mutex_ held.
+  const RateLimit& LimitFor(std::string_view agency_id) const;
+  static void Refill(Bucket& bucket, std::chrono::steady_clock::time_point now);
+
+  const RateLimit default_limit_;
+  const Clock clock_;
   std::mutex mutex_;
+  std::map<std::string, RateLimit, std::less<>> agency_limits_;
   std::map<std::string, Bucket, std::less<>> buckets_;
 };
 

@@ -23,6 +23,7 @@
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <csignal>
+#include <ctime>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -33,6 +34,7 @@
 #include "gateway/server/event_log.h"
 #include "gateway/server/filter_chain.h"
 #include "gateway/server/tls_context_impl.h"
+#include "gateway/tls/client_verifier.h"
 
 namespace isagw::server {
 
@@ -108,32 +110,16 @@ PeerCertificate ExtractPeerCertificate(X509* certificate) {
   return out;
 }
 
-// A stable, bounded reason for a failed handshake, for metrics and logs.
+// A stable, bounded reason for a failed handshake, for metrics and logs. A
+// chain that failed is named as gateway/tls names it (the same words
+// offline verification and `isagw` commands use): "expired", "revoked",
+// "untrusted_issuer", "crl_unavailable" (no current CRL for the issuer:
+// expired, not yet valid or missing), ...
 std::string HandshakeRefusalReason(long verify_error,  // NOLINT(google-runtime-int)
                                    const boost::system::error_code& ec) {
-  switch (verify_error) {
-    case X509_V_OK:
-      break;
-    case X509_V_ERR_CERT_HAS_EXPIRED:
-      return "certificate_expired";
-    case X509_V_ERR_CERT_NOT_YET_VALID:
-      return "certificate_not_yet_valid";
-    case X509_V_ERR_CERT_REVOKED:
-      return "certificate_revoked";
-    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
-    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
-    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
-    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
-      return "unknown_ca";
-    case X509_V_ERR_UNABLE_TO_GET_CRL:
-    case X509_V_ERR_CRL_HAS_EXPIRED:
-    case X509_V_ERR_CRL_NOT_YET_VALID:
-    case X509_V_ERR_CRL_SIGNATURE_FAILURE:
-      return "crl_unusable";
-    default:
-      return "certificate_invalid";
+  if (verify_error != X509_V_OK) {
+    return std::string(
+        *tls::kChainFailureNames.Name(tls::ClassifyVerifyError(static_cast<int>(verify_error))));
   }
   if (ec == beast::error::timeout) return "handshake_timeout";
   if (ec == asio::error::eof || ec == asio::error::connection_reset ||
@@ -154,7 +140,7 @@ std::string HandshakeRefusalReason(long verify_error,  // NOLINT(google-runtime-
       case SSL_R_WRONG_VERSION_NUMBER:
         return "not_tls";
       case SSL_R_CERTIFICATE_VERIFY_FAILED:
-        return "certificate_invalid";
+        return std::string(*tls::kChainFailureNames.Name(tls::ChainFailure::kInvalid));
       default:
         break;
     }
@@ -173,6 +159,28 @@ std::string MethodLabel(std::string_view method) {
 
 bool IsHttpParseError(const boost::system::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_target).category();
+}
+
+// Why `config` cannot serve, if it cannot.
+std::optional<std::string> ConfigProblem(const ServerConfig& config) {
+  if (!config.tls) return "no TLS context";
+  if (!config.identifier) return "no agency identifier";
+  for (const auto& [agency, limit] : config.agency_rate_limits) {
+    if (agency.empty()) return "a rate limit names no agency";
+    if (!IsUsable(limit)) {
+      return "the rate limit of agency " + agency + " is not a finite, non-negative rate and burst";
+    }
+  }
+  return std::nullopt;
+}
+
+std::string Rfc3339(std::chrono::system_clock::time_point time) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+  std::tm parts{};
+  gmtime_r(&seconds, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return text;
 }
 
 bool HasLineBreak(std::string_view text) {
@@ -256,7 +264,7 @@ struct Server::Impl {
         drain_timer(control),
         current_config(std::make_shared<const ServerConfig>(std::move(config))) {
     limiter = std::make_shared<TokenBucketRateLimiter>(options.rate_limit);
-    for (const auto& [agency, limit] : options.agency_rate_limits) limiter->SetLimit(agency, limit);
+    limiter->SetAgencyLimits(current_config.load()->agency_rate_limits);
     chain = MakeApiFilterChain(std::move(handler), limiter, *metrics, options.body_limit_bytes);
     if (options.handle_signals) {
       // Registered now, not in Run(), so a signal between Create() and
@@ -268,6 +276,10 @@ struct Server::Impl {
                                           "HTTP request bytes (headers and bodies) read");
     bytes_sent = &metrics->GetCounter("isagw_http_bytes_sent_total",
                                       "HTTP response bytes (headers and bodies) written");
+    crl_next_update = &metrics->GetGauge(
+        "isagw_tls_crl_next_update_timestamp_seconds",
+        "When the first CA's CRL reaches its nextUpdate (Unix time); 0 when none states one");
+    NoteCrlCurrency(*current_config.load());
   }
 
   // Listener setup, before Run().
@@ -298,6 +310,7 @@ struct Server::Impl {
   HttpResponse AdminResponse(const HttpRequest& request);
 
   void StartReload();
+  void NoteCrlCurrency(const ServerConfig& config);
   void ConnectionEnded(std::uint64_t id, bool admin);
 
   ServerOptions options;
@@ -331,6 +344,7 @@ struct Server::Impl {
   metrics::Gauge* connections_active = nullptr;
   metrics::Counter* bytes_received = nullptr;
   metrics::Counter* bytes_sent = nullptr;
+  metrics::Gauge* crl_next_update = nullptr;
 };
 
 Result<Ok, std::string> Server::Impl::Listen(tcp::acceptor& acceptor, const ListenAddress& where,
@@ -486,17 +500,36 @@ void Server::Impl::StartReload() {
       refused_total.Increment();
       return;
     }
-    ServerConfig next = std::move(result).value();
-    if (!next.tls || !next.identifier) {
-      log.Error("config_reload_refused", {{"error", "reload returned an incomplete configuration"},
-                                          {"kept", "previous configuration"}});
+    auto next = std::make_shared<const ServerConfig>(std::move(result).value());
+    if (auto problem = ConfigProblem(*next)) {
+      log.Error("config_reload_refused",
+                {{"error", "reload returned an unusable configuration: " + *problem},
+                 {"kept", "previous configuration"}});
       refused_total.Increment();
       return;
     }
-    current_config.store(std::make_shared<const ServerConfig>(std::move(next)));
-    log.Info("config_reloaded", {{"applies_to", "new connections"}});
+    current_config.store(next);
+    limiter->SetAgencyLimits(next->agency_rate_limits);
+    log.Info("config_reloaded", {{"applies_to", "new connections; rate limits to every request"},
+                                 {"agency_rate_limits", next->agency_rate_limits.size()}});
+    NoteCrlCurrency(*next);
     ok_total.Increment();
   });
+}
+
+void Server::Impl::NoteCrlCurrency(const ServerConfig& config) {
+  const auto next_update = config.tls->crl_next_update();
+  crl_next_update->Set(next_update ? std::chrono::duration_cast<std::chrono::seconds>(
+                                         next_update->time_since_epoch())
+                                         .count()
+                                   : 0);
+  if (next_update && *next_update <= std::chrono::system_clock::now()) {
+    // Handshakes fail closed on their own; this says why before they do.
+    log.Warn("crl_out_of_date", {{"next_update", Rfc3339(*next_update)},
+                                 {"effect",
+                                  "client certificates from its CA are refused until "
+                                  "a fresh CRL is loaded"}});
+  }
 }
 
 // ----------------------------------------------------------------- drain
@@ -579,6 +612,11 @@ void Server::Impl::RecordHandshakeRefusal(const ApiConnection& connection,
                                           const std::string& reason,
                                           const PeerCertificate* certificate) {
   nlohmann::json fields = {{"reason", reason}, {"remote", connection.remote}};
+  if (connection.verify_error != X509_V_OK) {
+    // OpenSSL's fixed description of the chain error ("CRL has expired",
+    // "unable to get certificate CRL"): it never quotes the certificate.
+    fields["verify_error"] = X509_verify_cert_error_string(connection.verify_error);
+  }
   if (certificate != nullptr) {
     fields["certificate_serial"] = certificate->serial_hex;
     fields["certificate_sha256"] = certificate->sha256_fingerprint;
@@ -873,8 +911,10 @@ asio::awaitable<void> Server::Impl::AdminSession(std::shared_ptr<AdminConnection
 Result<std::unique_ptr<Server>, std::string> Server::Create(
     ServerOptions options, ServerConfig config, std::shared_ptr<RequestHandler> handler,
     std::shared_ptr<metrics::MetricsRegistry> metrics, ReloadConfig reload) {
-  if (!config.tls) return Fail(std::string("no TLS context"));
-  if (!config.identifier) return Fail(std::string("no agency identifier"));
+  if (auto problem = ConfigProblem(config)) return Fail(std::move(*problem));
+  if (!IsUsable(options.rate_limit)) {
+    return Fail(std::string("rate_limit is not a finite, non-negative rate and burst"));
+  }
   if (!handler) return Fail(std::string("no request handler"));
   if (!metrics) return Fail(std::string("no metrics registry"));
   if (options.io_threads < 1 || options.handler_threads < 1) {

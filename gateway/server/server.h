@@ -12,13 +12,15 @@
 // Stop() (or SIGTERM/SIGINT) drains: the listener closes, idle
 // connections are closed, in-flight requests finish (up to drain_timeout)
 // and their connections close after the response; then Run() returns.
-// Reload() (or SIGHUP) asks the ReloadConfig callback for a new TLS context
-// and identifier; new connections use them, open ones keep theirs, and a
-// failed reload keeps the old configuration.
+// Reload() (or SIGHUP) asks the ReloadConfig callback for a new TLS context,
+// identifier and agency rate limits; new connections use the context and
+// identifier (open ones keep theirs), every request from then on the new
+// rate limits, and a failed reload keeps the old configuration whole.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -38,6 +40,11 @@ namespace isagw::server {
 struct ServerConfig {
   std::shared_ptr<const ServerTlsContext> tls;
   std::shared_ptr<const AgencyIdentifier> identifier;
+  // Agencies' own request rates (the registry's per-agency rate_limit), by
+  // agency id; agencies not named get ServerOptions::rate_limit. Unlike the
+  // context and identifier these apply to open connections too, from the
+  // next request: a rate belongs to the agency, not to a connection.
+  std::map<std::string, RateLimit> agency_rate_limits = {};
 };
 
 // Builds a whole new ServerConfig (reading certificates, registry...), or

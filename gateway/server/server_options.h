@@ -7,7 +7,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <string>
 #include <string_view>
 
@@ -46,8 +45,9 @@ struct ServerOptions {
   // before their connections are closed regardless.
   std::chrono::milliseconds drain_timeout{30'000};
 
-  RateLimit rate_limit;                                 // per agency, by default
-  std::map<std::string, RateLimit> agency_rate_limits;  // overrides by agency id
+  // Each agency's request rate unless ServerConfig::agency_rate_limits
+  // names it. Fixed for the server's life (a reload does not change it).
+  RateLimit rate_limit;
 
   // Install SIGINT/SIGTERM (drain and stop) and SIGHUP (reload) handlers
   // while the server exists. Off in tests that run several servers.

@@ -6,7 +6,10 @@
 #include <openssl/x509.h>
 
 #include <cstdio>
+#include <ctime>
+#include <map>
 #include <memory>
+#include <string>
 
 #include "gateway/server/tls_context_impl.h"
 
@@ -39,8 +42,37 @@ struct CrlFree {
   void operator()(X509_CRL* crl) const { X509_CRL_free(crl); }
 };
 
-// Adds every CRL in the PEM file `path` to `store`; returns how many.
-Result<int, std::string> AddCrls(X509_STORE* store, const std::string& path) {
+using TimePoint = std::chrono::system_clock::time_point;
+
+// An ASN1_TIME as a time point; empty when OpenSSL cannot read it.
+std::optional<TimePoint> ToTimePoint(const ASN1_TIME* time) {
+  std::tm parts{};
+  if (time == nullptr || ASN1_TIME_to_tm(time, &parts) != 1) return std::nullopt;
+  return std::chrono::system_clock::from_time_t(timegm(&parts));
+}
+
+// The freshest nextUpdate seen for each CRL issuer (by DER-encoded name):
+// OpenSSL checks a certificate against the most current CRL of its CA. A
+// CRL without nextUpdate never falls due (TimePoint::max()).
+using NextUpdates = std::map<std::string, TimePoint>;
+
+void NoteNextUpdate(const X509_CRL& crl, NextUpdates& next_updates) {
+  unsigned char* der = nullptr;
+  const int size = i2d_X509_NAME(X509_CRL_get_issuer(&crl), &der);
+  if (size <= 0) return;
+  std::string issuer(reinterpret_cast<const char*>(der), static_cast<std::size_t>(size));
+  OPENSSL_free(der);
+  const ASN1_TIME* next = X509_CRL_get0_nextUpdate(&crl);
+  const TimePoint due =
+      next == nullptr ? TimePoint::max() : ToTimePoint(next).value_or(TimePoint{});
+  auto [it, added] = next_updates.emplace(std::move(issuer), due);
+  if (!added && due > it->second) it->second = due;
+}
+
+// Adds every CRL in the PEM file `path` to `store` and notes its
+// nextUpdate; returns how many.
+Result<int, std::string> AddCrls(X509_STORE* store, const std::string& path,
+                                 NextUpdates& next_updates) {
   std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
   if (!file) return Fail("cannot open CRL file " + path);
   int added = 0;
@@ -51,6 +83,7 @@ Result<int, std::string> AddCrls(X509_STORE* store, const std::string& path) {
     if (X509_STORE_add_crl(store, crl.get()) != 1) {
       return Fail("CRL file " + path + " could not be added: " + OpenSslError());
     }
+    NoteNextUpdate(*crl, next_updates);
     ++added;
   }
   ERR_clear_error();  // the read that ended the loop leaves "no start line"
@@ -63,6 +96,10 @@ Result<int, std::string> AddCrls(X509_STORE* store, const std::string& path) {
 ServerTlsContext::ServerTlsContext(PrivateTag /*tag*/, std::unique_ptr<Impl> impl)
     : impl_(std::move(impl)) {}
 ServerTlsContext::~ServerTlsContext() = default;
+
+std::optional<std::chrono::system_clock::time_point> ServerTlsContext::crl_next_update() const {
+  return impl_->crl_next_update;
+}
 
 Result<std::shared_ptr<const ServerTlsContext>, std::string> ServerTlsContext::Load(
     const TlsFiles& files) {
@@ -109,9 +146,14 @@ Result<std::shared_ptr<const ServerTlsContext>, std::string> ServerTlsContext::L
     return Fail("no CRL configured: revoked agency certificates would be accepted");
   }
   X509_STORE* store = SSL_CTX_get_cert_store(native);
+  NextUpdates next_updates;
   for (const auto& path : files.crls) {
-    auto added = AddCrls(store, path);
+    auto added = AddCrls(store, path, next_updates);
     if (!added) return Fail(added.error());
+  }
+  for (const auto& [issuer, due] : next_updates) {
+    if (due == TimePoint::max()) continue;
+    if (!impl->crl_next_update || due < *impl->crl_next_update) impl->crl_next_update = due;
   }
   if (!files.crls.empty()) X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
 

@@ -8,7 +8,9 @@
 // one and the server swaps it in for new connections.
 #pragma once
 
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,12 +27,25 @@ struct TlsFiles {
   // refuses to build a context without one unless this is set (tests only).
   bool allow_no_crl = false;
 };
+// A CRL past its nextUpdate is loaded all the same: OpenSSL then refuses
+// every certificate of that CA at the handshake (X509_V_ERR_CRL_HAS_EXPIRED,
+// fail closed), and the server warns at load and counts each refusal as
+// "crl_unavailable". Refusing the file instead would keep the previous,
+// older CRL on a reload, or keep the gateway and its /metrics down at start.
+// A CA in the bundle with no CRL at all is refused the same way
+// (X509_V_ERR_UNABLE_TO_GET_CRL).
 
 class ServerTlsContext {
  public:
   // Loads and checks every file. Errors name the file and what is wrong
   // with it (never key material).
   static Result<std::shared_ptr<const ServerTlsContext>, std::string> Load(const TlsFiles& files);
+
+  // When the first CA's CRL falls due: the earliest, across the CAs with a
+  // loaded CRL, of the nextUpdate of each CA's freshest CRL. After it that
+  // CA's clients are refused until a fresh CRL is loaded. Empty when no
+  // CRL was loaded or none states a nextUpdate.
+  std::optional<std::chrono::system_clock::time_point> crl_next_update() const;
 
   ~ServerTlsContext();
   ServerTlsContext(const ServerTlsContext&) = delete;

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <boost/asio/ssl/context.hpp>
+#include <chrono>
+#include <optional>
 
 #include "gateway/server/tls_context.h"
 
@@ -12,6 +14,7 @@ namespace isagw::server {
 struct ServerTlsContext::Impl {
   Impl() : context(boost::asio::ssl::context::tls_server) {}
   boost::asio::ssl::context context;
+  std::optional<std::chrono::system_clock::time_point> crl_next_update;
 };
 
 }  // namespace isagw::server

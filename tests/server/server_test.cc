@@ -20,6 +20,8 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
+#include <cmath>
 #include <csignal>
 #include <future>
 #include <nlohmann/json.hpp>
@@ -47,6 +49,10 @@ constexpr auto kWaitLimit = std::chrono::seconds(60);
 
 std::string CertPath(const std::string& name) {
   return std::string(ISAGW_TEST_CERTS_DIR) + "/" + name;
+}
+// tests/server/make-crl-certs.sh's CAs, CRLs and clients.
+std::string CrlCertPath(const std::string& name) {
+  return std::string(ISAGW_TEST_CRL_CERTS_DIR) + "/" + name;
 }
 
 const std::vector<std::string> kAgencies = {
@@ -76,15 +82,32 @@ ServerConfig ExampleConfig(const std::vector<std::string>& agencies = kAgencies)
   return {tls.value(), IdentifierFor(agencies)};
 }
 
+// The example server certificate in front of make-crl-certs.sh's client CA
+// bundle: a CA whose CRL is `crl`, and a CA no configured CRL covers.
+ServerConfig CrlTestConfig(const std::string& crl) {
+  auto tls = ServerTlsContext::Load({CertPath("server.crt"),
+                                     CertPath("server.key"),
+                                     CrlCertPath("bundle.crt"),
+                                     {CrlCertPath(crl)},
+                                     false});
+  if (!tls.ok()) {
+    ADD_FAILURE() << "CRL test TLS context: " << tls.error();
+    std::abort();
+  }
+  return {tls.value(), IdentifierFor(kAgencies)};
+}
+
 // A client TLS context: trusts the example CA, presents `identity`'s
-// certificate (none when empty), and optionally caps the TLS version.
-std::shared_ptr<ssl::context> ClientContext(const std::string& identity, int max_version = 0) {
+// certificate (none when empty) from `directory`, and optionally caps the
+// TLS version.
+std::shared_ptr<ssl::context> ClientContext(const std::string& identity, int max_version = 0,
+                                            const std::string& directory = ISAGW_TEST_CERTS_DIR) {
   auto context = std::make_shared<ssl::context>(ssl::context::tls_client);
   context->load_verify_file(CertPath("ca.crt"));
   context->set_verify_mode(ssl::verify_peer);
   if (!identity.empty()) {
-    context->use_certificate_chain_file(CertPath(identity + ".crt"));
-    context->use_private_key_file(CertPath(identity + ".key"), ssl::context::pem);
+    context->use_certificate_chain_file(directory + "/" + identity + ".crt");
+    context->use_private_key_file(directory + "/" + identity + ".key", ssl::context::pem);
   }
   if (max_version != 0) {
     // Let this client offer old versions at all (Debian's defaults forbid them).
@@ -330,19 +353,27 @@ class ServerTest : public ::testing::Test {
   Client NewClient(const std::string& identity, int max_version = 0) {
     return Client(io_, ClientContext(identity, max_version), server_->api_port());
   }
-  // Connects as `identity` and sends one request; any failure is in the reply.
-  Reply RequestAs(const std::string& identity, const std::string& method, const std::string& target,
-                  int max_version = 0) {
-    Client client = NewClient(identity, max_version);
+  // Connects with `context` and sends one request; any failure is in the reply.
+  Reply RequestWith(std::shared_ptr<ssl::context> context, const std::string& method,
+                    const std::string& target) {
+    Client client(io_, std::move(context), server_->api_port());
     if (auto error = client.Connect()) return Reply::Failed(error);
     return client.Request(method, target);
+  }
+  Reply RequestAs(const std::string& identity, const std::string& method, const std::string& target,
+                  int max_version = 0) {
+    return RequestWith(ClientContext(identity, max_version), method, target);
   }
 
   // A refused certificate: no HTTP response, no handler call, and the
   // refusal counted under `reason` and logged.
   void ExpectRefusedBeforeAnyHandler(const std::string& identity, const std::string& reason,
                                      int max_version = 0) {
-    const Reply reply = RequestAs(identity, "GET", "/v1/inbox", max_version);
+    ExpectRefusedBeforeAnyHandlerWith(ClientContext(identity, max_version), reason);
+  }
+  void ExpectRefusedBeforeAnyHandlerWith(std::shared_ptr<ssl::context> context,
+                                         const std::string& reason) {
+    const Reply reply = RequestWith(std::move(context), "GET", "/v1/inbox");
     EXPECT_TRUE(reply.error) << "got HTTP " << reply.status;
     EXPECT_EQ(reply.status, 0);
     EXPECT_TRUE(WaitUntil([&] { return Refusals(reason) == 1; })) << reason;
@@ -393,22 +424,22 @@ TEST_F(ServerTest, RefusesAClientWithoutACertificate) {
 
 TEST_F(ServerTest, RefusesAnExpiredCertificate) {
   StartServer();
-  ExpectRefusedBeforeAnyHandler("expired", "certificate_expired");
+  ExpectRefusedBeforeAnyHandler("expired", "expired");
 }
 
 TEST_F(ServerTest, RefusesACertificateNotYetValid) {
   StartServer();
-  ExpectRefusedBeforeAnyHandler("future", "certificate_not_yet_valid");
+  ExpectRefusedBeforeAnyHandler("future", "not_yet_valid");
 }
 
 TEST_F(ServerTest, RefusesARevokedCertificate) {
   StartServer();
-  ExpectRefusedBeforeAnyHandler("revoked", "certificate_revoked");
+  ExpectRefusedBeforeAnyHandler("revoked", "revoked");
 }
 
 TEST_F(ServerTest, RefusesACertificateFromAnotherCa) {
   StartServer();
-  ExpectRefusedBeforeAnyHandler("wrong-ca", "unknown_ca");
+  ExpectRefusedBeforeAnyHandler("wrong-ca", "untrusted_issuer");
 }
 
 TEST_F(ServerTest, RefusesTls11) {
@@ -431,6 +462,56 @@ TEST_F(ServerTest, PrefersTls13) {
   Client client = NewClient("la-derby");
   ASSERT_FALSE(client.Connect());
   EXPECT_EQ(client.TlsVersion(), TLS1_3_VERSION);
+}
+
+// ---------------------------------------------------------- CRL currency
+
+TEST_F(ServerTest, AcceptsAClientWhoseCaHasACurrentCrl) {
+  StartServer(TestOptions(), nullptr, CrlTestConfig("crl-ca-current.crl"));
+  const Reply reply =
+      RequestWith(ClientContext("crl-client", 0, ISAGW_TEST_CRL_CERTS_DIR), "GET", "/v1/inbox");
+  ASSERT_FALSE(reply.error) << reply.error.message();
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_FALSE(LogHas("crl_out_of_date"));
+}
+
+TEST_F(ServerTest, RefusesEveryClientOfACaWhoseCrlHasExpired) {
+  StartServer(TestOptions(), nullptr, CrlTestConfig("crl-ca-expired.crl"));
+  // Warned at start, with the date, before any client is refused.
+  EXPECT_TRUE(LogHas("\"event\":\"crl_out_of_date\""));
+  EXPECT_TRUE(LogHas("\"next_update\":\"2020-02-01T00:00:00Z\""));
+  EXPECT_EQ(metrics_->GetGauge("isagw_tls_crl_next_update_timestamp_seconds", "").Value(),
+            1580515200);
+  // A certificate that is good in every other way.
+  ExpectRefusedBeforeAnyHandlerWith(ClientContext("crl-client", 0, ISAGW_TEST_CRL_CERTS_DIR),
+                                    "crl_unavailable");
+  EXPECT_TRUE(LogHas("\"verify_error\":\"CRL has expired\""));
+}
+
+TEST_F(ServerTest, RefusesAClientWhoseCaHasNoCrl) {
+  StartServer(TestOptions(), nullptr, CrlTestConfig("crl-ca-current.crl"));
+  ExpectRefusedBeforeAnyHandlerWith(ClientContext("no-crl-client", 0, ISAGW_TEST_CRL_CERTS_DIR),
+                                    "crl_unavailable");
+  EXPECT_TRUE(LogHas("\"verify_error\":\"unable to get certificate CRL\""));
+}
+
+TEST_F(ServerTest, AReloadWithAFreshCrlLetsTheCasClientsBackIn) {
+  StartServer(
+      TestOptions(),
+      [] { return Result<ServerConfig, std::string>(CrlTestConfig("crl-ca-current.crl")); },
+      CrlTestConfig("crl-ca-expired.crl"));
+  auto context = ClientContext("crl-client", 0, ISAGW_TEST_CRL_CERTS_DIR);
+  EXPECT_TRUE(RequestWith(context, "GET", "/v1/inbox").error);
+  ASSERT_TRUE(WaitUntil([&] { return Refusals("crl_unavailable") == 1; }));
+
+  server_->Reload();
+  ASSERT_TRUE(WaitUntil([&] {
+    return Counter("isagw_config_reloads_total", {{"result", "ok"}}) == 1;
+  }));
+  EXPECT_GT(metrics_->GetGauge("isagw_tls_crl_next_update_timestamp_seconds", "").Value(),
+            1580515200);
+  EXPECT_EQ(RequestWith(context, "GET", "/v1/inbox").status, 200);
+  EXPECT_EQ(Refusals("crl_unavailable"), 1u);
 }
 
 TEST_F(ServerTest, RefusesAValidCertificateOfAnUnregisteredAgency) {
@@ -506,9 +587,9 @@ TEST_F(ServerTest, Answers415WithProblemJsonAndKeepsTheConnection) {
 }
 
 TEST_F(ServerTest, Answers429WithRetryAfterWhenAnAgencyIsOverItsRate) {
-  ServerOptions options = TestOptions();
-  options.agency_rate_limits["police-staffs"] = {0.001, 2};  // two, then one per 1000 s
-  StartServer(options);
+  ServerConfig config = ExampleConfig();
+  config.agency_rate_limits["police-staffs"] = {0.001, 2};  // two, then one per 1000 s
+  StartServer(TestOptions(), nullptr, std::move(config));
   Client client = NewClient("police-staffs");
   ASSERT_FALSE(client.Connect());
   EXPECT_EQ(client.Request("GET", "/v1/inbox").status, 200);
@@ -798,11 +879,57 @@ TEST_F(ServerTest, AReloadAppliesToNewConnectionsWithoutDroppingOpenOnes) {
   EXPECT_EQ(open.Request("GET", "/v1/inbox").status, 200);
 }
 
+TEST_F(ServerTest, AReloadThatLowersOneAgencysLimitRefusesItsNextRequestsAndNoOtherAgencys) {
+  StartServer(TestOptions(), [] {
+    ServerConfig lowered = ExampleConfig();
+    lowered.agency_rate_limits["police-staffs"] = {0.001, 1};  // one, then one per 1000 s
+    return Result<ServerConfig, std::string>(std::move(lowered));
+  });
+  Client staffs = NewClient("police-staffs");
+  Client derbys = NewClient("police-derbys");
+  ASSERT_FALSE(staffs.Connect());
+  ASSERT_FALSE(derbys.Connect());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(staffs.Request("GET", "/v1/inbox").status, 200);
+    ASSERT_EQ(derbys.Request("GET", "/v1/inbox").status, 200);
+  }
+
+  server_->Reload();
+  ASSERT_TRUE(WaitUntil([&] {
+    return Counter("isagw_config_reloads_total", {{"result", "ok"}}) == 1;
+  }));
+  // The bucket keeps what it had, cut to the new burst of one: one more
+  // request, then 429s, on the connection opened before the reload too.
+  EXPECT_EQ(staffs.Request("GET", "/v1/inbox").status, 200);
+  ExpectProblem(staffs.Request("GET", "/v1/inbox"), 429, problem_type::kRateLimited);
+  ExpectProblem(RequestAs("police-staffs", "GET", "/v1/inbox"), 429, problem_type::kRateLimited);
+  EXPECT_EQ(Counter("isagw_rate_limited_total", {{"agency", "police-staffs"}}), 2u);
+  // Another agency keeps the default (1000 a second).
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(derbys.Request("GET", "/v1/inbox").status, 200) << i;
+  EXPECT_EQ(Counter("isagw_rate_limited_total", {{"agency", "police-derbys"}}), 0u);
+}
+
+TEST_F(ServerTest, AReloadWithAnUnusableRateLimitKeepsTheOldConfiguration) {
+  StartServer(TestOptions(), [] {
+    ServerConfig broken = ExampleConfig({"police-staffs"});
+    broken.agency_rate_limits["police-derbys"] = {-1, 10};
+    return Result<ServerConfig, std::string>(std::move(broken));
+  });
+  server_->Reload();
+  EXPECT_TRUE(WaitUntil([&] {
+    return Counter("isagw_config_reloads_total", {{"result", "refused"}}) == 1;
+  }));
+  EXPECT_TRUE(LogHas("rate limit of agency police-derbys"));
+  // Neither the identifier nor the limits of the refused reload apply.
+  EXPECT_EQ(RequestAs("la-derby", "GET", "/v1/inbox").status, 200);
+  EXPECT_EQ(RequestAs("police-derbys", "GET", "/v1/inbox").status, 200);
+}
+
 // ----------------------------------------------------------------- admin
 
 TEST_F(ServerTest, AdminListenerReportsHealthReadinessAndMetrics) {
   StartServer();
-  ExpectRefusedBeforeAnyHandler("expired", "certificate_expired");
+  ExpectRefusedBeforeAnyHandler("expired", "expired");
   EXPECT_EQ(RequestAs("la-derby", "GET", "/v1/inbox").status, 200);
 
   const Reply health = AdminGet(server_->admin_port(), "/healthz");
@@ -813,7 +940,7 @@ TEST_F(ServerTest, AdminListenerReportsHealthReadinessAndMetrics) {
   EXPECT_EQ(scrape.Header(http::field::content_type), "text/plain; version=0.0.4; charset=utf-8");
   for (const char* expected :
        {"isagw_connections_active ",
-        "isagw_tls_handshake_refusals_total{reason=\"certificate_expired\"} 1",
+        "isagw_tls_handshake_refusals_total{reason=\"expired\"} 1",
         "isagw_http_requests_total{route=\"/v1/"
         "inbox\",method=\"GET\",status=\"200\",agency=\"la-derby\"} 1",
         "isagw_http_request_duration_seconds_bucket{route=\"/v1/inbox\",le=\"+Inf\"} 1",
@@ -834,6 +961,48 @@ TEST(ServerCreate, RefusesAnAdminListenerOffLoopback) {
                                 std::make_shared<metrics::MetricsRegistry>());
   ASSERT_FALSE(created.ok());
   EXPECT_NE(created.error().find("loopback"), std::string::npos);
+}
+
+TEST(ServerCreate, RefusesAnUnusableRateLimit) {
+  ServerOptions options;
+  options.api = {"127.0.0.1", 0};
+  options.admin = {"127.0.0.1", 0};
+  options.handle_signals = false;
+  auto router = std::make_shared<ApiRouter>(std::make_shared<FakeApiService>());
+  ServerConfig config = ExampleConfig();
+  config.agency_rate_limits["police-derbys"] = {std::nan(""), 10};
+  auto created =
+      Server::Create(options, config, router, std::make_shared<metrics::MetricsRegistry>());
+  ASSERT_FALSE(created.ok());
+  EXPECT_NE(created.error().find("police-derbys"), std::string::npos) << created.error();
+
+  options.rate_limit = {10, -1};
+  created = Server::Create(options, ExampleConfig(), router,
+                           std::make_shared<metrics::MetricsRegistry>());
+  ASSERT_FALSE(created.ok());
+  EXPECT_NE(created.error().find("rate_limit"), std::string::npos) << created.error();
+}
+
+TEST(ServerTlsContext, KnowsWhenTheFirstCasCrlFallsDue) {
+  auto load = [](std::vector<std::string> crls) {
+    return ServerTlsContext::Load({CertPath("server.crt"), CertPath("server.key"),
+                                   CrlCertPath("bundle.crt"), std::move(crls), true});
+  };
+  auto expired = load({CrlCertPath("crl-ca-expired.crl")});
+  ASSERT_TRUE(expired.ok()) << expired.error();
+  ASSERT_TRUE((*expired)->crl_next_update().has_value());
+  EXPECT_EQ(std::chrono::system_clock::to_time_t(*(*expired)->crl_next_update()), 1580515200);
+
+  // Beside a fresh CRL of the same CA the stale one does not count:
+  // OpenSSL checks against the fresh one.
+  auto both = load({CrlCertPath("crl-ca-expired.crl"), CrlCertPath("crl-ca-current.crl")});
+  ASSERT_TRUE(both.ok()) << both.error();
+  ASSERT_TRUE((*both)->crl_next_update().has_value());
+  EXPECT_GT(*(*both)->crl_next_update(), std::chrono::system_clock::now());
+
+  auto none = load({});
+  ASSERT_TRUE(none.ok()) << none.error();
+  EXPECT_FALSE((*none)->crl_next_update().has_value());
 }
 
 TEST(ServerTlsContext, RefusesToBuildWithoutACrlOrWithAMismatchedKey) {
