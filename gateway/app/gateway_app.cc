@@ -7,6 +7,7 @@
 #include <system_error>
 #include <utility>
 
+#include "gateway/app/audit_queue.h"
 #include "gateway/app/checkpointer.h"
 #include "gateway/app/gateway_keys.h"
 #include "gateway/audit/audit_entries.h"
@@ -151,6 +152,9 @@ delivery::DeliveryWorkerOptions WorkerOptionsFrom(const config::DeliverySettings
   return options;
 }
 
+// Refused handshakes waiting to be audited; beyond this they are counted.
+constexpr std::size_t kAuditQueueCapacity = 10'000;
+
 }  // namespace
 
 struct GatewayApp::Impl {
@@ -163,6 +167,7 @@ struct GatewayApp::Impl {
   std::shared_ptr<crypto::Sealer> sealer;  // its key ring is replaced on reload
   std::unique_ptr<store::SqliteStore> store;
   std::shared_ptr<pipeline::GatewayApiService> service;
+  std::unique_ptr<AuditQueue> audit_queue;  // refused handshakes
   std::unique_ptr<Checkpointer> checkpointer;
   std::unique_ptr<delivery::Pusher> pusher;
   std::unique_ptr<delivery::DeliveryWorker> worker;
@@ -288,9 +293,20 @@ Result<std::unique_ptr<GatewayApp>, std::string> GatewayApp::Create(config::Gate
         }
       });
 
+  impl->audit_queue = std::make_unique<AuditQueue>(
+      *impl->store, impl->clock, kAuditQueueCapacity,
+      [raw](const std::string& detail) { raw->log.Error("audit_write_failed", {{"detail", detail}}); });
+
   server::ServerOptions server_options = ServerOptionsFrom(cfg);
   server_options.handle_signals = impl->options.handle_signals;
   server_options.log_sink = impl->options.log_sink;
+  server_options.on_handshake_refused = [raw](const server::HandshakeRefusal& refusal) {
+    audit::HandshakeRefusedEntry entry;
+    entry.reason = refusal.reason;
+    entry.certificate_sha256 = refusal.certificate_sha256;
+    entry.remote_address = refusal.remote;
+    raw->audit_queue->Push(audit::ToAuditRecord(entry));
+  };
   auto server = server::Server::Create(server_options, generation->server, router,
                                        impl->metrics, [raw] { return raw->Reload(); });
   if (!server.ok()) return Fail("server: " + server.error());
@@ -306,6 +322,7 @@ GatewayApp::GatewayApp(PrivateTag, std::unique_ptr<Impl> impl) : impl_(std::move
 GatewayApp::~GatewayApp() {
   if (!impl_) return;
   impl_->server.reset();
+  impl_->audit_queue.reset();  // after the server: nothing refuses a handshake any more
   impl_->worker.reset();  // Stop()s: attempts under way finish and are recorded
   impl_->pusher.reset();
 }
@@ -314,16 +331,20 @@ std::uint16_t GatewayApp::api_port() const { return impl_->server->api_port(); }
 std::uint16_t GatewayApp::admin_port() const { return impl_->server->admin_port(); }
 
 void GatewayApp::Run() {
+  impl_->audit_queue->Start();
   impl_->worker->Start();
   impl_->checkpointer->Start();
   impl_->server->Run();
   impl_->worker->Stop();
+  impl_->audit_queue->Stop();
   impl_->checkpointer->Stop();  // signs what the drain wrote
 }
 
 void GatewayApp::Stop() { impl_->server->Stop(); }
 void GatewayApp::Reload() { impl_->server->Reload(); }
 store::Store& GatewayApp::store() { return *impl_->store; }
+
+void GatewayApp::FlushAudit() { impl_->audit_queue->Flush(); }
 
 void GatewayApp::DeliverDueNow() {
   if (auto pass = impl_->worker->RunOnce(); !pass.ok()) {

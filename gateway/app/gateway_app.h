@@ -55,6 +55,8 @@ class GatewayApp {
 
   // For tests and tools.
   store::Store& store();
+  // Writes queued audit records (refused handshakes) now.
+  void FlushAudit();
   // Pushes and expires what is due now, on the caller's thread (only
   // while Run() is not running).
   void DeliverDueNow();

@@ -2,12 +2,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gateway/common/problem.h"
+
 namespace isagw::delivery {
 
 store::Delivery BuildNonDeliveryNotice(const NonDelivery& facts) {
   const store::Delivery& dead = *facts.dead;
   nlohmann::json problem = {
-      {"type", kNonDeliveryProblemType},
+      {"type", problem_type::kNonDelivery},
       {"title", "A delivery could not be made"},
       {"detail", "Delivery " + dead.id + " of message " + dead.message_id + " to " +
                      dead.recipient + " was given up (" + facts.reason + ") after " +

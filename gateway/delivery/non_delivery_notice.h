@@ -13,7 +13,6 @@
 
 namespace isagw::delivery {
 
-inline constexpr const char* kNonDeliveryProblemType = "urn:isagw:problem:non-delivery";
 inline constexpr const char* kNoticeFormat = "problem";
 inline constexpr const char* kNoticeContentType = "application/problem+json";
 

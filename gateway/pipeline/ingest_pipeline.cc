@@ -190,11 +190,34 @@ bool EveryErrorNamesAField(const FieldErrors& errors, const json& copy) {
 // back into the typed model. Used when the canonical model cannot hold a
 // redacted value and when the recipient's format has no place for a field:
 // either way the field is withheld rather than the whole copy refused.
+// JSON Pointer order with array indices compared as numbers: "/a/10"
+// comes after "/a/9". Erasing in the reverse of this order removes later
+// array elements first, so earlier indices still name what they named.
+bool PointerBefore(std::string_view a, std::string_view b) {
+  const auto is_index = [](std::string_view t) {
+    return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  while (!a.empty() && !b.empty()) {
+    a.remove_prefix(1);  // the '/'
+    b.remove_prefix(1);
+    const std::string_view ta = a.substr(0, a.find('/'));
+    const std::string_view tb = b.substr(0, b.find('/'));
+    if (ta != tb) {
+      if (is_index(ta) && is_index(tb) && ta.size() != tb.size()) return ta.size() < tb.size();
+      return ta < tb;
+    }
+    a.remove_prefix(ta.size());
+    b.remove_prefix(tb.size());
+  }
+  return a.empty() && !b.empty();
+}
+
 Result<adapters::Decoded, FieldErrors> WithholdUnrepresentable(
     FieldErrors errors, json& copy, std::vector<audit::WithheldField>& withheld,
     std::set<std::string>& not_sendable) {
-  std::sort(errors.begin(), errors.end(),
-            [](const FieldError& a, const FieldError& b) { return a.pointer > b.pointer; });
+  std::sort(errors.begin(), errors.end(), [](const FieldError& a, const FieldError& b) {
+    return PointerBefore(b.pointer, a.pointer);
+  });
   for (const FieldError& e : errors) {
     ErasePointer(copy, e.pointer);
     withheld.push_back({e.pointer, "withheld_at_redaction", "", "not_representable"});

@@ -623,6 +623,11 @@ void Server::Impl::RecordHandshakeRefusal(const ApiConnection& connection,
   }
   // Logged before counted, so whoever sees the count can find the line.
   log.Warn("connection_refused", std::move(fields));
+  if (options.on_handshake_refused) {
+    HandshakeRefusal refusal{reason, connection.remote, std::nullopt};
+    if (certificate != nullptr) refusal.certificate_sha256 = certificate->sha256_fingerprint;
+    options.on_handshake_refused(refusal);
+  }
   metrics
       ->GetCounter("isagw_tls_handshake_refusals_total",
                    "API connections refused during TLS setup or identification, by reason",

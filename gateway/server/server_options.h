@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,13 @@ namespace isagw::server {
 struct ListenAddress {
   std::string host;        // a literal IPv4 or IPv6 address ("127.0.0.1", "::1", "0.0.0.0")
   std::uint16_t port = 0;  // 0: an ephemeral port (tests); see Server::api_port()
+};
+
+// A connection refused before any request: for the audit.
+struct HandshakeRefusal {
+  std::string reason;  // the metrics label: "no_certificate", "revoked", "unknown_agency"...
+  std::string remote;  // address:port of the agency system
+  std::optional<std::string> certificate_sha256;  // when a certificate was shown and parsed
 };
 
 struct ServerOptions {
@@ -56,6 +64,10 @@ struct ServerOptions {
   // Receives one JSON object per line: connection refusals, timeouts,
   // reloads. Never personal data. Default: standard error.
   std::function<void(std::string_view line)> log_sink;
+
+  // Told of every refused handshake, on an I/O thread: must not block
+  // (queue the record; the store is written elsewhere).
+  std::function<void(const HandshakeRefusal&)> on_handshake_refused;
 };
 
 }  // namespace isagw::server

@@ -422,6 +422,25 @@ TEST_F(ServerTest, RefusesAClientWithoutACertificate) {
   ExpectRefusedBeforeAnyHandler("", "no_certificate");
 }
 
+TEST_F(ServerTest, TellsTheAuditOfEveryRefusedHandshake) {
+  std::mutex mutex;
+  std::vector<HandshakeRefusal> refusals;
+  ServerOptions options = TestOptions();
+  options.on_handshake_refused = [&](const HandshakeRefusal& refusal) {
+    std::lock_guard lock(mutex);
+    refusals.push_back(refusal);
+  };
+  StartServer(options);
+  ExpectRefusedBeforeAnyHandler("", "no_certificate");
+  ExpectRefusedBeforeAnyHandler("revoked", "revoked");
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(refusals.size(), 2u);
+  EXPECT_EQ(refusals[0].reason, "no_certificate");
+  EXPECT_FALSE(refusals[0].certificate_sha256.has_value());
+  EXPECT_EQ(refusals[1].reason, "revoked");
+  EXPECT_TRUE(refusals[1].remote.starts_with("127.0.0.1:")) << refusals[1].remote;
+}
+
 TEST_F(ServerTest, RefusesAnExpiredCertificate) {
   StartServer();
   ExpectRefusedBeforeAnyHandler("expired", "expired");
