@@ -110,11 +110,12 @@ TEST_F(PushClientTest, RefusesARecipientCertifiedByAnotherCa) {
 }
 
 TEST_F(PushClientTest, IsRefusedByARecipientThatDoesNotTrustItsCertificate) {
-  // An agency certificate from the example CA: the receiver trusts only
-  // the gateway client CA, so the handshake fails and nothing is sent.
+  // A client certificate from another CA: the receiver trusts only the
+  // example CA that issued the gateway's, so the handshake fails and
+  // nothing is sent.
   PushClientOptions options;
-  options.certificate_chain = ExampleCert("police-derbys.crt");
-  options.private_key = ExampleCert("police-derbys.key");
+  options.certificate_chain = ExampleCert("wrong-ca.crt");
+  options.private_key = ExampleCert("wrong-ca.key");
   auto stranger = PushClient::Create(options);
   ASSERT_TRUE(stranger.ok()) << stranger.error();
   const PushResult result = (*stranger)->PushAndWait(Request("d-1"));
