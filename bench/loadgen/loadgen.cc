@@ -9,9 +9,17 @@
 // "coordinated omission"). Prints throughput and latency percentiles
 // (p50/p90/p99/max) as text, and as JSON with --json.
 //
+// With --vary every request is a new message: each `{{n}}` in the body
+// becomes a per-run counter and the request carries
+// `Idempotency-Key: <run-id>-<n>`, so a gateway answers each one for real
+// instead of replaying its first answer to a duplicate. --expect-status
+// counts only that status as success (latencies are of those alone) and
+// reports every other answer per status.
+//
 // Safety: only loopback targets are accepted, and every run is bounded
 // by --duration (at most 600 s) and --max-requests.
 #include <openssl/ssl.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -37,6 +45,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -72,12 +81,39 @@ struct Options {
   std::string content_type = "application/vnd.isagw.compact+json";
   std::string json_file;
   std::string label = "run";
+  bool vary = false;
+  std::string run_id;            // --vary: Idempotency-Key prefix; default from time and pid
+  std::uint64_t vary_start = 1;  // --vary: first value of {{n}}
+  int expect_status = 0;         // 0: any 2xx is success
+};
+
+constexpr std::string_view kCounterMark = "{{n}}";
+
+// The body cut at every {{n}}: the hot path only concatenates.
+std::vector<std::string> SplitAtCounter(const std::string& body) {
+  std::vector<std::string> parts;
+  std::size_t from = 0;
+  for (std::size_t at = body.find(kCounterMark); at != std::string::npos;
+       at = body.find(kCounterMark, from)) {
+    parts.push_back(body.substr(from, at - from));
+    from = at + kCounterMark.size();
+  }
+  parts.push_back(body.substr(from));
+  return parts;
+}
+
+// What every connection shares: the request template and the counter.
+struct Workload {
+  std::string body;                     // sent as is without --vary
+  std::vector<std::string> body_parts;  // --vary: body split at {{n}}
+  std::atomic<std::uint64_t> next{1};   // --vary: the next {{n}}
 };
 
 // What one connection saw; merged at the end.
 struct Tally {
-  std::vector<double> latencies_ms;  // successful (2xx) requests only
+  std::vector<double> latencies_ms;  // successful (2xx or expected) requests only
   std::map<int, std::uint64_t> statuses;
+  std::uint64_t unexpected = 0;  // answers other than the expected status
   std::map<std::string, std::uint64_t> errors;
   std::uint64_t connects = 0;
   std::uint64_t bytes_received = 0;
@@ -86,12 +122,12 @@ struct Tally {
 class Connection {
  public:
   Connection(asio::io_context& io, ssl::context& context, const Options& options,
-             const std::string& body, Clock::time_point start, Clock::time_point stop,
+             Workload& workload, Clock::time_point start, Clock::time_point stop,
              std::atomic<std::uint64_t>& budget, double per_connection_rate)
       : io_(io),
         context_(context),
         options_(options),
-        body_(body),
+        workload_(workload),
         server_name_(options.server_name),
         start_(start),
         stop_(stop),
@@ -186,9 +222,21 @@ class Connection {
     request.version(11);
     request.set(http::field::host, options_.server_name);
     request.keep_alive(true);
-    if (!body_.empty() || options_.method == "POST") {
+    if (options_.vary) {
+      const std::string n = std::to_string(workload_.next.fetch_add(1));
+      std::string& body = request.body();
+      body.reserve(workload_.body.size() + workload_.body_parts.size() * n.size());
+      body = workload_.body_parts.front();
+      for (std::size_t i = 1; i < workload_.body_parts.size(); ++i) {
+        body += n;
+        body += workload_.body_parts[i];
+      }
+      request.set("Idempotency-Key", options_.run_id + "-" + n);
+    } else {
+      request.body() = workload_.body;
+    }
+    if (!request.body().empty() || options_.method == "POST") {
       request.set(http::field::content_type, options_.content_type);
-      request.body() = body_;
       request.prepare_payload();
     }
     auto& layer = beast::get_lowest_layer(*stream_);
@@ -210,7 +258,10 @@ class Connection {
     const auto& response = parser.get();
     const int status = static_cast<int>(response.result_int());
     ++tally_.statuses[status];
-    if (status >= 200 && status < 300) {
+    const bool success = options_.expect_status != 0 ? status == options_.expect_status
+                                                     : status >= 200 && status < 300;
+    if (!success) ++tally_.unexpected;
+    if (success) {
       tally_.latencies_ms.push_back(
           std::chrono::duration<double, std::milli>(Clock::now() - intended).count());
     }
@@ -220,7 +271,7 @@ class Connection {
   asio::io_context& io_;
   ssl::context& context_;
   const Options& options_;
-  const std::string& body_;
+  Workload& workload_;
   std::string server_name_;  // a mutable copy: OpenSSL's SNI call takes void*
   Clock::time_point start_;
   Clock::time_point stop_;
@@ -246,7 +297,8 @@ int Run(const Options& options) {
     std::cerr << "isagw-loadgen: --host must be a loopback IP address (127.0.0.0/8 or ::1)\n";
     return 2;
   }
-  std::string body;
+  Workload workload;
+  std::string& body = workload.body;
   if (!options.body_file.empty()) {
     std::ifstream in(options.body_file, std::ios::binary);
     if (!in) {
@@ -256,6 +308,12 @@ int Run(const Options& options) {
     std::ostringstream text;
     text << in.rdbuf();
     body = text.str();
+  }
+  workload.body_parts = SplitAtCounter(body);
+  workload.next = options.vary_start;
+  if (options.vary && workload.body_parts.size() < 2) {
+    std::cerr << "isagw-loadgen: --vary needs {{n}} in the body\n";
+    return 2;
   }
 
   ssl::context context(ssl::context::tls_client);
@@ -280,7 +338,7 @@ int Run(const Options& options) {
   std::vector<std::unique_ptr<Connection>> connections;
   for (int i = 0; i < options.connections; ++i) {
     auto& io = *ios[static_cast<std::size_t>(i % threads)];
-    connections.push_back(std::make_unique<Connection>(io, context, options, body, start, stop,
+    connections.push_back(std::make_unique<Connection>(io, context, options, workload, start, stop,
                                                        budget, per_connection_rate));
     asio::co_spawn(io, connections.back()->Run(), asio::detached);
   }
@@ -296,6 +354,7 @@ int Run(const Options& options) {
                               t.latencies_ms.end());
     for (const auto& [status, n] : t.statuses) total.statuses[status] += n;
     for (const auto& [kind, n] : t.errors) total.errors[kind] += n;
+    total.unexpected += t.unexpected;
     total.connects += t.connects;
     total.bytes_received += t.bytes_received;
   }
@@ -314,6 +373,8 @@ int Run(const Options& options) {
       {"duration_s", elapsed},
       {"requests_ok", total.latencies_ms.size()},
       {"responses", responses},
+      {"expect_status", options.expect_status},
+      {"unexpected", total.unexpected},
       {"throughput_rps", throughput},
       {"latency_ms",
        {{"p50", Percentile(total.latencies_ms, 50)},
@@ -321,6 +382,7 @@ int Run(const Options& options) {
         {"p99", Percentile(total.latencies_ms, 99)},
         {"max", total.latencies_ms.empty() ? 0.0 : total.latencies_ms.back()}}},
       {"connects", total.connects},
+      {"vary", options.vary},
       {"bytes_received", total.bytes_received},
   };
   nlohmann::json statuses = nlohmann::json::object();
@@ -341,6 +403,15 @@ int Run(const Options& options) {
   std::printf("  latency ms   p50 %.3f  p90 %.3f  p99 %.3f  max %.3f\n",
               result["latency_ms"]["p50"].get<double>(), result["latency_ms"]["p90"].get<double>(),
               result["latency_ms"]["p99"].get<double>(), result["latency_ms"]["max"].get<double>());
+  if (options.vary) {
+    std::printf("  varied       {{n}} %llu..%llu, Idempotency-Key %s-<n>\n",
+                static_cast<unsigned long long>(options.vary_start),           // NOLINT
+                static_cast<unsigned long long>(workload.next.load() - 1),     // NOLINT
+                options.run_id.c_str());
+  }
+  std::printf("  unexpected   %llu (not %s)\n",
+              static_cast<unsigned long long>(total.unexpected),  // NOLINT
+              options.expect_status != 0 ? std::to_string(options.expect_status).c_str() : "2xx");
   std::printf("  statuses     %s\n  errors       %s\n", statuses.dump().c_str(),
               result["errors"].dump().c_str());
   if (!options.json_file.empty()) {
@@ -382,7 +453,22 @@ int main(int argc, char** argv) {
   app.add_option("--content-type", options.content_type, "Content-Type of the body");
   app.add_option("--json", options.json_file, "also write the results as JSON to this file");
   app.add_option("--label", options.label, "name of this run in the output");
+  app.add_flag("--vary", options.vary,
+               "make every request a new message: {{n}} in the body becomes a counter, "
+               "and Idempotency-Key is <run-id>-<n>");
+  app.add_option("--run-id", options.run_id,
+                 "with --vary: Idempotency-Key prefix (default: from the time and pid)");
+  app.add_option("--vary-start", options.vary_start, "with --vary: the first {{n}}");
+  app.add_option("--expect-status", options.expect_status,
+                 "count only this status as success (default: any 2xx)")
+      ->check(CLI::Range(100, 599));
   CLI11_PARSE(app, argc, argv);
   if (options.method.empty()) options.method = options.body_file.empty() ? "GET" : "POST";
+  if (options.run_id.empty()) {
+    options.run_id = "lg" + std::to_string(::getpid()) + "-" +
+                     std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
+  }
   return isagw::bench::Run(options);
 }

@@ -7,8 +7,11 @@
 #       --certs certs-example/out \
 #       --gateway-cmd "build/bench/isagw-bench-server --certs certs-example/out --port 18443 --admin-port 19090" \
 #       --gateway-port 18443 [--connections 16] [--duration 10] [--rate 0] \
-#       [--body FILE] [--content-type TYPE] [--path /v1/messages] [--agency police-derbys]
+#       [--body FILE] [--content-type TYPE] [--path /v1/messages] [--agency police-derbys] \
+#       [--loadgen-arg ARG]...
 #
+# --loadgen-arg passes one more argument to both loadgen runs, e.g.
+# --loadgen-arg --vary --loadgen-arg --expect-status=202 (durable-ingest.sh).
 # --gateway-cmd is any command that serves the gateway's API on
 # 127.0.0.1:--gateway-port until it gets SIGTERM: the server core alone
 # (isagw-bench-server, as above) or the whole gateway
@@ -23,7 +26,9 @@ loadgen="" certs="" gateway_cmd="" gateway_port=8443 nginx_port=18444
 connections=16 duration=10 rate=0 body="" content_type="application/vnd.isagw.compact+json"
 path="/v1/messages" agency="police-derbys" threads=1
 
-usage() { sed -n '2,22p' "$0" >&2; exit 2; }
+loadgen_args=()
+
+usage() { sed -n '2,26p' "$0" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --loadgen) loadgen="$2"; shift 2 ;;
@@ -39,6 +44,7 @@ while [ $# -gt 0 ]; do
     --content-type) content_type="$2"; shift 2 ;;
     --path) path="$2"; shift 2 ;;
     --agency) agency="$2"; shift 2 ;;
+    --loadgen-arg) loadgen_args+=("$2"); shift 2 ;;
     -h|--help) usage ;;
     *) echo "compare-nginx: unknown argument $1" >&2; usage ;;
   esac
@@ -136,6 +142,7 @@ common=(--ca "$certs/ca.crt" --cert "$certs/$agency.crt" --key "$certs/$agency.k
         --connections "$connections" --threads "$threads" --duration "$duration" --rate "$rate"
         --path "$path" --content-type "$content_type")
 if [ -n "$body" ]; then common+=(--body "$body"); else common+=(--method POST); fi
+common+=("${loadgen_args[@]}")
 
 status=0
 "$loadgen" "${common[@]}" --port "$gateway_port" --label gateway --json "$work/gateway.json" || status=1

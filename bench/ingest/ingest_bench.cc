@@ -1,0 +1,262 @@
+// The durable ingest path per message, and what the audit costs in it
+// (issues 5 and 6): IngestPipeline::Submit (decode -> correlate -> route ->
+// ISA decisions -> redact -> encode -> Store::Commit) on a real SqliteStore,
+// for a compact missing report from police-derbys with a new OccurrenceRef
+// and Idempotency-Key each iteration (two copies: la-derby, la-staffordshire).
+//
+// Two variants in the same run, through the same Store decorator so both
+// pay for the same copy of the Acceptance:
+//   audit:1  the Acceptance as production commits it, audit entries included;
+//   audit:0  the same with Acceptance::audit cleared just before Commit.
+// The pipeline builds the audit entries either way, so the difference is
+// what writing (and hash-chaining) them in the transaction costs.
+//
+// Three stores: store:0 a file under ISAGW_INGEST_DB_DIR (default the build
+// directory: a real disk; WAL, synchronous=FULL, as `isagw serve`), store:1
+// the same under /dev/shm (tmpfs: fsync costs nothing, so the difference from
+// store:0 is the disk), store:2 SQLite in memory.
+//
+//   build/bench/ingest/ingest_bench --benchmark_counters_tabular=true
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gateway/crypto/sealer.h"
+#include "gateway/pipeline/gateway_state.h"
+#include "gateway/pipeline/ingest_pipeline.h"
+#include "gateway/policy/key_provider.h"
+#include "gateway/policy/loader.h"
+#include "gateway/registry/registry_loader.h"
+#include "gateway/store/sqlite_store.h"
+
+namespace isagw::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+
+[[noreturn]] void Die(const std::string& what) {
+  std::cerr << "ingest_bench: " << what << "\n";
+  std::abort();
+}
+
+std::string ReadSource(const std::string& relative) {
+  std::ifstream in(std::string(ISAGW_SOURCE_DIR) + "/" + relative, std::ios::binary);
+  if (!in) Die("cannot read " + relative);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The example registry and ISAs, with fixed keys (as tests/pipeline does).
+const GatewayState& State() {
+  static const GatewayState state = [] {
+    // The registry names a push recipient's CA file; an empty one will do.
+    const fs::path dir =
+        fs::temp_directory_path() / ("isagw-ingest-bench-reg-" + std::to_string(::getpid()));
+    fs::create_directories(dir / "out");
+    fs::copy_file(ISAGW_SOURCE_DIR "/certs-example/registry.yaml", dir / "registry.yaml",
+                  fs::copy_options::overwrite_existing);
+    std::ofstream(dir / "out" / "receiver-ca.crt").flush();
+    auto registry = registry::LoadAgencyRegistry(dir / "registry.yaml");
+    fs::remove_all(dir);
+    if (!registry.ok()) Die("the example registry does not load");
+    std::set<std::string> ids;
+    for (const auto& agency : registry->agencies()) ids.insert(agency.id);
+    auto policies = policy::LoadPolicySet(ISAGW_SOURCE_DIR "/policies", ids);
+    if (!policies.ok()) Die("the example policies do not load");
+
+    auto keys = std::make_shared<policy::KeyRing>();
+    unsigned char bytes[policy::PseudonymKey::kBytes] = {};
+    for (const auto& isa : policies->agreements()) {
+      bytes[0] = static_cast<unsigned char>(bytes[0] + 1);
+      keys->Add(isa.id, policy::PseudonymKey(bytes));
+    }
+    ChildLinkKey link_key{};
+    link_key.fill(3);
+    std::array<std::uint8_t, audit::AuditKey::kBytes> audit_bytes{};
+    audit_bytes.fill(5);
+    return GatewayState{std::move(*registry), std::move(*policies), std::move(keys), link_key,
+                        audit::AuditKey::FromBytes(audit_bytes)};
+  }();
+  return state;
+}
+
+std::shared_ptr<const crypto::Sealer> Sealer() {
+  auto ring = std::make_shared<crypto::KeyRing>();
+  crypto::SecretKey key{};
+  std::uint8_t fill = 1;
+  for (const char* scope : {"inbound", "child-link", "isa-ISA-DERBY-2026", "isa-ISA-STAFFS-2026",
+                            "isa-ISA-OOA-2026", "isa-ISA-PLACING-2026"}) {
+    key.fill(fill++);
+    ring->Add(scope, "k1", key);
+  }
+  return std::make_shared<crypto::Sealer>(ring);
+}
+
+// Every Store call goes to `inner`; Commit copies the Acceptance and, for
+// the no-audit variant, drops its audit entries first.
+class CommitFilter final : public store::Store {
+ public:
+  CommitFilter(store::Store& inner, bool keep_audit) : inner_(inner), keep_audit_(keep_audit) {}
+
+  Result<Ok, store::StoreError> Commit(const store::Acceptance& acceptance) override {
+    store::Acceptance copy = acceptance;
+    audit_entries_ += static_cast<std::int64_t>(copy.audit.size());
+    if (!keep_audit_) copy.audit.clear();
+    return inner_.Commit(copy);
+  }
+  std::int64_t audit_entries() const { return audit_entries_; }
+
+  Result<std::optional<std::string>, store::StoreError> FindAnswerByIdempotencyKey(
+      const std::string& sender, const std::string& key) override {
+    return inner_.FindAnswerByIdempotencyKey(sender, key);
+  }
+  Result<std::optional<std::string>, store::StoreError> FindAnswerByPoliceRecord(
+      const std::string& police_ref, int record_version) override {
+    return inner_.FindAnswerByPoliceRecord(police_ref, record_version);
+  }
+  Result<std::optional<store::EpisodeRecord>, store::StoreError> LoadEpisode(
+      const std::string& police_ref) override {
+    return inner_.LoadEpisode(police_ref);
+  }
+  Result<std::optional<store::ChildLink>, store::StoreError> FindChildLink(
+      const std::string& child_key) override {
+    return inner_.FindChildLink(child_key);
+  }
+  Result<std::vector<store::ClaimedDelivery>, store::StoreError> ClaimDueDeliveries(
+      model::Timestamp now, model::Timestamp lease_until, int limit) override {
+    return inner_.ClaimDueDeliveries(now, lease_until, limit);
+  }
+  Result<Ok, store::StoreError> RecordAttempt(const store::AttemptOutcome& outcome) override {
+    return inner_.RecordAttempt(outcome);
+  }
+  Result<std::vector<store::ClaimedDelivery>, store::StoreError> ListExpiredMailboxItems(
+      model::Timestamp created_before, int limit) override {
+    return inner_.ListExpiredMailboxItems(created_before, limit);
+  }
+  Result<Ok, store::StoreError> RecordAudit(const std::vector<store::AuditRecord>& records,
+                                            model::Timestamp at) override {
+    return inner_.RecordAudit(records, at);
+  }
+  Result<std::optional<std::string>, store::StoreError> FindMessageSender(
+      const std::string& message_id) override {
+    return inner_.FindMessageSender(message_id);
+  }
+  Result<std::vector<store::MailboxItem>, store::StoreError> ListMailbox(
+      const std::string& recipient, int limit) override {
+    return inner_.ListMailbox(recipient, limit);
+  }
+  Result<store::MailboxItem, store::StoreError> FetchMailboxItem(
+      const std::string& recipient, const std::string& delivery_id,
+      std::vector<store::AuditRecord> audit) override {
+    return inner_.FetchMailboxItem(recipient, delivery_id, std::move(audit));
+  }
+  Result<Ok, store::StoreError> AcknowledgeMailboxItem(
+      const std::string& recipient, const std::string& delivery_id, model::Timestamp at,
+      std::vector<store::AuditRecord> audit) override {
+    return inner_.AcknowledgeMailboxItem(recipient, delivery_id, at, std::move(audit));
+  }
+  Result<store::MessageStatus, store::StoreError> GetMessageStatus(
+      const std::string& sender, const std::string& message_id) override {
+    return inner_.GetMessageStatus(sender, message_id);
+  }
+
+ private:
+  store::Store& inner_;
+  bool keep_audit_;
+  std::int64_t audit_entries_ = 0;
+};
+
+enum StoreKind { kDisk = 0, kShm = 1, kMemory = 2 };
+
+fs::path DatabaseDir(StoreKind kind) {
+  if (kind == kShm) return "/dev/shm";
+  const char* dir = std::getenv("ISAGW_INGEST_DB_DIR");
+  return dir != nullptr ? fs::path(dir) : fs::path(ISAGW_BINARY_DIR);
+}
+
+void RemoveDatabase(const fs::path& path) {
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
+}
+
+// A compact missing report (docs/examples/compact/formats-example.json)
+// cut where its OccurrenceRef's number goes.
+std::vector<std::string> TemplateParts() {
+  const std::string body = ReadSource("docs/examples/compact/formats-example.json");
+  const std::string ref = "DB/21/2026/004512";
+  const auto at = body.find(ref);
+  if (at == std::string::npos) Die("formats-example.json has changed");
+  return {body.substr(0, at) + "DB/21/2026/", body.substr(at + ref.size())};
+}
+
+void BM_DurableIngest(benchmark::State& bench) {
+  const auto kind = static_cast<StoreKind>(bench.range(0));
+  const bool keep_audit = bench.range(1) != 0;
+  const GatewayState& state = State();
+  static const std::vector<std::string> parts = TemplateParts();
+
+  fs::path path;
+  auto opened = [&] {
+    if (kind == kMemory) return store::SqliteStore::OpenInMemory(Sealer());
+    path = DatabaseDir(kind) / ("isagw-ingest-bench-" + std::to_string(::getpid()) + ".db");
+    RemoveDatabase(path);
+    return store::SqliteStore::Open(path, Sealer());
+  }();
+  if (!opened.ok()) {
+    bench.SkipWithError("cannot open the store");
+    return;
+  }
+  CommitFilter filter(**opened, keep_audit);
+  IngestPipeline pipeline(filter);
+  using namespace std::chrono;
+  const model::Timestamp received = sys_days{2026y / November / 22} + 21h + 41min;
+
+  int next = 100000;  // OccurrenceRef's number: 4 to 6 digits
+  std::int64_t accepted = 0;
+  for (auto _ : bench) {
+    if (next > 999999) {
+      bench.SkipWithError("out of distinct OccurrenceRefs");
+      break;
+    }
+    const std::string n = std::to_string(next++);
+    IngestRequest request{"police-derbys", adapters::Format::kCompact, parts[0] + n + parts[1],
+                          "bench-" + n, received};
+    const IngestAnswer answer = pipeline.Submit(state, request);
+    if (answer.status != 202) {
+      bench.SkipWithError(("answer " + std::to_string(answer.status)).c_str());
+      break;
+    }
+    ++accepted;
+  }
+  bench.SetItemsProcessed(accepted);
+  bench.counters["msg/s"] = benchmark::Counter(static_cast<double>(accepted),
+                                               benchmark::Counter::kIsRate);
+  bench.counters["audit/msg"] =
+      accepted > 0 ? static_cast<double>(filter.audit_entries()) / static_cast<double>(accepted)
+                   : 0.0;
+  opened->reset();
+  if (!path.empty()) RemoveDatabase(path);
+}
+
+BENCHMARK(BM_DurableIngest)
+    ->ArgNames({"store", "audit"})
+    ->ArgsProduct({{kDisk, kShm, kMemory}, {1, 0}})
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond)
+    ->MinTime(3.0);
+
+}  // namespace
+}  // namespace isagw::pipeline
+
+BENCHMARK_MAIN();

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Durable ingest throughput (issue 5): the whole gateway (`isagw serve`,
+# SQLite in WAL mode with synchronous=FULL, audit entries in the same
+# transaction) against nginx answering a static 202 with the same TLS
+# settings, under the same closed-loop load of DISTINCT messages.
+#
+#   bench/scripts/durable-ingest.sh --isagw build/isagw \
+#       --loadgen build/bench/isagw-loadgen --certs build/certs \
+#       [--connections 16] [--threads 1] [--duration 20] [--keep DIR]
+#
+# Each request is a new compact missing report from police-derbys (the
+# OccurrenceRef and the Idempotency-Key carry a counter: isagw-loadgen
+# --vary), so every 202 is a real commit of one message, its episode, two
+# outbox rows (la-derby and la-staffordshire, both mailboxes here) and its
+# audit entries; only 202 counts as acknowledged (--expect-status 202).
+# The deployment is certs-example's, in a temporary directory with a fresh
+# store and rate limits lifted (tests/crash/deployment.py). Afterwards the
+# store's rows are counted, so the acknowledged figure is checked against
+# what was committed. Prints both runs, their ratio and the counts; exit
+# status 1 if a run failed or the store holds fewer messages than were
+# acknowledged.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+source_dir="$(cd "$here/../.." && pwd)"
+isagw="" loadgen="" certs="" connections=16 threads=1 duration=20 keep=""
+
+usage() { sed -n '2,22p' "$0" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --isagw) isagw="$2"; shift 2 ;;
+    --loadgen) loadgen="$2"; shift 2 ;;
+    --certs) certs="$2"; shift 2 ;;
+    --connections) connections="$2"; shift 2 ;;
+    --threads) threads="$2"; shift 2 ;;
+    --duration) duration="$2"; shift 2 ;;
+    --keep) keep="$2"; shift 2 ;;
+    -h|--help) usage ;;
+    *) echo "durable-ingest: unknown argument $1" >&2; usage ;;
+  esac
+done
+[ -n "$isagw" ] && [ -n "$loadgen" ] && [ -n "$certs" ] || usage
+[ -x "$isagw" ] || { echo "durable-ingest: $isagw is not executable" >&2; exit 2; }
+isagw="$(cd "$(dirname "$isagw")" && pwd)/$(basename "$isagw")"
+certs="$(cd "$certs" && pwd)"
+python=/usr/bin/python3
+[ -x "$python" ] || python="$(command -v python3)"
+
+if [ -n "$keep" ]; then
+  rm -rf "$keep"; mkdir -p "$keep"; work="$(cd "$keep" && pwd)"
+else
+  work="$(mktemp -d "${TMPDIR:-/tmp}/isagw-durable.XXXXXX")"
+  trap 'rm -rf "$work"' EXIT
+fi
+
+# A fresh deployment on free loopback ports, and the message template.
+read -r config api_port _admin_port < <(
+  "$python" "$source_dir/tests/crash/deployment.py" "$work/deploy" "$source_dir" "$certs")
+nginx_port="$("$python" -c 'import sys; sys.path.insert(0, sys.argv[1]); import deployment; print(deployment.free_port())' "$source_dir/tests/crash")"
+sed 's#"OccurrenceRef":"DB/21/2026/004512"#"OccurrenceRef":"DB/21/2026/{{n}}"#' \
+  "$source_dir/docs/examples/compact/formats-example.json" >"$work/missing-report.json"
+grep -q '{{n}}' "$work/missing-report.json" || { echo "durable-ingest: template not made" >&2; exit 1; }
+
+echo "durable-ingest: $connections connections, $threads loadgen thread(s), ${duration} s each, closed loop"
+status=0
+"$here/compare-nginx.sh" --loadgen "$loadgen" --certs "$certs" \
+  --gateway-cmd "$isagw serve --config $config" --gateway-port "$api_port" \
+  --nginx-port "$nginx_port" --connections "$connections" --threads "$threads" \
+  --duration "$duration" --body "$work/missing-report.json" --agency police-derbys \
+  --loadgen-arg --vary --loadgen-arg --vary-start=100000 --loadgen-arg --max-requests=899999 \
+  --loadgen-arg --expect-status=202 | tee "$work/compare.out" || status=1
+
+# compare-nginx.sh has stopped the gateway (SIGTERM): count what it committed.
+"$python" - "$work/compare.out" "$work/deploy/var/isagw.db" <<'EOF' || status=1
+import json, sqlite3, sys
+lines = [l for l in open(sys.argv[1]) if l.startswith("{")]
+result = json.loads(lines[-1])
+gateway, nginx = result["gateway"], result["nginx"]
+db = sqlite3.connect(f"file:{sys.argv[2]}?mode=ro", uri=True)
+count = lambda sql: db.execute(sql).fetchone()[0]
+messages = count("SELECT COUNT(*) FROM messages")
+outbox = count("SELECT COUNT(*) FROM outbox")
+accepted = count("SELECT COUNT(*) FROM audit WHERE kind = 'message_accepted'")
+audit = count("SELECT COUNT(*) FROM audit")
+acked = gateway["requests_ok"]
+print()
+print(f"acknowledged (202)  gateway {acked} in {gateway['duration_s']:.1f} s = "
+      f"{gateway['throughput_rps']:.1f} msg/s;  nginx {nginx['throughput_rps']:.1f} req/s;  "
+      f"ratio gateway/nginx {result['throughput_ratio']:.4f}")
+print(f"latency ms          gateway p50 {gateway['latency_ms']['p50']:.2f} "
+      f"p99 {gateway['latency_ms']['p99']:.2f};  nginx p50 {nginx['latency_ms']['p50']:.2f} "
+      f"p99 {nginx['latency_ms']['p99']:.2f}")
+print(f"gateway statuses    {gateway['statuses']}  errors {gateway['errors']}")
+print(f"store               messages {messages}  outbox rows {outbox}  "
+      f"message_accepted audit entries {accepted}  audit entries {audit}")
+ok = messages >= acked and accepted == messages and gateway["unexpected"] == 0
+print("check               " + ("every acknowledged message is in the store" if ok else
+      "MISMATCH between acknowledged and committed"))
+sys.exit(0 if ok else 1)
+EOF
+exit "$status"

@@ -1,0 +1,125 @@
+#include "tests/e2e/e2e_deployment.h"
+
+#include <regex>
+#include <utility>
+
+#include "gateway/config/gateway_config.h"
+
+namespace isagw::e2e {
+namespace {
+
+// Ports here only satisfy the configuration's range (1-65535); the test
+// asks for ephemeral ones on the loaded struct, so parallel runs never
+// collide.
+std::string GatewayYaml(const std::filesystem::path& certs) {
+  const std::string c = certs.string() + "/";
+  return R"(version: 1
+listeners:
+  api: {address: 127.0.0.1, port: 8443}
+  admin: {address: 127.0.0.1, port: 9090}
+io_threads: 2
+handler_threads: 2
+log_level: trace
+tls:
+  ca_file: )" + c + R"(ca.crt
+  crl_file: )" + c + R"(ca.crl
+  cert_file: )" + c + R"(server.crt
+  key_file: )" + c + R"(server.key
+  min_version: TLSv1.2
+registry: registry.yaml
+policies_dir: )" + std::string(ISAGW_SOURCE_DIR) + R"(/policies
+store:
+  path: var/isagw.db
+  key_dir: var/keys
+rate_limit: {requests_per_second: 1000, burst: 2000}
+delivery:
+  workers: 2
+  timeout: 10s
+  retry_initial: 100ms
+  retry_max: 1s
+  client_cert_file: )" + c + R"(gateway-client.crt
+  client_key_file: )" + c + R"(gateway-client.key
+  breaker_failures: 5
+  breaker_cool_down: 1s
+audit:
+  checkpoint_interval: 1h
+)";
+}
+
+}  // namespace
+
+std::filesystem::path E2eDeployment::CertsDir() { return ISAGW_EXAMPLE_CERTS_DIR; }
+
+E2eDeployment::~E2eDeployment() { Stop(); }
+
+std::string E2eDeployment::WriteFiles() {
+  std::string registry =
+      testing::ReadText(std::filesystem::path(ISAGW_SOURCE_DIR) / "certs-example/registry.yaml");
+  if (registry.empty()) return "cannot read certs-example/registry.yaml";
+  // The example's relative certificate paths, made absolute.
+  registry = std::regex_replace(registry, std::regex("out/"), CertsDir().string() + "/");
+  registry = std::regex_replace(
+      registry, std::regex(R"(rate_limit: \{requests_per_second: \d+, burst: \d+\})"),
+      "rate_limit: {requests_per_second: 1000, burst: 2000}");
+  const std::size_t entry = registry.find("- id: la-staffordshire");
+  const std::string mailbox = "delivery: {mode: mailbox}";
+  const std::size_t delivery =
+      entry == std::string::npos ? std::string::npos : registry.find(mailbox, entry);
+  if (delivery == std::string::npos) return "registry: no la-staffordshire mailbox entry";
+  registry.replace(delivery, mailbox.size(),
+                   "delivery: {mode: push, url: \"https://localhost:" +
+                       std::to_string(receiver_->port()) +
+                       "/isagw/v1/deliveries\", ca_file: \"" +
+                       (CertsDir() / "receiver-ca.crt").string() +
+                       "\", server_name: localhost}");
+  dir_.Write("registry.yaml", registry);
+  dir_.Write("gateway.yaml", GatewayYaml(CertsDir()));
+  return "";
+}
+
+std::string E2eDeployment::Start() {
+  auto receiver = delivery::testing::WebhookReceiver::Start(
+      {CertsDir() / "receiver.crt", CertsDir() / "receiver.key", CertsDir() / "ca.crt"});
+  if (!receiver.ok()) return "receiver: " + receiver.error();
+  receiver_ = std::move(*receiver);
+
+  if (std::string error = WriteFiles(); !error.empty()) return error;
+  auto config = config::LoadGatewayConfig(dir_.path() / "gateway.yaml");
+  if (!config.ok()) return "configuration: " + config::ToString(config.error());
+  config->api.port = 0;  // ephemeral: LoadGatewayConfig refuses 0 in the file
+  config->admin.port = 0;
+  store_path_ = config->store.path;
+  audit_public_key_ = config->audit.public_key;
+
+  app::AppOptions options;
+  options.handle_signals = false;
+  options.log_sink = [logs = logs_](std::string_view line) {
+    std::lock_guard lock(logs->mutex);
+    logs->lines.emplace_back(line);
+  };
+  auto created = app::GatewayApp::Create(std::move(*config), std::move(options));
+  if (!created.ok()) return "gateway: " + created.error();
+  app_ = std::move(*created);
+  api_port_ = app_->api_port();
+  admin_port_ = app_->admin_port();
+  runner_ = std::thread([gateway = app_.get()] { gateway->Run(); });
+  return "";
+}
+
+void E2eDeployment::Stop() {
+  if (app_ && runner_.joinable()) {
+    app_->Stop();
+    runner_.join();
+  }
+}
+
+TestClient E2eDeployment::Client(const std::string& agency) const {
+  return TestClient(CertsDir(), agency, api_port_);
+}
+
+std::vector<std::string> E2eDeployment::LogLines() const {
+  std::lock_guard lock(logs_->mutex);
+  return logs_->lines;
+}
+
+}  // namespace isagw::e2e

@@ -1,0 +1,78 @@
+// E2eDeployment: one whole gateway on loopback, as `isagw serve` runs it
+// (app::GatewayApp), written into a scratch directory:
+//   - gateway.yaml (ephemeral ports, the example PKI from the example_certs
+//     fixture, the repository's policies/, a fresh store and key directory,
+//     short retry and breaker times so a recipient coming back is served
+//     within seconds);
+//   - registry.yaml: certs-example/registry.yaml, except that
+//     la-staffordshire receives by push at a WebhookReceiver this class
+//     starts, and rate limits are raised (the tests poll; rate limiting is
+//     tested in tests/server).
+// Every log line the gateway writes is captured. Stop() drains the gateway
+// (which signs a last audit checkpoint); the destructor stops it too.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gateway/app/gateway_app.h"
+#include "tests/common/temp_dir.h"
+#include "tests/delivery/webhook_receiver.h"
+#include "tests/e2e/test_client.h"
+
+namespace isagw::e2e {
+
+// The agency that receives by push in this deployment.
+inline constexpr const char* kPushRecipient = "la-staffordshire";
+
+class E2eDeployment {
+ public:
+  E2eDeployment() = default;
+  ~E2eDeployment();
+  E2eDeployment(const E2eDeployment&) = delete;
+  E2eDeployment& operator=(const E2eDeployment&) = delete;
+
+  // Writes the deployment, starts the receiver and the gateway. Returns an
+  // error description, or "" once the gateway is serving.
+  std::string Start();
+  // Drains and stops the gateway; idempotent.
+  void Stop();
+
+  // A client presenting `agency`'s example certificate.
+  TestClient Client(const std::string& agency) const;
+  std::uint16_t admin_port() const { return admin_port_; }
+
+  delivery::testing::WebhookReceiver& receiver() { return *receiver_; }
+
+  std::vector<std::string> LogLines() const;
+  const std::filesystem::path& store_path() const { return store_path_; }
+  const std::filesystem::path& audit_public_key() const { return audit_public_key_; }
+
+  static std::filesystem::path CertsDir();
+
+ private:
+  std::string WriteFiles();
+
+  testing::ScratchDir dir_;
+  std::unique_ptr<delivery::testing::WebhookReceiver> receiver_;
+
+  struct Logs {
+    mutable std::mutex mutex;
+    std::vector<std::string> lines;
+  };
+  std::shared_ptr<Logs> logs_ = std::make_shared<Logs>();
+
+  std::unique_ptr<app::GatewayApp> app_;
+  std::thread runner_;
+  std::uint16_t api_port_ = 0;
+  std::uint16_t admin_port_ = 0;
+  std::filesystem::path store_path_;
+  std::filesystem::path audit_public_key_;
+};
+
+}  // namespace isagw::e2e
