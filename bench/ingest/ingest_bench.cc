@@ -154,8 +154,8 @@ class CommitFilter final : public store::Store {
     return inner_.FindMessageSender(message_id);
   }
   Result<std::vector<store::MailboxItem>, store::StoreError> ListMailbox(
-      const std::string& recipient, int limit) override {
-    return inner_.ListMailbox(recipient, limit);
+      const std::string& recipient, const store::MailboxQuery& query) override {
+    return inner_.ListMailbox(recipient, query);
   }
   Result<store::MailboxItem, store::StoreError> FetchMailboxItem(
       const std::string& recipient, const std::string& delivery_id,
@@ -240,8 +240,8 @@ void BM_DurableIngest(benchmark::State& bench) {
     ++accepted;
   }
   bench.SetItemsProcessed(accepted);
-  bench.counters["msg/s"] = benchmark::Counter(static_cast<double>(accepted),
-                                               benchmark::Counter::kIsRate);
+  bench.counters["msg/s"] =
+      benchmark::Counter(static_cast<double>(accepted), benchmark::Counter::kIsRate);
   bench.counters["audit/msg"] =
       accepted > 0 ? static_cast<double>(filter.audit_entries()) / static_cast<double>(accepted)
                    : 0.0;

@@ -1,11 +1,12 @@
 #include "gateway/pipeline/gateway_api_service.h"
 
-#include <charconv>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "adapters/compact/compact.h"
 #include "gateway/audit/audit_entries.h"
 #include "gateway/common/problem.h"
+#include "gateway/pipeline/inbox_query.h"
 
 namespace isagw::pipeline {
 namespace {
@@ -34,24 +35,6 @@ HttpResponse StoreProblem(const store::StoreError& error) {
       server::UnavailableProblem("the store could not answer; try again later"));
 }
 
-// "limit=N" from a query string; the default when absent or not a number.
-int InboxLimit(std::string_view query) {
-  int limit = kDefaultInboxLimit;
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    if (pair.starts_with("limit=")) {
-      const std::string_view value = pair.substr(6);
-      int parsed = 0;
-      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
-      if (ec == std::errc() && end == value.data() + value.size() && parsed > 0) limit = parsed;
-    }
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return std::min(limit, kMaxInboxLimit);
-}
-
 // The audit record of a refused message: the problem's type and each
 // error's pointer and code, never a reason text or a value.
 store::AuditRecord RejectionRecord(const std::string& sender, adapters::Format format,
@@ -65,7 +48,8 @@ store::AuditRecord RejectionRecord(const std::string& sender, adapters::Format f
   entry.problem = type.starts_with(kPrefix) ? type.substr(kPrefix.size()) : type;
   if (const auto errors = problem.find("errors"); errors != problem.end() && errors->is_array()) {
     for (const json& error : *errors) {
-      entry.errors.push_back({error.value("pointer", std::string()), error.value("code", std::string())});
+      entry.errors.push_back(
+          {error.value("pointer", std::string()), error.value("code", std::string())});
     }
   }
   entry.received_hash = audit::BytesHash(body);
@@ -99,7 +83,8 @@ std::shared_ptr<const GatewayState> GatewayApiService::CurrentState() const {
   return state_;
 }
 
-HttpResponse GatewayApiService::SubmitMessage(const server::ApiCall& call, adapters::Format format) {
+HttpResponse GatewayApiService::SubmitMessage(const server::ApiCall& call,
+                                              adapters::Format format) {
   const auto state = CurrentState();
   IngestRequest request{call.agency_id, format, call.body, call.idempotency_key, clock_()};
   IngestAnswer answer = pipeline_.Submit(*state, request);
@@ -112,11 +97,13 @@ HttpResponse GatewayApiService::SubmitMessage(const server::ApiCall& call, adapt
 // each record goes through the pipeline on its own (one commit each), so
 // a record can still be stale or refused for its sender while the others
 // are accepted; the answer lists each record's outcome (docs/pipeline.md).
-HttpResponse GatewayApiService::SubmitBatch(const server::ApiCall& call, server::BatchFormat format) {
+HttpResponse GatewayApiService::SubmitBatch(const server::ApiCall& call,
+                                            server::BatchFormat format) {
   const auto state = CurrentState();
   const registry::Agency* sender = state->registry.FindById(call.agency_id);
   if (sender == nullptr) {
-    return server::ProblemResponse(server::ForbiddenProblem("the caller is not a registered agency"));
+    return server::ProblemResponse(
+        server::ForbiddenProblem("the caller is not a registered agency"));
   }
   if (!sender->Sends(adapters::Format::kCompact)) {
     return server::ProblemResponse(server::UnsupportedMediaTypeProblem(
@@ -140,7 +127,8 @@ HttpResponse GatewayApiService::SubmitBatch(const server::ApiCall& call, server:
     IngestRequest request{call.agency_id, adapters::Format::kCompact, "", std::nullopt, now};
     // Each record's key is the batch's key and its position, so a repeated
     // batch replays every record.
-    if (call.idempotency_key) request.idempotency_key = *call.idempotency_key + "#" + std::to_string(i);
+    if (call.idempotency_key)
+      request.idempotency_key = *call.idempotency_key + "#" + std::to_string(i);
     const IngestAnswer answer = pipeline_.SubmitDecoded(*state, request, (*decoded)[i]);
     if (answer.status == 202) ++accepted;
     records.push_back({{"index", i}, {"status", answer.status}, {"answer", answer.body}});
@@ -153,31 +141,67 @@ HttpResponse GatewayApiService::SubmitBatch(const server::ApiCall& call, server:
                       "application/json");
 }
 
+// The stored 202 answer says what was decided for each recipient (roles,
+// agreement, what was withheld); the outbox says where each copy is now.
+// The two are joined on the delivery id. Outbox rows the answer does not
+// name are the gateway's own notices back to the sender.
 HttpResponse GatewayApiService::GetMessageStatus(const server::ApiCall& call,
                                                  std::string_view message_id) {
   auto status = store_.GetMessageStatus(call.agency_id, std::string(message_id));
   if (!status.ok()) return StoreProblem(status.error());
+  json answer = json::parse(status->answer_json, nullptr, /*allow_exceptions=*/false);
+  if (answer.is_discarded() || !answer.is_object()) answer = json::object();
+  std::map<std::string, json> decided;  // by delivery id
+  if (const auto it = answer.find("recipients"); it != answer.end() && it->is_array()) {
+    for (const json& r : *it) {
+      if (r.is_object()) decided[r.value("delivery_id", std::string())] = r;
+    }
+  }
   json recipients = json::array();
+  json notices = json::array();
   for (const auto& r : status->recipients) {
-    json entry = {{"agency", r.recipient},
-                  {"delivery_id", r.delivery_id},
+    json entry = {{"delivery_id", r.delivery_id},
                   {"state", std::string(store::DeliveryStateName(r.state))},
                   {"attempts", r.attempts}};
     if (r.last_error) entry["last_error"] = *r.last_error;
-    recipients.push_back(std::move(entry));
+    const auto found = decided.find(r.delivery_id);
+    if (found == decided.end()) {
+      notices.push_back(std::move(entry));
+      continue;
+    }
+    json merged = found->second;
+    merged.erase("kind");  // the message's kind, given once at the top
+    merged.update(entry);
+    recipients.push_back(std::move(merged));
   }
   json body = {{"message_id", status->message_id},
+               {"status", "accepted"},
                {"kind", status->kind},
                {"received_at", model::FormatTimestamp(status->received_at)},
-               {"recipients", std::move(recipients)}};
-  json answer = json::parse(status->answer_json, nullptr, /*allow_exceptions=*/false);
-  if (!answer.is_discarded()) body["answer"] = std::move(answer);
+               {"recipients", std::move(recipients)},
+               {"not_sent", answer.value("not_sent", json::array())}};
+  if (answer.contains("episode")) body["episode"] = answer["episode"];
+  if (answer.contains("dropped_fields")) body["dropped_fields"] = answer["dropped_fields"];
+  if (!notices.empty()) body["notices"] = std::move(notices);
   return JsonResponse(200, body, "application/json");
 }
 
+// Oldest first. One more item than asked for is read to learn whether
+// another page follows: `next_after` appears only then.
 HttpResponse GatewayApiService::ListInbox(const server::ApiCall& call) {
-  auto items = store_.ListMailbox(call.agency_id, InboxLimit(call.query));
-  if (!items.ok()) return StoreProblem(items.error());
+  auto query = ParseInboxQuery(call.query);
+  if (!query.ok()) return server::ProblemResponse(query.error());
+  store::MailboxQuery one_more = *query;
+  one_more.limit = query->limit + 1;
+  auto items = store_.ListMailbox(call.agency_id, one_more);
+  if (!items.ok()) {
+    if (items.error().kind != store::StoreErrorKind::kNotFound) return StoreProblem(items.error());
+    Problem problem = server::MalformedRequestProblem("the mailbox query was refused");
+    problem.errors.push_back({"/query/after", "unknown", "names no item of this agency's mailbox"});
+    return server::ProblemResponse(problem);
+  }
+  const bool more = items->size() > static_cast<std::size_t>(query->limit);
+  if (more) items->resize(static_cast<std::size_t>(query->limit));
   json list = json::array();
   for (const store::MailboxItem& item : *items) {
     list.push_back({{"delivery_id", item.delivery_id},
@@ -185,10 +209,13 @@ HttpResponse GatewayApiService::ListInbox(const server::ApiCall& call) {
                     {"content_type", item.content_type},
                     {"created_at", model::FormatTimestamp(item.created_at)}});
   }
-  return JsonResponse(200, {{"items", std::move(list)}}, "application/json");
+  json body = {{"items", std::move(list)}};
+  if (more) body["next_after"] = items->back().delivery_id;
+  return JsonResponse(200, body, "application/json");
 }
 
-HttpResponse GatewayApiService::GetInboxItem(const server::ApiCall& call, std::string_view item_id) {
+HttpResponse GatewayApiService::GetInboxItem(const server::ApiCall& call,
+                                             std::string_view item_id) {
   // The message id is not known before the fetch; the delivery id names it.
   std::vector<store::AuditRecord> audit{
       audit::MailboxReadRecord({std::string(item_id), "", call.agency_id})};
@@ -203,14 +230,16 @@ HttpResponse GatewayApiService::GetInboxItem(const server::ApiCall& call, std::s
   return response;
 }
 
-HttpResponse GatewayApiService::AckInboxItem(const server::ApiCall& call, std::string_view item_id) {
+HttpResponse GatewayApiService::AckInboxItem(const server::ApiCall& call,
+                                             std::string_view item_id) {
   std::vector<store::AuditRecord> audit{
       audit::MailboxAckRecord({std::string(item_id), "", call.agency_id})};
   auto acked = store_.AcknowledgeMailboxItem(call.agency_id, std::string(item_id), clock_(),
                                              std::move(audit));
   if (!acked.ok()) return StoreProblem(acked.error());
-  return JsonResponse(200, {{"delivery_id", std::string(item_id)}, {"status", "acked"}},
-                      "application/json");
+  HttpResponse response;
+  response.status = 204;  // no body: the item has left the mailbox
+  return response;
 }
 
 }  // namespace isagw::pipeline

@@ -17,10 +17,6 @@
 
 namespace isagw::pipeline {
 
-// Most mailbox items one listing returns (GET /v1/inbox?limit=N).
-inline constexpr int kDefaultInboxLimit = 100;
-inline constexpr int kMaxInboxLimit = 500;
-
 class GatewayApiService final : public server::ApiService {
  public:
   using Clock = std::function<model::Timestamp()>;
@@ -33,7 +29,8 @@ class GatewayApiService final : public server::ApiService {
   std::shared_ptr<const GatewayState> CurrentState() const;
 
   server::HttpResponse SubmitMessage(const server::ApiCall& call, adapters::Format format) override;
-  server::HttpResponse SubmitBatch(const server::ApiCall& call, server::BatchFormat format) override;
+  server::HttpResponse SubmitBatch(const server::ApiCall& call,
+                                   server::BatchFormat format) override;
   server::HttpResponse GetMessageStatus(const server::ApiCall& call,
                                         std::string_view message_id) override;
   server::HttpResponse ListInbox(const server::ApiCall& call) override;

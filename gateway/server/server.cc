@@ -205,8 +205,11 @@ BeastResponse ToBeast(const HttpResponse& response, unsigned version, bool keep_
   }
   // Responses may carry personal data: no cache may keep them.
   if (!has_cache_control) out.set(http::field::cache_control, "no-store");
-  out.body() = response.body;
   out.keep_alive(keep_alive);
+  // RFC 9110 §8.6: a 204 carries neither a body nor Content-Length, and
+  // Beast's prepare_payload would add "Content-Length: 0".
+  if (out.result() == http::status::no_content) return out;
+  out.body() = response.body;
   out.prepare_payload();
   return out;
 }

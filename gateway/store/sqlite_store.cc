@@ -32,7 +32,8 @@ std::string_view ModeName(DeliveryMode mode) {
 }
 
 // Runs a one-column lookup and returns the text of the first row, if any.
-Result<std::optional<std::string>, StoreError> FirstText(Result<SqliteStatement, SqliteError> query) {
+Result<std::optional<std::string>, StoreError> FirstText(
+    Result<SqliteStatement, SqliteError> query) {
   if (!query.ok()) return Fail(Backend(query.error()));
   auto row = query->Step();
   if (!row.ok()) return Fail(Backend(row.error()));
@@ -44,11 +45,16 @@ Result<std::optional<std::string>, StoreError> FirstText(Result<SqliteStatement,
 
 std::string_view DeliveryStateName(DeliveryState state) {
   switch (state) {
-    case DeliveryState::kPending: return "pending";
-    case DeliveryState::kDelivered: return "delivered";
-    case DeliveryState::kAvailable: return "available";
-    case DeliveryState::kAcked: return "acked";
-    case DeliveryState::kDead: return "dead";
+    case DeliveryState::kPending:
+      return "pending";
+    case DeliveryState::kDelivered:
+      return "delivered";
+    case DeliveryState::kAvailable:
+      return "available";
+    case DeliveryState::kAcked:
+      return "acked";
+    case DeliveryState::kDead:
+      return "dead";
   }
   return "unknown";
 }
@@ -75,7 +81,8 @@ Result<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::OpenInMemory(
 Result<std::optional<std::string>, StoreError> SqliteStore::FindAnswerByIdempotencyKey(
     const std::string& sender, const std::string& key) {
   std::lock_guard lock(mutex_);
-  auto query = db_.Prepare("SELECT answer FROM messages WHERE sender = ?1 AND idempotency_key = ?2");
+  auto query =
+      db_.Prepare("SELECT answer FROM messages WHERE sender = ?1 AND idempotency_key = ?2");
   if (query.ok()) query->Bind(1, std::string_view(sender)).Bind(2, std::string_view(key));
   return FirstText(std::move(query));
 }
@@ -120,15 +127,15 @@ Result<std::optional<EpisodeRecord>, StoreError> SqliteStore::LoadEpisode(
 Result<std::optional<ChildLink>, StoreError> SqliteStore::FindChildLink(
     const std::string& child_key) {
   std::lock_guard lock(mutex_);
-  auto query = db_.Prepare(
-      "SELECT placing_la, host_la, message_id FROM child_links WHERE child_key = ?1");
+  auto query =
+      db_.Prepare("SELECT placing_la, host_la, message_id FROM child_links WHERE child_key = ?1");
   if (!query.ok()) return Fail(Backend(query.error()));
   query->Bind(1, std::string_view(child_key));
   auto row = query->Step();
   if (!row.ok()) return Fail(Backend(row.error()));
   if (!*row) return std::optional<ChildLink>();
-  return std::optional<ChildLink>(
-      ChildLink{child_key, query->ColumnText(0), query->ColumnOptionalText(1), query->ColumnText(2)});
+  return std::optional<ChildLink>(ChildLink{child_key, query->ColumnText(0),
+                                            query->ColumnOptionalText(1), query->ColumnText(2)});
 }
 
 template <typename Body>
@@ -336,7 +343,8 @@ Result<std::vector<ClaimedDelivery>, StoreError> SqliteStore::ClaimDueDeliveries
       c.delivery.format = due->ColumnText(4);
       c.delivery.content_type = due->ColumnText(5);
       c.delivery.scope = due->ColumnText(6);
-      auto payload = sealer_->Open(c.delivery.scope, due->ColumnBlob(7), "delivery:" + c.delivery.id);
+      auto payload =
+          sealer_->Open(c.delivery.scope, due->ColumnBlob(7), "delivery:" + c.delivery.id);
       if (!payload.ok()) return Fail(Sealing(payload.error()));
       c.delivery.payload = std::move(*payload);
       c.attempts = static_cast<int>(due->ColumnInt(8));
@@ -370,7 +378,8 @@ Result<Ok, StoreError> SqliteStore::RecordAttempt(const AttemptOutcome& outcome)
             "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3,"
             " lease_until = NULL WHERE id = ?1 AND state = 'pending'");
         if (update.ok()) {
-          update->Bind(1, id).Bind(2, Seconds(outcome.next_attempt_at))
+          update->Bind(1, id)
+              .Bind(2, Seconds(outcome.next_attempt_at))
               .Bind(3, std::string_view(outcome.error));
         }
         break;
@@ -379,7 +388,8 @@ Result<Ok, StoreError> SqliteStore::RecordAttempt(const AttemptOutcome& outcome)
             "UPDATE outbox SET next_attempt_at = ?2, last_error = ?3,"
             " lease_until = NULL WHERE id = ?1 AND state = 'pending'");
         if (update.ok()) {
-          update->Bind(1, id).Bind(2, Seconds(outcome.next_attempt_at))
+          update->Bind(1, id)
+              .Bind(2, Seconds(outcome.next_attempt_at))
               .Bind(3, std::string_view(outcome.error));
         }
         break;
@@ -399,10 +409,10 @@ Result<Ok, StoreError> SqliteStore::RecordAttempt(const AttemptOutcome& outcome)
     if (!update.ok()) return Fail(Backend(update.error()));
     if (auto ran = update->Run(); !ran.ok()) return Fail(Backend(ran.error()));
     if (db_.Changes() != 1) {
-      return Fail(StoreError{StoreErrorKind::kNotFound,
-                             outcome.kind == AttemptOutcome::Kind::kExpired
-                                 ? "no unacknowledged mailbox item with that id"
-                                 : "no pending delivery with that id"});
+      return Fail(
+          StoreError{StoreErrorKind::kNotFound, outcome.kind == AttemptOutcome::Kind::kExpired
+                                                    ? "no unacknowledged mailbox item with that id"
+                                                    : "no pending delivery with that id"});
     }
     for (const Delivery& notice : outcome.notices) {
       if (auto inserted = InsertDelivery(notice, at); !inserted.ok()) return inserted;
@@ -445,7 +455,7 @@ Result<std::vector<ClaimedDelivery>, StoreError> SqliteStore::ListExpiredMailbox
 }
 
 Result<Ok, StoreError> SqliteStore::RecordAudit(const std::vector<AuditRecord>& records,
-                                               model::Timestamp at) {
+                                                model::Timestamp at) {
   return Transaction([&]() -> Result<Ok, StoreError> {
     for (const AuditRecord& record : records) {
       if (auto appended = AppendAudit(record, Seconds(at)); !appended.ok()) return appended;
@@ -467,13 +477,29 @@ Result<std::optional<std::string>, StoreError> SqliteStore::FindMessageSender(
 }
 
 Result<std::vector<MailboxItem>, StoreError> SqliteStore::ListMailbox(const std::string& recipient,
-                                                                       int limit) {
+                                                                      const MailboxQuery& query) {
   std::lock_guard lock(mutex_);
+  std::int64_t after_seq = 0;
+  if (query.after) {
+    auto cursor =
+        db_.Prepare("SELECT seq FROM outbox WHERE id = ?1 AND recipient = ?2 AND mode = 'mailbox'");
+    if (!cursor.ok()) return Fail(Backend(cursor.error()));
+    cursor->Bind(1, std::string_view(*query.after)).Bind(2, std::string_view(recipient));
+    auto row = cursor->Step();
+    if (!row.ok()) return Fail(Backend(row.error()));
+    // Another agency's item is indistinguishable from no item.
+    if (!*row)
+      return Fail(StoreError{StoreErrorKind::kNotFound, "no such mailbox item to continue after"});
+    after_seq = cursor->ColumnInt(0);
+  }
   auto list = db_.Prepare(
       "SELECT id, message_id, content_type, created_at FROM outbox"
-      " WHERE recipient = ?1 AND mode = 'mailbox' AND state = 'available' ORDER BY seq LIMIT ?2");
+      " WHERE recipient = ?1 AND mode = 'mailbox' AND state = 'available' AND seq > ?3"
+      " ORDER BY seq LIMIT ?2");
   if (!list.ok()) return Fail(Backend(list.error()));
-  list->Bind(1, std::string_view(recipient)).Bind(2, static_cast<std::int64_t>(limit));
+  list->Bind(1, std::string_view(recipient))
+      .Bind(2, static_cast<std::int64_t>(query.limit))
+      .Bind(3, after_seq);
   std::vector<MailboxItem> items;
   while (true) {
     auto row = list->Step();
@@ -497,7 +523,8 @@ Result<MailboxItem, StoreError> SqliteStore::FetchMailboxItem(const std::string&
     auto row = fetch->Step();
     if (!row.ok()) return Fail(Backend(row.error()));
     if (!*row) return Fail(StoreError{StoreErrorKind::kNotFound, "no such mailbox item"});
-    auto payload = sealer_->Open(fetch->ColumnText(3), fetch->ColumnBlob(4), "delivery:" + delivery_id);
+    auto payload =
+        sealer_->Open(fetch->ColumnText(3), fetch->ColumnBlob(4), "delivery:" + delivery_id);
     if (!payload.ok()) return Fail(Sealing(payload.error()));
     MailboxItem item{delivery_id, fetch->ColumnText(0), fetch->ColumnText(1),
                      FromSeconds(fetch->ColumnInt(2)), std::move(*payload)};
@@ -529,8 +556,7 @@ Result<Ok, StoreError> SqliteStore::AcknowledgeMailboxItem(const std::string& re
     if (current != "available") {
       return Fail(StoreError{StoreErrorKind::kNotFound, "the item is no longer in the mailbox"});
     }
-    auto ack = db_.Prepare(
-        "UPDATE outbox SET state = 'acked', finished_at = ?2 WHERE id = ?1");
+    auto ack = db_.Prepare("UPDATE outbox SET state = 'acked', finished_at = ?2 WHERE id = ?1");
     if (!ack.ok()) return Fail(Backend(ack.error()));
     ack->Bind(1, std::string_view(delivery_id)).Bind(2, Seconds(at));
     if (auto ran = ack->Run(); !ran.ok()) return Fail(Backend(ran.error()));
@@ -544,8 +570,8 @@ Result<Ok, StoreError> SqliteStore::AcknowledgeMailboxItem(const std::string& re
 Result<MessageStatus, StoreError> SqliteStore::GetMessageStatus(const std::string& sender,
                                                                 const std::string& message_id) {
   std::lock_guard lock(mutex_);
-  auto message = db_.Prepare(
-      "SELECT kind, received_at, answer FROM messages WHERE id = ?1 AND sender = ?2");
+  auto message =
+      db_.Prepare("SELECT kind, received_at, answer FROM messages WHERE id = ?1 AND sender = ?2");
   if (!message.ok()) return Fail(Backend(message.error()));
   message->Bind(1, std::string_view(message_id)).Bind(2, std::string_view(sender));
   auto row = message->Step();

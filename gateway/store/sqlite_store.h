@@ -30,8 +30,9 @@ class SqliteStore final : public Store {
   Result<std::optional<ChildLink>, StoreError> FindChildLink(const std::string& child_key) override;
   Result<Ok, StoreError> Commit(const Acceptance& acceptance) override;
 
-  Result<std::vector<ClaimedDelivery>, StoreError> ClaimDueDeliveries(
-      model::Timestamp now, model::Timestamp lease_until, int limit) override;
+  Result<std::vector<ClaimedDelivery>, StoreError> ClaimDueDeliveries(model::Timestamp now,
+                                                                      model::Timestamp lease_until,
+                                                                      int limit) override;
   Result<Ok, StoreError> RecordAttempt(const AttemptOutcome& outcome) override;
   Result<std::vector<ClaimedDelivery>, StoreError> ListExpiredMailboxItems(
       model::Timestamp created_before, int limit) override;
@@ -40,13 +41,12 @@ class SqliteStore final : public Store {
   Result<Ok, StoreError> RecordAudit(const std::vector<AuditRecord>& records,
                                      model::Timestamp at) override;
   Result<std::vector<MailboxItem>, StoreError> ListMailbox(const std::string& recipient,
-                                                           int limit) override;
+                                                           const MailboxQuery& query) override;
   Result<MailboxItem, StoreError> FetchMailboxItem(const std::string& recipient,
                                                    const std::string& delivery_id,
                                                    std::vector<AuditRecord> audit) override;
   Result<Ok, StoreError> AcknowledgeMailboxItem(const std::string& recipient,
-                                                const std::string& delivery_id,
-                                                model::Timestamp at,
+                                                const std::string& delivery_id, model::Timestamp at,
                                                 std::vector<AuditRecord> audit) override;
   Result<MessageStatus, StoreError> GetMessageStatus(const std::string& sender,
                                                      const std::string& message_id) override;

@@ -27,8 +27,8 @@ enum class StoreErrorKind {
   kConflict,   // the episode changed since it was read: run the pipeline again
   kDuplicate,  // the message (idempotency key or police record) is already stored
   kNotFound,
-  kSealing,    // a payload could not be sealed or opened (missing key)
-  kBackend,    // the database failed
+  kSealing,  // a payload could not be sealed or opened (missing key)
+  kBackend,  // the database failed
 };
 
 struct StoreError {
@@ -81,9 +81,9 @@ enum class DeliveryState {
 
 // One recipient's copy: one outbox row.
 struct Delivery {
-  std::string id;        // stable: recipients drop duplicates by it
+  std::string id;  // stable: recipients drop duplicates by it
   std::string message_id;
-  std::string recipient;  // agency id
+  std::string recipient;     // agency id
   std::string ordering_key;  // deliveries sharing a key are made in sequence order
   DeliveryMode mode = DeliveryMode::kPush;
   std::string format;
@@ -112,8 +112,8 @@ struct Acceptance {
 
 // An outbox row claimed for a push attempt.
 struct ClaimedDelivery {
-  Delivery delivery;   // payload opened
-  int attempts = 0;    // attempts made before this one
+  Delivery delivery;  // payload opened
+  int attempts = 0;   // attempts made before this one
   model::Timestamp created_at{};
 };
 
@@ -141,6 +141,14 @@ struct MailboxItem {
   std::string content_type;
   model::Timestamp created_at{};
   std::string payload;  // opened; empty in listings
+};
+
+// One page of a mailbox listing: at most `limit` available items, oldest
+// first, starting after the item `after` names (any of the recipient's
+// mailbox items, acknowledged or not, so a cursor outlives its item).
+struct MailboxQuery {
+  int limit = 100;
+  std::optional<std::string> after;
 };
 
 // The sender's view of one message: never another agency's data.
@@ -202,9 +210,10 @@ class Store {
   virtual Result<std::optional<std::string>, StoreError> FindMessageSender(
       const std::string& message_id) = 0;
 
-  // Mailboxes, always scoped to the recipient asking.
+  // Mailboxes, always scoped to the recipient asking. ListMailbox fails
+  // with kNotFound when `after` names none of the recipient's items.
   virtual Result<std::vector<MailboxItem>, StoreError> ListMailbox(const std::string& recipient,
-                                                                   int limit) = 0;
+                                                                   const MailboxQuery& query) = 0;
   virtual Result<MailboxItem, StoreError> FetchMailboxItem(const std::string& recipient,
                                                            const std::string& delivery_id,
                                                            std::vector<AuditRecord> audit) = 0;

@@ -328,7 +328,7 @@ TEST_F(DeliveryWorkerTest, GivesUpAtOnceOnAPermanentRefusalAndTellsTheSender) {
   EXPECT_EQ(status->recipients[0].last_error, "http_400");
 
   // The police force pulls: the notice waits in its mailbox.
-  auto mailbox = store_->ListMailbox("police-derbys", 10);
+  auto mailbox = store_->ListMailbox("police-derbys", {.limit = 10, .after = std::nullopt});
   ASSERT_TRUE(mailbox.ok());
   ASSERT_EQ(mailbox->size(), 1u);
   EXPECT_EQ((*mailbox)[0].delivery_id, "m1-la-derby-ndn");
@@ -369,7 +369,7 @@ TEST_F(DeliveryWorkerTest, GivesUpOnceTheHorizonHasPassed) {
   EXPECT_EQ(row.state, "dead");
   EXPECT_EQ(row.attempts, 3);
   EXPECT_EQ(row.last_error, "horizon_passed:connect_refused");
-  auto mailbox = store_->ListMailbox("police-derbys", 10);
+  auto mailbox = store_->ListMailbox("police-derbys", {.limit = 10, .after = std::nullopt});
   ASSERT_EQ(mailbox->size(), 1u);
   EXPECT_EQ((*mailbox)[0].delivery_id, "m1-la-derby-ndn");
 }

@@ -16,18 +16,18 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "gateway/audit/audit_commands.h"
 #include "gateway/store/sqlite_database.h"
 #include "tests/common/temp_dir.h"
 #include "tests/e2e/e2e_deployment.h"
+#include "tests/e2e/story.h"
 #include "tests/e2e/test_client.h"
 
 namespace isagw::e2e {
@@ -40,15 +40,6 @@ constexpr const char* kCompact = "application/vnd.isagw.compact+json";
 constexpr const char* kRhi = "application/vnd.isagw.rhi+json";
 constexpr const char* kCouncilXml = "application/vnd.isagw.council+xml";
 
-constexpr const char* kRef = "DB/21/2026/004512";
-// Distinctive, so that a leak anywhere is found by searching for them.
-constexpr const char* kForename = "Quillonbrae";
-constexpr const char* kSurname = "Vexmortain";
-constexpr const char* kCircumstances = "Marzipan-Lighthouse-Seventeen";
-constexpr const char* kNhsNumber = "9434765919";
-// The family home: the placing council's agreement keeps it from them.
-constexpr const char* kHomeText = "Oakfield House, 1 Sample Road, Derby";
-
 // Only so a broken gateway fails a test instead of hanging it.
 constexpr auto kWaitLimit = std::chrono::seconds(20);
 
@@ -59,53 +50,6 @@ bool WaitUntil(const std::function<bool()>& condition) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return condition();
-}
-
-json ReadExample(const std::string& relative) {
-  return json::parse(testing::ReadText(std::filesystem::path(ISAGW_SOURCE_DIR) / relative));
-}
-
-// Derby police: the child looked after by Staffordshire, placed in Derby.
-json DerbyMissing(int version = 1) {
-  json r = ReadExample("docs/examples/compact/missing-report.json");
-  r["ForceCode"] = "DERBYS";
-  r["OccurrenceRef"] = kRef;
-  r["RecordVersion"] = version;
-  r["ReportedDateTime"] = "22/11/2026 23:20";
-  r["LastSeenDateTime"] = "22/11/2026 21:45";
-  r["MisperForename"] = kForename;
-  r["MisperSurname"] = kSurname;
-  r["NHSNumber"] = kNhsNumber;
-  r["HomeAddress"] = kHomeText;
-  r["HomePostcode"] = "DE22 3AB";
-  r["ResponsibleLA"] = "860";
-  r["Circumstances"] = kCircumstances;
-  r["LastSeenLocation"] = "Outside the Westfield centre, Derby";
-  return r;
-}
-
-json DerbyRiskReview(int version, const std::string& grading) {
-  json r = DerbyMissing(version);
-  r["RecordType"] = "RISK_REVIEW";
-  r["RiskGrading"] = grading;
-  return r;
-}
-
-json DerbyFound(int version = 2) {
-  json r = DerbyMissing(version);
-  r["RecordType"] = "FOUND";
-  r["FoundDateTime"] = "23/11/2026 06:30";
-  r["FoundLocation"] = "Derby bus station DE1 2AB";
-  r["FoundBy"] = "POLICE";
-  return r;
-}
-
-json ProviderInterview() {
-  json r = ReadExample("docs/examples/rhi/full.json");
-  r["police_reference"] = kRef;
-  r["child"]["first_name"] = kForename;
-  r["child"]["last_name"] = kSurname;
-  return r;
 }
 
 // `value` as an object, or an empty one (so lookups never throw).
@@ -120,7 +64,8 @@ json RecipientEntry(const json& answer, const std::string& agency, const std::st
 }
 
 // That entry's delivery id, "" when the agency is not a recipient.
-std::string DeliveryOf(const json& answer, const std::string& agency, const std::string& kind = "") {
+std::string DeliveryOf(const json& answer, const std::string& agency,
+                       const std::string& kind = "") {
   const json entry = RecipientEntry(answer, agency, kind);
   return entry.is_object() ? entry.value("delivery_id", "") : "";
 }
@@ -298,9 +243,8 @@ TEST_F(EndToEnd, AMissingReportReachesTheHostsMailboxAndIsPushedToThePlacingCoun
   EXPECT_NE(pushed.body, derby_copy.body);  // each recipient its own copy
 
   // The sender sees both recipients' real states.
-  EXPECT_TRUE(WaitUntil([&] {
-    return StateOf("police-derbys", message_id, kPushRecipient) == "delivered";
-  }));
+  EXPECT_TRUE(WaitUntil(
+      [&] { return StateOf("police-derbys", message_id, kPushRecipient) == "delivered"; }));
   EXPECT_EQ(StateOf("police-derbys", message_id, "la-derby"), "available");
 
   // Nobody else sees the sender's message, not even a recipient of it.

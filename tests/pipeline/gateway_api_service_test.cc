@@ -41,8 +41,8 @@ class GatewayApiServiceTest : public PipelineTest {
 };
 
 TEST_F(GatewayApiServiceTest, AcceptsAMessageAndShowsItsStatusToItsSenderOnly) {
-  const auto posted = service_->SubmitMessage(Call("police-derbys", Missing()),
-                                              adapters::Format::kCompact);
+  const auto posted =
+      service_->SubmitMessage(Call("police-derbys", Missing()), adapters::Format::kCompact);
   ASSERT_EQ(posted.status, 202) << posted.body;
   ASSERT_NE(posted.Header("Content-Type"), nullptr);
   EXPECT_EQ(*posted.Header("Content-Type"), "application/json");
@@ -52,14 +52,22 @@ TEST_F(GatewayApiServiceTest, AcceptsAMessageAndShowsItsStatusToItsSenderOnly) {
   ASSERT_EQ(status.status, 200) << status.body;
   const json body = json::parse(status.body);
   EXPECT_EQ(body["message_id"], id);
+  EXPECT_EQ(body["status"], "accepted");
   EXPECT_EQ(body["recipients"][0]["agency"], "la-derby");
   EXPECT_EQ(body["recipients"][0]["state"], "available");
+  // What was decided for the recipient sits beside where its copy is.
+  const json accepted = json::parse(posted.body)["recipients"][0];
+  EXPECT_EQ(body["recipients"][0]["delivery_id"], accepted["delivery_id"]);
+  EXPECT_EQ(body["recipients"][0]["isa"], accepted["isa"]);
+  EXPECT_EQ(body["recipients"][0]["withheld"], accepted["withheld"]);
+  EXPECT_EQ(body["not_sent"], json::parse(posted.body)["not_sent"]);
 
   EXPECT_EQ(service_->GetMessageStatus(Call("police-staffs"), id).status, 404);
 }
 
 TEST_F(GatewayApiServiceTest, ARefusalIsAProblemDocument) {
-  const auto refused = service_->SubmitMessage(Call("police-derbys", "{"), adapters::Format::kCompact);
+  const auto refused =
+      service_->SubmitMessage(Call("police-derbys", "{"), adapters::Format::kCompact);
   EXPECT_EQ(refused.status, 400);
   ASSERT_NE(refused.Header("Content-Type"), nullptr);
   EXPECT_EQ(*refused.Header("Content-Type"), "application/problem+json");
@@ -86,13 +94,14 @@ TEST_F(GatewayApiServiceTest, ARefusalIsAuditedByPointerAndCodeWithoutItsValues)
   EXPECT_EQ(body["errors"][0]["pointer"], "/NHSNumber");
   EXPECT_EQ(body["errors"][0]["code"], "nhs_checksum");
   EXPECT_EQ(text.find("9990000027"), std::string::npos);
-  EXPECT_EQ(text.find(json::parse(Missing())["MisperForename"].get<std::string>()), std::string::npos);
+  EXPECT_EQ(text.find(json::parse(Missing())["MisperForename"].get<std::string>()),
+            std::string::npos);
 }
 
 TEST_F(GatewayApiServiceTest, TheRecipientListsFetchesAndAcknowledgesItsMailbox) {
-  ASSERT_EQ(service_->SubmitMessage(Call("police-derbys", Missing()), adapters::Format::kCompact)
-                .status,
-            202);
+  ASSERT_EQ(
+      service_->SubmitMessage(Call("police-derbys", Missing()), adapters::Format::kCompact).status,
+      202);
   // Croydon has no part in this episode (Stoke, the placing council, does).
   EXPECT_EQ(json::parse(service_->ListInbox(Call("la-croydon")).body)["items"].size(), 0u);
   const auto listed = service_->ListInbox(Call("la-derby"));
@@ -109,8 +118,63 @@ TEST_F(GatewayApiServiceTest, TheRecipientListsFetchesAndAcknowledgesItsMailbox)
   EXPECT_EQ(*fetched.Header("Isagw-Message-Id"), items[0]["message_id"]);
   EXPECT_NE(fetched.body.find("<CouncilEvent"), std::string::npos);
 
-  EXPECT_EQ(service_->AckInboxItem(Call("la-derby"), item).status, 200);
+  const auto acked = service_->AckInboxItem(Call("la-derby"), item);
+  EXPECT_EQ(acked.status, 204);
+  EXPECT_TRUE(acked.body.empty());
   EXPECT_EQ(json::parse(service_->ListInbox(Call("la-derby")).body)["items"].size(), 0u);
+  // Twice is harmless; another agency still cannot touch it.
+  EXPECT_EQ(service_->AckInboxItem(Call("la-derby"), item).status, 204);
+  EXPECT_EQ(service_->AckInboxItem(Call("la-croydon"), item).status, 404);
+}
+
+TEST_F(GatewayApiServiceTest, TheMailboxIsReadPageByPageWithoutAcknowledging) {
+  std::vector<std::string> messages;
+  for (int i = 0; i < 5; ++i) {
+    json r = json::parse(Missing());
+    r["OccurrenceRef"] = "DB/21/2026/00460" + std::to_string(i);
+    const auto posted =
+        service_->SubmitMessage(Call("police-derbys", r.dump()), adapters::Format::kCompact);
+    ASSERT_EQ(posted.status, 202) << posted.body;
+    messages.push_back(json::parse(posted.body)["message_id"]);
+  }
+  std::vector<std::string> listed;
+  std::string query = "limit=2";
+  int pages = 0;
+  while (true) {
+    server::ApiCall call = Call("la-derby");
+    call.query = query;
+    const auto page = service_->ListInbox(call);
+    ASSERT_EQ(page.status, 200) << page.body;
+    const json body = json::parse(page.body);
+    ++pages;
+    for (const json& item : body["items"]) listed.push_back(item["message_id"]);
+    if (!body.contains("next_after")) break;
+    EXPECT_EQ(body["items"].size(), 2u);
+    EXPECT_EQ(body["next_after"], body["items"].back()["delivery_id"]);
+    query = "limit=2&after=" + body["next_after"].get<std::string>();
+  }
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(listed, messages) << "oldest first, each once";
+}
+
+TEST_F(GatewayApiServiceTest, ACursorFromAnotherMailboxIsRefusedLikeAnUnknownOne) {
+  ASSERT_EQ(
+      service_->SubmitMessage(Call("police-derbys", Missing()), adapters::Format::kCompact).status,
+      202);
+  const std::string derby_item =
+      json::parse(service_->ListInbox(Call("la-derby")).body)["items"][0]["delivery_id"];
+  for (const std::string& after : {derby_item, std::string("dlv_nothing")}) {
+    server::ApiCall call = Call("la-croydon");
+    call.query = "after=" + after;
+    const auto refused = service_->ListInbox(call);
+    ASSERT_EQ(refused.status, 400) << refused.body;
+    const json body = json::parse(refused.body);
+    EXPECT_EQ(body["errors"][0]["pointer"], "/query/after");
+    EXPECT_EQ(body["errors"][0]["code"], "unknown");
+  }
+  server::ApiCall typo = Call("la-derby");
+  typo.query = "limit=0";
+  EXPECT_EQ(service_->ListInbox(typo).status, 400);
 }
 
 TEST_F(GatewayApiServiceTest, ABatchIsDecodedWholeBeforeAnyRecordIsAccepted) {

@@ -232,7 +232,7 @@ TEST_F(SqliteStoreTest, ADeadDeliveryReleasesTheLineAndCommitsItsNotice) {
   auto next = store_->ClaimDueDeliveries(kNow, kNow + 30s, 10);
   ASSERT_EQ(next->size(), 1u);
   EXPECT_EQ((*next)[0].delivery.id, "m2-la-staffordshire");
-  auto mailbox = store_->ListMailbox("police-derbys", 10);
+  auto mailbox = store_->ListMailbox("police-derbys", {.limit = 10, .after = std::nullopt});
   ASSERT_EQ(mailbox->size(), 1u);
   EXPECT_EQ((*mailbox)[0].delivery_id, "m1-ndn");
   auto status = store_->GetMessageStatus("police-derbys", "m1");
@@ -252,8 +252,8 @@ TEST_F(SqliteStoreTest, RecordingAnAttemptTwiceIsRefused) {
 
 TEST_F(SqliteStoreTest, AMailboxShowsOnlyItsOwnersItems) {
   ASSERT_TRUE(store_->Commit(MissingReport("m1", 1, 0)).ok());
-  EXPECT_EQ(store_->ListMailbox("la-derby", 10)->size(), 1u);
-  EXPECT_TRUE(store_->ListMailbox("la-stoke", 10)->empty());
+  EXPECT_EQ(store_->ListMailbox("la-derby", {.limit = 10, .after = std::nullopt})->size(), 1u);
+  EXPECT_TRUE(store_->ListMailbox("la-stoke", {.limit = 10, .after = std::nullopt})->empty());
   EXPECT_EQ(store_->FetchMailboxItem("la-stoke", "m1-la-derby", {}).error().kind,
             StoreErrorKind::kNotFound);
   EXPECT_EQ(store_->AcknowledgeMailboxItem("la-stoke", "m1-la-derby", kNow, {}).error().kind,
@@ -267,7 +267,7 @@ TEST_F(SqliteStoreTest, AnAcknowledgedItemLeavesTheMailbox) {
   ASSERT_TRUE(store_->Commit(MissingReport("m1", 1, 0)).ok());
   ASSERT_TRUE(store_->AcknowledgeMailboxItem("la-derby", "m1-la-derby", kNow, {}).ok());
   EXPECT_TRUE(store_->AcknowledgeMailboxItem("la-derby", "m1-la-derby", kNow, {}).ok());
-  EXPECT_TRUE(store_->ListMailbox("la-derby", 10)->empty());
+  EXPECT_TRUE(store_->ListMailbox("la-derby", {.limit = 10, .after = std::nullopt})->empty());
   EXPECT_EQ(store_->FetchMailboxItem("la-derby", "m1-la-derby", {}).error().kind,
             StoreErrorKind::kNotFound);
   EXPECT_EQ(store_->GetMessageStatus("police-derbys", "m1")->recipients[0].state,
@@ -306,7 +306,7 @@ TEST_F(SqliteStoreTest, ListsOnlyUnacknowledgedMailboxItemsOlderThanTheCutOff) {
   outcome.at = kNow;
   outcome.error = "mailbox_unacknowledged";
   ASSERT_TRUE(store_->RecordAttempt(outcome).ok());
-  EXPECT_TRUE(store_->ListMailbox("la-derby", 10)->empty());
+  EXPECT_TRUE(store_->ListMailbox("la-derby", {.limit = 10, .after = std::nullopt})->empty());
   EXPECT_TRUE(store_->ListExpiredMailboxItems(kNow, 10)->empty());
   EXPECT_EQ(store_->RecordAttempt(outcome).error().kind, StoreErrorKind::kNotFound)
       << "expired once only";
