@@ -3,11 +3,9 @@
 // Staffordshire receives by push at a real mutual-TLS webhook receiver,
 // every other agency pulls from its mailbox over the API.
 //
-// The story: Derby police report a child looked after by Staffordshire
-// (ResponsibleLA 860) and placed in Derby (DE22) missing, then found;
-// Derby's commissioned provider (Brighter Futures) holds the return home
-// interview. The child's names and the circumstances are distinctive
-// words, so any leak into logs, metrics or the audit is found by search.
+// The story (tests/e2e/story.h): Derby police report a child looked after
+// by Staffordshire and placed in Derby missing, then found; Brighter
+// Futures holds the return home interview.
 //
 // No timed assertions: waits are bounded polls that fail the test when the
 // bound passes.
