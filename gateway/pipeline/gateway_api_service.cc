@@ -27,13 +27,21 @@ HttpResponse FromAnswer(const IngestAnswer& answer) {
                       answer.is_problem() ? server::kProblemMediaType : "application/json");
 }
 
-HttpResponse StoreProblem(const store::StoreError& error) {
+// `not_found` says what is missing in the caller's terms: the same words
+// whether the id was never issued or is another agency's.
+HttpResponse StoreProblem(const store::StoreError& error, std::string_view not_found) {
   if (error.kind == store::StoreErrorKind::kNotFound) {
-    return server::ProblemResponse(server::NotFoundProblem());
+    Problem problem = server::NotFoundProblem();
+    problem.detail = std::string(not_found);
+    return server::ProblemResponse(problem);
   }
   return server::ProblemResponse(
       server::UnavailableProblem("the store could not answer; try again later"));
 }
+
+constexpr std::string_view kNoSuchMessage = "this agency sent no message with this id";
+constexpr std::string_view kNoSuchItem =
+    "this agency's mailbox holds no item with this id (an acknowledged item has left it)";
 
 // The audit record of a refused message: the problem's type and each
 // error's pointer and code, never a reason text or a value.
@@ -148,7 +156,7 @@ HttpResponse GatewayApiService::SubmitBatch(const server::ApiCall& call,
 HttpResponse GatewayApiService::GetMessageStatus(const server::ApiCall& call,
                                                  std::string_view message_id) {
   auto status = store_.GetMessageStatus(call.agency_id, std::string(message_id));
-  if (!status.ok()) return StoreProblem(status.error());
+  if (!status.ok()) return StoreProblem(status.error(), kNoSuchMessage);
   json answer = json::parse(status->answer_json, nullptr, /*allow_exceptions=*/false);
   if (answer.is_discarded() || !answer.is_object()) answer = json::object();
   std::map<std::string, json> decided;  // by delivery id
@@ -195,7 +203,8 @@ HttpResponse GatewayApiService::ListInbox(const server::ApiCall& call) {
   one_more.limit = query->limit + 1;
   auto items = store_.ListMailbox(call.agency_id, one_more);
   if (!items.ok()) {
-    if (items.error().kind != store::StoreErrorKind::kNotFound) return StoreProblem(items.error());
+    if (items.error().kind != store::StoreErrorKind::kNotFound)
+      return StoreProblem(items.error(), kNoSuchItem);
     Problem problem = server::MalformedRequestProblem("the mailbox query was refused");
     problem.errors.push_back({"/query/after", "unknown", "names no item of this agency's mailbox"});
     return server::ProblemResponse(problem);
@@ -220,7 +229,7 @@ HttpResponse GatewayApiService::GetInboxItem(const server::ApiCall& call,
   std::vector<store::AuditRecord> audit{
       audit::MailboxReadRecord({std::string(item_id), "", call.agency_id})};
   auto item = store_.FetchMailboxItem(call.agency_id, std::string(item_id), std::move(audit));
-  if (!item.ok()) return StoreProblem(item.error());
+  if (!item.ok()) return StoreProblem(item.error(), kNoSuchItem);
   HttpResponse response;
   response.status = 200;
   response.headers.push_back({"Content-Type", item->content_type});
@@ -236,7 +245,7 @@ HttpResponse GatewayApiService::AckInboxItem(const server::ApiCall& call,
       audit::MailboxAckRecord({std::string(item_id), "", call.agency_id})};
   auto acked = store_.AcknowledgeMailboxItem(call.agency_id, std::string(item_id), clock_(),
                                              std::move(audit));
-  if (!acked.ok()) return StoreProblem(acked.error());
+  if (!acked.ok()) return StoreProblem(acked.error(), kNoSuchItem);
   HttpResponse response;
   response.status = 204;  // no body: the item has left the mailbox
   return response;

@@ -62,7 +62,12 @@ TEST_F(GatewayApiServiceTest, AcceptsAMessageAndShowsItsStatusToItsSenderOnly) {
   EXPECT_EQ(body["recipients"][0]["withheld"], accepted["withheld"]);
   EXPECT_EQ(body["not_sent"], json::parse(posted.body)["not_sent"]);
 
-  EXPECT_EQ(service_->GetMessageStatus(Call("police-staffs"), id).status, 404);
+  // Another force's message looks exactly like one never sent.
+  const auto foreign = service_->GetMessageStatus(Call("police-staffs"), id);
+  const auto unknown = service_->GetMessageStatus(Call("police-staffs"), "msg_0000");
+  EXPECT_EQ(foreign.status, 404);
+  EXPECT_EQ(foreign.body, unknown.body);
+  EXPECT_EQ(json::parse(foreign.body)["detail"], "this agency sent no message with this id");
 }
 
 TEST_F(GatewayApiServiceTest, ARefusalIsAProblemDocument) {

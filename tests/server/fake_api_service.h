@@ -47,7 +47,8 @@ class FakeApiService final : public ApiService {
     Record("SubmitMessage", call, std::string(*adapters::kFormatNames.Name(format)));
     if (on_submit) on_submit();
     return Json(
-        202, R"({"message_id":"msg-new-1","status":"accepted","delivery":"not_yet_implemented"})");
+        202,
+        R"({"message_id":"msg-new-1","status":"accepted","kind":"missing_reported","recipients":[],"not_sent":[]})");
   }
   HttpResponse SubmitBatch(const ApiCall& call, BatchFormat format) override {
     Record("SubmitBatch", call, format == BatchFormat::kCsv ? "csv" : "ndjson");
