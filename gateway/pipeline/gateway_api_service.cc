@@ -178,7 +178,6 @@ HttpResponse GatewayApiService::GetMessageStatus(const server::ApiCall& call,
       continue;
     }
     json merged = found->second;
-    merged.erase("kind");  // the message's kind, given once at the top
     merged.update(entry);
     recipients.push_back(std::move(merged));
   }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "tests/pipeline/pipeline_fixture.h"
 
 namespace isagw::pipeline::testing {
@@ -60,6 +62,7 @@ TEST_F(GatewayApiServiceTest, AcceptsAMessageAndShowsItsStatusToItsSenderOnly) {
   EXPECT_EQ(body["recipients"][0]["delivery_id"], accepted["delivery_id"]);
   EXPECT_EQ(body["recipients"][0]["isa"], accepted["isa"]);
   EXPECT_EQ(body["recipients"][0]["withheld"], accepted["withheld"]);
+  EXPECT_EQ(body["recipients"][0]["kind"], accepted["kind"]);
   EXPECT_EQ(body["not_sent"], json::parse(posted.body)["not_sent"]);
 
   // Another force's message looks exactly like one never sent.
@@ -68,6 +71,31 @@ TEST_F(GatewayApiServiceTest, AcceptsAMessageAndShowsItsStatusToItsSenderOnly) {
   EXPECT_EQ(foreign.status, 404);
   EXPECT_EQ(foreign.body, unknown.body);
   EXPECT_EQ(json::parse(foreign.body)["detail"], "this agency sent no message with this id");
+}
+
+TEST_F(GatewayApiServiceTest, TheStatusKeepsEachRecipientsOwnKind) {
+  ASSERT_EQ(
+      service_->SubmitMessage(Call("police-derbys", Missing()), adapters::Format::kCompact).status,
+      202);
+  json found = json::parse(Missing());
+  found["RecordType"] = "FOUND";
+  found["RecordVersion"] = 2;
+  found["FoundDateTime"] = "15/07/2026 08:30";
+  found["FoundLocation"] = "Derby bus station DE1 2AB";
+  found["FoundBy"] = "POLICE";
+  const auto posted =
+      service_->SubmitMessage(Call("police-derbys", found.dump()), adapters::Format::kCompact);
+  ASSERT_EQ(posted.status, 202) << posted.body;
+  const auto status = service_->GetMessageStatus(
+      Call("police-derbys"), json::parse(posted.body)["message_id"].get<std::string>());
+  ASSERT_EQ(status.status, 200) << status.body;
+  const json body = json::parse(status.body);
+  EXPECT_EQ(body["kind"], "found");
+  // The provider's copy is a derived referral, not the found report.
+  std::map<std::string, std::string> kinds;
+  for (const json& r : body["recipients"]) kinds[r["agency"]] = r["kind"];
+  EXPECT_EQ(kinds["la-derby"], "found") << status.body;
+  EXPECT_EQ(kinds["provider-brighter-futures"], "rhi_referred") << status.body;
 }
 
 TEST_F(GatewayApiServiceTest, ARefusalIsAProblemDocument) {
