@@ -1,28 +1,12 @@
 #include "gateway/pipeline/inbox_query.h"
 
-#include <algorithm>
 #include <charconv>
 #include <string>
 
+#include "gateway/server/api_router.h"
 #include "gateway/server/http_message.h"
 
 namespace isagw::pipeline {
-namespace {
-
-// Delivery ids are "dlv_" plus hex, notices add "-ndn"; the pattern is the
-// one docs/api/openapi.yaml gives every resource id. Anything else,
-// percent-encoded text included, cannot name an item.
-bool LooksLikeResourceId(std::string_view value) {
-  constexpr std::size_t kMaxLength = 128;
-  if (value.empty() || value.size() > kMaxLength) return false;
-  return std::all_of(value.begin(), value.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-           c == '_' || c == '-';
-  });
-}
-
-}  // namespace
-
 Result<store::MailboxQuery, Problem> ParseInboxQuery(std::string_view query) {
   store::MailboxQuery parsed;
   parsed.limit = kDefaultInboxLimit;
@@ -63,7 +47,8 @@ Result<store::MailboxQuery, Problem> ParseInboxQuery(std::string_view query) {
         continue;
       }
       seen_after = true;
-      if (!LooksLikeResourceId(value)) {
+      // The rule every id in a path follows, so a cursor is spelled as its item.
+      if (!server::IsValidResourceId(value)) {
         errors.push_back({"/query/after", "pattern", "is not a delivery id"});
       } else {
         parsed.after = std::string(value);

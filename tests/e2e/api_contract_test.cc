@@ -25,19 +25,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kCompact = "application/vnd.isagw.compact+json";
-constexpr const char* kRhi = "application/vnd.isagw.rhi+json";
-
-// Only so a broken gateway fails the test instead of hanging it.
-bool WaitUntil(const std::function<bool()>& condition) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return condition();
-}
-
 class ApiContract : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -34,22 +34,6 @@ namespace {
 using delivery::testing::ReceivedRequest;
 using nlohmann::json;
 
-constexpr const char* kCompact = "application/vnd.isagw.compact+json";
-constexpr const char* kRhi = "application/vnd.isagw.rhi+json";
-constexpr const char* kCouncilXml = "application/vnd.isagw.council+xml";
-
-// Only so a broken gateway fails a test instead of hanging it.
-constexpr auto kWaitLimit = std::chrono::seconds(20);
-
-bool WaitUntil(const std::function<bool()>& condition) {
-  const auto deadline = std::chrono::steady_clock::now() + kWaitLimit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return condition();
-}
-
 // `value` as an object, or an empty one (so lookups never throw).
 json Object(const json& value) { return value.is_object() ? value : json::object(); }
 

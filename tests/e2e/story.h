@@ -14,6 +14,21 @@
 
 namespace isagw::e2e {
 
+inline constexpr const char* kCompact = "application/vnd.isagw.compact+json";
+inline constexpr const char* kRhi = "application/vnd.isagw.rhi+json";
+inline constexpr const char* kCouncilXml = "application/vnd.isagw.council+xml";
+
+// Polls `condition` until it holds or 20 s pass; the bound is only so a
+// broken gateway fails a test instead of hanging it, never a timing check.
+inline bool WaitUntil(const std::function<bool()>& condition) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return condition();
+}
+
 inline constexpr const char* kRef = "DB/21/2026/004512";
 // Distinctive, so that a leak anywhere is found by searching for them.
 inline constexpr const char* kForename = "Quillonbrae";
