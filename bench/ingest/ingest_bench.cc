@@ -171,6 +171,28 @@ class CommitFilter final : public store::Store {
       const std::string& sender, const std::string& message_id) override {
     return inner_.GetMessageStatus(sender, message_id);
   }
+  Result<std::vector<store::ClaimedTimer>, store::StoreError> ClaimDueTimers(
+      model::Timestamp now, model::Timestamp lease_until, int limit) override {
+    return inner_.ClaimDueTimers(now, lease_until, limit);
+  }
+  Result<Ok, store::StoreError> FinishTimer(const std::string& timer_id, store::TimerState state,
+                                            const std::string& note, model::Timestamp at,
+                                            std::vector<store::AuditRecord> audit) override {
+    return inner_.FinishTimer(timer_id, state, note, at, std::move(audit));
+  }
+  Result<std::vector<store::TimerRecord>, store::StoreError> ListTimers(
+      const std::string& subject) override {
+    return inner_.ListTimers(subject);
+  }
+  Result<int, store::StoreError> CountChildEpisodes(const std::string& child_key,
+                                                    model::Timestamp from, model::Timestamp to,
+                                                    const std::string& except) override {
+    return inner_.CountChildEpisodes(child_key, from, to, except);
+  }
+  Result<std::string, store::StoreError> LoadMessageCanonical(
+      const std::string& message_id) override {
+    return inner_.LoadMessageCanonical(message_id);
+  }
 
  private:
   store::Store& inner_;

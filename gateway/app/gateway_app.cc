@@ -18,7 +18,10 @@
 #include "gateway/metrics/metrics_registry.h"
 #include "gateway/pipeline/gateway_api_service.h"
 #include "gateway/pipeline/gateway_state.h"
+#include "gateway/pipeline/ingest_pipeline.h"
+#include "gateway/pipeline/timer_worker.h"
 #include "gateway/policy/loader.h"
+#include "gateway/safeguarding/rules_loader.h"
 #include "gateway/server/api_router.h"
 #include "gateway/server/event_log.h"
 #include "gateway/server/server.h"
@@ -84,6 +87,14 @@ Result<Generation, std::string> BuildGeneration(config::GatewayConfig config) {
     if (!policies.error().empty()) detail += "; first: " + policy::Describe(policies.error()[0]);
     return Fail(std::move(detail));
   }
+  // The safeguarding clock's rules live beside the ISAs.
+  auto rules = safeguarding::LoadRuleSet(config.policies_dir / "safeguarding", config.registry);
+  if (!rules.ok()) {
+    std::string detail =
+        "safeguarding rules: " + std::to_string(rules.error().size()) + " error(s)";
+    if (!rules.error().empty()) detail += "; first: " + rules.error()[0].ToString();
+    return Fail(std::move(detail));
+  }
   auto keys = PrepareGatewayKeys(config, *policies);
   if (!keys.ok()) return Fail("keys: " + keys.error());
 
@@ -105,8 +116,8 @@ Result<Generation, std::string> BuildGeneration(config::GatewayConfig config) {
         server::RateLimit{limit.requests_per_second, static_cast<double>(limit.burst)};
   }
   next.state = std::make_shared<const pipeline::GatewayState>(pipeline::GatewayState{
-      config.registry, std::move(*policies), keys->pseudonyms, keys->child_link,
-      keys->audit_key});
+      config.registry, std::move(*policies), keys->pseudonyms, keys->child_link, keys->audit_key,
+      std::make_shared<const safeguarding::RuleSet>(std::move(*rules))});
   next.sealing = keys->sealing;
   next.signer = keys->signer;
   next.keys_made = std::move(keys->made);
@@ -160,7 +171,8 @@ constexpr std::size_t kAuditQueueCapacity = 10'000;
 struct GatewayApp::Impl {
   AppOptions options;
   server::EventLog log;
-  delivery::SystemClock clock;
+  SystemClock system_clock;
+  const Clock& clock;
   std::shared_ptr<metrics::MetricsRegistry> metrics = std::make_shared<metrics::MetricsRegistry>();
 
   // Destroyed in reverse: the server first, the store last.
@@ -171,13 +183,18 @@ struct GatewayApp::Impl {
   std::unique_ptr<Checkpointer> checkpointer;
   std::unique_ptr<delivery::Pusher> pusher;
   std::unique_ptr<delivery::DeliveryWorker> worker;
+  std::unique_ptr<pipeline::IngestPipeline> timer_pipeline;
+  std::unique_ptr<pipeline::TimerWorker> timers;
   std::unique_ptr<server::Server> server;
 
   mutable std::mutex mutex;  // guards the two below
   config::GatewayConfig config;
   std::shared_ptr<const registry::AgencyRegistry> registry;
 
-  explicit Impl(AppOptions o) : options(std::move(o)), log(options.log_sink) {}
+  explicit Impl(AppOptions o)
+      : options(std::move(o)),
+        log(options.log_sink),
+        clock(options.clock != nullptr ? *options.clock : system_clock) {}
 
   std::shared_ptr<const registry::AgencyRegistry> CurrentRegistry() const {
     std::lock_guard lock(mutex);
@@ -191,8 +208,8 @@ struct GatewayApp::Impl {
     }
   }
 
-  store::AuditRecord ReloadRecord(std::string outcome, std::string previous_hash,
-                                  std::string hash, int errors) {
+  store::AuditRecord ReloadRecord(std::string outcome, std::string previous_hash, std::string hash,
+                                  int errors) {
     audit::ConfigReloadedEntry entry;
     entry.component = "config";
     entry.outcome = std::move(outcome);
@@ -238,7 +255,8 @@ struct GatewayApp::Impl {
     records.push_back(ReloadRecord("applied", previous_hash, next->state->policies.hash(), 0));
     Audit(std::move(records));
     log.Info("reloaded", {{"agencies", next->registry->agencies().size()},
-                          {"policy_set", next->state->policies.hash()}});
+                          {"policy_set", next->state->policies.hash()},
+                          {"safeguarding_rules", next->state->safeguarding_rules->hash()}});
     return std::move(next->server);
   }
 };
@@ -283,6 +301,16 @@ Result<std::unique_ptr<GatewayApp>, std::string> GatewayApp::Create(config::Gate
       *impl->store, *impl->pusher, [raw] { return raw->CurrentRegistry(); }, impl->clock,
       WorkerOptionsFrom(cfg.delivery, impl->metrics.get()));
 
+  impl->timer_pipeline = std::make_unique<pipeline::IngestPipeline>(*impl->store);
+  pipeline::TimerWorkerOptions timer_options;
+  timer_options.on_raised = [raw] { raw->worker->Wake(); };
+  timer_options.on_failed = [raw](const std::string& kind, const std::string& note) {
+    raw->log.Warn("timer_failed", {{"timer_kind", kind}, {"detail", note}});
+  };
+  impl->timers = std::make_unique<pipeline::TimerWorker>(
+      *impl->store, *impl->timer_pipeline, [raw] { return raw->service->CurrentState(); },
+      impl->clock, std::move(timer_options));
+
   impl->checkpointer = std::make_unique<Checkpointer>(
       cfg.store.path, generation->signer, cfg.audit.checkpoint_interval, impl->clock,
       [raw](bool ok, std::int64_t seq, const std::string& detail) {
@@ -294,8 +322,9 @@ Result<std::unique_ptr<GatewayApp>, std::string> GatewayApp::Create(config::Gate
       });
 
   impl->audit_queue = std::make_unique<AuditQueue>(
-      *impl->store, impl->clock, kAuditQueueCapacity,
-      [raw](const std::string& detail) { raw->log.Error("audit_write_failed", {{"detail", detail}}); });
+      *impl->store, impl->clock, kAuditQueueCapacity, [raw](const std::string& detail) {
+        raw->log.Error("audit_write_failed", {{"detail", detail}});
+      });
 
   server::ServerOptions server_options = ServerOptionsFrom(cfg);
   server_options.handle_signals = impl->options.handle_signals;
@@ -307,8 +336,8 @@ Result<std::unique_ptr<GatewayApp>, std::string> GatewayApp::Create(config::Gate
     entry.remote_address = refusal.remote;
     raw->audit_queue->Push(audit::ToAuditRecord(entry));
   };
-  auto server = server::Server::Create(server_options, generation->server, router,
-                                       impl->metrics, [raw] { return raw->Reload(); });
+  auto server = server::Server::Create(server_options, generation->server, router, impl->metrics,
+                                       [raw] { return raw->Reload(); });
   if (!server.ok()) return Fail("server: " + server.error());
   impl->server = std::move(*server);
 
@@ -323,7 +352,8 @@ GatewayApp::~GatewayApp() {
   if (!impl_) return;
   impl_->server.reset();
   impl_->audit_queue.reset();  // after the server: nothing refuses a handshake any more
-  impl_->worker.reset();  // Stop()s: attempts under way finish and are recorded
+  impl_->timers.reset();       // Stop()s: a firing under way commits or not, whole
+  impl_->worker.reset();       // Stop()s: attempts under way finish and are recorded
   impl_->pusher.reset();
 }
 
@@ -333,8 +363,10 @@ std::uint16_t GatewayApp::admin_port() const { return impl_->server->admin_port(
 void GatewayApp::Run() {
   impl_->audit_queue->Start();
   impl_->worker->Start();
+  impl_->timers->Start();
   impl_->checkpointer->Start();
   impl_->server->Run();
+  impl_->timers->Stop();
   impl_->worker->Stop();
   impl_->audit_queue->Stop();
   impl_->checkpointer->Stop();  // signs what the drain wrote
@@ -345,6 +377,15 @@ void GatewayApp::Reload() { impl_->server->Reload(); }
 store::Store& GatewayApp::store() { return *impl_->store; }
 
 void GatewayApp::FlushAudit() { impl_->audit_queue->Flush(); }
+
+int GatewayApp::FireDueTimersNow() {
+  auto pass = impl_->timers->RunOnce();
+  if (!pass.ok()) {
+    impl_->log.Error("timer_pass_failed", {{"detail", pass.error().detail}});
+    return 0;
+  }
+  return pass->raised;
+}
 
 void GatewayApp::DeliverDueNow() {
   if (auto pass = impl_->worker->RunOnce(); !pass.ok()) {

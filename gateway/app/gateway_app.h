@@ -4,6 +4,7 @@
 // `isagw serve` needs:
 //   Run()     serves until Stop() or SIGTERM, then drains requests, lets
 //             attempts under way finish, and signs a last checkpoint;
+//             meanwhile the timer worker fires due safeguarding timers;
 //   Reload()  (or SIGHUP) rereads the configuration file, the registry,
 //             the policies and the TLS files; new requests use them, open
 //             connections stay, and a bad reload keeps the old ones.
@@ -17,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "gateway/common/clock.h"
 #include "gateway/common/result.h"
 #include "gateway/config/gateway_config.h"
 
@@ -32,6 +34,10 @@ struct AppOptions {
   std::function<void(std::string_view line)> log_sink;
   // SIGTERM/SIGINT drain, SIGHUP reloads. Off when a test runs several.
   bool handle_signals = true;
+  // Where "now" comes from (received times, delivery, timers); must
+  // outlive the app. Default: the system clock. Tests pass a ManualClock
+  // to run days of safeguarding time in milliseconds.
+  const Clock* clock = nullptr;
 };
 
 class GatewayApp {
@@ -60,6 +66,9 @@ class GatewayApp {
   // Pushes and expires what is due now, on the caller's thread (only
   // while Run() is not running).
   void DeliverDueNow();
+  // Fires the safeguarding timers due now, on the caller's thread (only
+  // while Run() is not running); returns how many escalations it raised.
+  int FireDueTimersNow();
 
   struct Impl;
 

@@ -31,18 +31,18 @@ inline constexpr auto kEventKindNames = MakeCodeMap<EventKind>(
 
 // Yes / no / recorded as unknown. "Not given at all" is an empty optional.
 enum class Answer { kYes, kNo, kUnknown };
-inline constexpr auto kAnswerNames = MakeCodeMap<Answer>(
-    std::pair{Answer::kYes, std::string_view{"yes"}},
-    std::pair{Answer::kNo, std::string_view{"no"}},
-    std::pair{Answer::kUnknown, std::string_view{"unknown"}});
+inline constexpr auto kAnswerNames =
+    MakeCodeMap<Answer>(std::pair{Answer::kYes, std::string_view{"yes"}},
+                        std::pair{Answer::kNo, std::string_view{"no"}},
+                        std::pair{Answer::kUnknown, std::string_view{"unknown"}});
 
 enum class Sex { kMale, kFemale, kOther, kUnknown, kNotStated };
-inline constexpr auto kSexNames = MakeCodeMap<Sex>(
-    std::pair{Sex::kMale, std::string_view{"male"}},
-    std::pair{Sex::kFemale, std::string_view{"female"}},
-    std::pair{Sex::kOther, std::string_view{"other"}},
-    std::pair{Sex::kUnknown, std::string_view{"unknown"}},
-    std::pair{Sex::kNotStated, std::string_view{"not_stated"}});
+inline constexpr auto kSexNames =
+    MakeCodeMap<Sex>(std::pair{Sex::kMale, std::string_view{"male"}},
+                     std::pair{Sex::kFemale, std::string_view{"female"}},
+                     std::pair{Sex::kOther, std::string_view{"other"}},
+                     std::pair{Sex::kUnknown, std::string_view{"unknown"}},
+                     std::pair{Sex::kNotStated, std::string_view{"not_stated"}});
 
 enum class EthnicityScheme { kPolice16Plus1, kDfE };
 inline constexpr auto kEthnicitySchemeNames = MakeCodeMap<EthnicityScheme>(
@@ -51,18 +51,18 @@ inline constexpr auto kEthnicitySchemeNames = MakeCodeMap<EthnicityScheme>(
 
 // SSDA903: M missing (whereabouts unknown), A away without authorisation.
 enum class MissingType { kMissing, kAway };
-inline constexpr auto kMissingTypeNames = MakeCodeMap<MissingType>(
-    std::pair{MissingType::kMissing, std::string_view{"missing"}},
-    std::pair{MissingType::kAway, std::string_view{"away"}});
+inline constexpr auto kMissingTypeNames =
+    MakeCodeMap<MissingType>(std::pair{MissingType::kMissing, std::string_view{"missing"}},
+                             std::pair{MissingType::kAway, std::string_view{"away"}});
 
 enum class MissingFrom { kHome, kFoster, kResidential, kSupported, kHospital, kOther };
-inline constexpr auto kMissingFromNames = MakeCodeMap<MissingFrom>(
-    std::pair{MissingFrom::kHome, std::string_view{"home"}},
-    std::pair{MissingFrom::kFoster, std::string_view{"foster"}},
-    std::pair{MissingFrom::kResidential, std::string_view{"residential"}},
-    std::pair{MissingFrom::kSupported, std::string_view{"supported"}},
-    std::pair{MissingFrom::kHospital, std::string_view{"hospital"}},
-    std::pair{MissingFrom::kOther, std::string_view{"other"}});
+inline constexpr auto kMissingFromNames =
+    MakeCodeMap<MissingFrom>(std::pair{MissingFrom::kHome, std::string_view{"home"}},
+                             std::pair{MissingFrom::kFoster, std::string_view{"foster"}},
+                             std::pair{MissingFrom::kResidential, std::string_view{"residential"}},
+                             std::pair{MissingFrom::kSupported, std::string_view{"supported"}},
+                             std::pair{MissingFrom::kHospital, std::string_view{"hospital"}},
+                             std::pair{MissingFrom::kOther, std::string_view{"other"}});
 
 // Ordered from least to most risk: policy conditions compare levels
 // ("risk level at least medium"). The legacy grades sit below very low.
@@ -76,12 +76,12 @@ inline constexpr auto kRiskLevelNames = MakeCodeMap<RiskLevel>(
     std::pair{RiskLevel::kHigh, std::string_view{"high"}});
 
 enum class FoundBy { kPolice, kSelfReturn, kCarer, kOtherAgency, kOther };
-inline constexpr auto kFoundByNames = MakeCodeMap<FoundBy>(
-    std::pair{FoundBy::kPolice, std::string_view{"police"}},
-    std::pair{FoundBy::kSelfReturn, std::string_view{"self_return"}},
-    std::pair{FoundBy::kCarer, std::string_view{"carer"}},
-    std::pair{FoundBy::kOtherAgency, std::string_view{"other_agency"}},
-    std::pair{FoundBy::kOther, std::string_view{"other"}});
+inline constexpr auto kFoundByNames =
+    MakeCodeMap<FoundBy>(std::pair{FoundBy::kPolice, std::string_view{"police"}},
+                         std::pair{FoundBy::kSelfReturn, std::string_view{"self_return"}},
+                         std::pair{FoundBy::kCarer, std::string_view{"carer"}},
+                         std::pair{FoundBy::kOtherAgency, std::string_view{"other_agency"}},
+                         std::pair{FoundBy::kOther, std::string_view{"other"}});
 
 enum class Exploitation { kCse, kCce, kCountyLines, kTrafficking, kRadicalisation };
 inline constexpr auto kExploitationNames = MakeCodeMap<Exploitation>(
@@ -92,7 +92,13 @@ inline constexpr auto kExploitationNames = MakeCodeMap<Exploitation>(
     std::pair{Exploitation::kRadicalisation, std::string_view{"radicalisation"}});
 
 enum class RhiOutcome {
-  kCompleted, kDeclined, kNoContact, kMissingAgain, kCarerInfoOnly, kMovedOutOfArea, kNotOffered
+  kCompleted,
+  kDeclined,
+  kNoContact,
+  kMissingAgain,
+  kCarerInfoOnly,
+  kMovedOutOfArea,
+  kNotOffered
 };
 inline constexpr auto kRhiOutcomeNames = MakeCodeMap<RhiOutcome>(
     std::pair{RhiOutcome::kCompleted, std::string_view{"completed"}},
@@ -104,8 +110,14 @@ inline constexpr auto kRhiOutcomeNames = MakeCodeMap<RhiOutcome>(
     std::pair{RhiOutcome::kNotOffered, std::string_view{"not_offered"}});
 
 enum class PushFactor {
-  kConflictWithCarers, kConflictAtHome, kAbuseAtHome, kUnhappyInPlacement, kBoredom,
-  kBullying, kMentalHealth, kOther
+  kConflictWithCarers,
+  kConflictAtHome,
+  kAbuseAtHome,
+  kUnhappyInPlacement,
+  kBoredom,
+  kBullying,
+  kMentalHealth,
+  kOther
 };
 inline constexpr auto kPushFactorNames = MakeCodeMap<PushFactor>(
     std::pair{PushFactor::kConflictWithCarers, std::string_view{"conflict_with_carers"}},
@@ -118,8 +130,15 @@ inline constexpr auto kPushFactorNames = MakeCodeMap<PushFactor>(
     std::pair{PushFactor::kOther, std::string_view{"other"}});
 
 enum class PullFactor {
-  kFriends, kFamily, kPartner, kOlderAdults, kSubstances, kMoneyOrGifts, kStayedOutLate,
-  kNoApparentReason, kOther
+  kFriends,
+  kFamily,
+  kPartner,
+  kOlderAdults,
+  kSubstances,
+  kMoneyOrGifts,
+  kStayedOutLate,
+  kNoApparentReason,
+  kOther
 };
 inline constexpr auto kPullFactorNames = MakeCodeMap<PullFactor>(
     std::pair{PullFactor::kFriends, std::string_view{"friends"}},
@@ -141,17 +160,25 @@ inline constexpr auto kActionTypeNames = MakeCodeMap<ActionType>(
     std::pair{ActionType::kOther, std::string_view{"other"}});
 
 enum class EscalationReason {
-  kMissing72Hours,     // missing 72 hours or longer (Croydon 6)
-  kMissingOver5Days,   // missing beyond five days (Croydon 7)
-  kRepeatEpisodes,     // 3, 5 or 9 episodes in a rolling window (Staffordshire 21a)
-  kRhiOverdue,         // no return home interview within 72 hours of return
+  kMissing72Hours,    // missing 72 hours or longer (Croydon 6)
+  kMissingOver5Days,  // missing beyond five days (Croydon 7)
+  kRepeatEpisodes,    // 3, 5 or 9 episodes in a rolling window (Staffordshire 21a)
+  kRhiOverdue,        // no return home interview within 72 hours of return
   kOther,
+  kRhiDueSoon,           // the return home interview falls due soon (a reminder)
+  kMissingLong,          // missing longer than an area's own threshold (not 72 h or 5 days)
+  kHighRiskMissing,      // reported missing, or re-graded, at high risk: at once
+  kAlertUnacknowledged,  // an urgent alert nobody acknowledged in time
 };
 inline constexpr auto kEscalationReasonNames = MakeCodeMap<EscalationReason>(
     std::pair{EscalationReason::kMissing72Hours, std::string_view{"missing_72_hours"}},
     std::pair{EscalationReason::kMissingOver5Days, std::string_view{"missing_over_5_days"}},
     std::pair{EscalationReason::kRepeatEpisodes, std::string_view{"repeat_episodes"}},
     std::pair{EscalationReason::kRhiOverdue, std::string_view{"rhi_overdue"}},
-    std::pair{EscalationReason::kOther, std::string_view{"other"}});
+    std::pair{EscalationReason::kOther, std::string_view{"other"}},
+    std::pair{EscalationReason::kRhiDueSoon, std::string_view{"rhi_due_soon"}},
+    std::pair{EscalationReason::kMissingLong, std::string_view{"missing_long"}},
+    std::pair{EscalationReason::kHighRiskMissing, std::string_view{"high_risk_missing"}},
+    std::pair{EscalationReason::kAlertUnacknowledged, std::string_view{"alert_unacknowledged"}});
 
 }  // namespace isagw::model

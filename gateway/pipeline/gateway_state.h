@@ -11,6 +11,7 @@
 #include "gateway/policy/key_provider.h"
 #include "gateway/policy/policy_set.h"
 #include "gateway/registry/agency_registry.h"
+#include "gateway/safeguarding/rules.h"
 
 namespace isagw::pipeline {
 
@@ -23,6 +24,9 @@ struct GatewayState {
   ChildLinkKey child_link_key{};
   // Child pseudonyms and record hashes in the audit.
   audit::AuditKey audit_key;
+  // Each area's safeguarding clock (policies/safeguarding/); never null.
+  std::shared_ptr<const safeguarding::RuleSet> safeguarding_rules =
+      std::make_shared<safeguarding::RuleSet>();
 };
 
 }  // namespace isagw::pipeline

@@ -17,12 +17,13 @@
 #include "gateway/pipeline/router.h"
 #include "gateway/policy/engine.h"
 #include "gateway/policy/redactor.h"
+#include "gateway/safeguarding/timer_plan.h"
 
 namespace isagw::pipeline {
 namespace {
 
-using nlohmann::json;
 using model::EventKind;
+using nlohmann::json;
 using registry::Agency;
 using registry::AgencyKind;
 
@@ -195,7 +196,8 @@ bool EveryErrorNamesAField(const FieldErrors& errors, const json& copy) {
 // array elements first, so earlier indices still name what they named.
 bool PointerBefore(std::string_view a, std::string_view b) {
   const auto is_index = [](std::string_view t) {
-    return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !t.empty() &&
+           std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
   };
   while (!a.empty() && !b.empty()) {
     a.remove_prefix(1);  // the '/'
@@ -245,17 +247,27 @@ struct Prepared {
   store::Acceptance acceptance;
 };
 
+// A safeguarding timer being fired: the escalation goes to the rule's
+// audience on the host LA's behalf, and its commit marks the timer fired.
+struct Firing {
+  std::string timer_id;
+  safeguarding::TimerSpec spec;
+  store::EpisodeRecord episode;
+};
+
 class Attempt {
  public:
   Attempt(store::Store& store, const GatewayState& state, const IngestRequest& request,
-          const Agency& sender, const adapters::Decoded& decoded, std::string message_id)
+          const Agency& sender, const adapters::Decoded& decoded, std::string message_id,
+          const Firing* firing = nullptr)
       : store_(store),
         state_(state),
         request_(request),
         sender_(sender),
         decoded_(decoded),
         event_(decoded.event),
-        message_id_(std::move(message_id)) {}
+        message_id_(std::move(message_id)),
+        firing_(firing) {}
 
   Prepared Run();
 
@@ -263,6 +275,8 @@ class Attempt {
   std::optional<IngestAnswer> Correlate(Prepared& out);
   void RouteAndDecide(Prepared& out, const Parties& parties);
   void MakeCopy(Prepared& out, const Parties& parties, const Route& route);
+  // The timers this message arms and cancels; false when the store failed.
+  bool PlanTimers(store::Acceptance& acceptance);
 
   store::Store& store_;
   const GatewayState& state_;
@@ -271,6 +285,7 @@ class Attempt {
   const adapters::Decoded& decoded_;
   const model::Event& event_;
   std::string message_id_;
+  const Firing* firing_;
 
   json canonical_;
   std::string canonical_text_;
@@ -279,6 +294,7 @@ class Attempt {
   ChildContext context_;
   std::optional<model::Episode> episode_;
   std::optional<store::EpisodeRecord> episode_read_;
+  std::optional<model::RiskLevel> risk_before_;
   std::vector<audit::ChildPseudonym> pseudonyms_;
   std::string record_hash_;
   json recipients_ = json::array();
@@ -294,11 +310,21 @@ Prepared Attempt::Run() {
   pseudonyms_ = pseudonymizer.All(audit::IdentifiersOf(event_));
   record_hash_ = audit::RecordHash(state_.audit_key, canonical_text_);
 
-  if (auto early = Correlate(out)) {
+  if (firing_ != nullptr) {
+    context_.host_la = firing_->episode.host_la;
+    context_.placing_la = firing_->episode.placing_la;
+    child_key_ = firing_->episode.child_key;
+  } else if (auto early = Correlate(out)) {
     out.early = std::move(early);
     return out;
   }
-  const Parties parties = ResolveParties(event_, state_.registry, context_);
+  Parties parties = ResolveParties(event_, state_.registry, context_);
+  if (firing_ != nullptr) {
+    // The clock runs for the host LA its rules were chosen for.
+    parties.host_la = &sender_;
+    if (parties.placing_la == &sender_) parties.placing_la = nullptr;
+    parties.provider = state_.registry.ProviderCommissionedBy(sender_.la_number);
+  }
   RouteAndDecide(out, parties);
 
   store::Acceptance& a = out.acceptance;
@@ -328,6 +354,7 @@ Prepared Attempt::Run() {
       if (!record.host_la) record.host_la = episode_read_->host_la;
     }
     record.snapshot_json = EpisodeToJson(*episode_);
+    record.missing_since = episode_->missing_since().value_or(request_.received_at);
     a.episode = std::move(record);
     a.episode_version_read = episode_read_ ? episode_read_->latest_record_version : 0;
   }
@@ -340,6 +367,13 @@ Prepared Attempt::Run() {
     if (parties.host_la != nullptr) link.host_la = parties.host_la->id;
     link.message_id = message_id_;
     a.child_link = std::move(link);
+  }
+
+  if (firing_ != nullptr) {
+    a.fires_timer = firing_->timer_id;
+  } else if (!PlanTimers(a)) {
+    out.early = ProblemAnswer(Unavailable());
+    return out;
   }
 
   // The answer.
@@ -409,6 +443,7 @@ std::optional<IngestAnswer> Attempt::Correlate(Prepared& /*out*/) {
       auto restored = EpisodeFromJson(episode_read_->snapshot_json);
       if (!restored.ok()) return ProblemAnswer(Unavailable());
       model::Episode episode = std::move(*restored);
+      risk_before_ = episode.current_risk();
       auto applied = episode.Apply(event_);
       if (!applied.ok()) {
         return ProblemAnswer(MakeProblem(problem_type::kEpisodeConflict, "Episode conflict", 409,
@@ -453,9 +488,94 @@ std::optional<IngestAnswer> Attempt::Correlate(Prepared& /*out*/) {
 }
 
 void Attempt::RouteAndDecide(Prepared& out, const Parties& parties) {
-  for (const Route& route : RouteEvent(event_, sender_, parties)) {
-    MakeCopy(out, parties, route);
+  if (firing_ == nullptr) {
+    for (const Route& route : RouteEvent(event_, sender_, parties)) MakeCopy(out, parties, route);
+    return;
   }
+  // An escalation from the clock goes to its rule's audience: each role
+  // the episode has an agency for, that agency once with all its roles.
+  std::vector<const Agency*> recipients;
+  for (policy::Role role : firing_->spec.notify) {
+    const Agency* agency = nullptr;
+    switch (role) {
+      case policy::Role::kHostLa:
+        agency = parties.host_la;
+        break;
+      case policy::Role::kPlacingLa:
+        agency = parties.placing_la;
+        break;
+      case policy::Role::kPoliceForce:
+        agency = parties.police_force;
+        break;
+      case policy::Role::kCommissionedProvider:
+        agency = parties.provider;
+        break;
+    }
+    if (agency == nullptr) {
+      not_sent_.push_back({std::string(*policy::kRoleNames.Name(role)), "no_such_party",
+                           "the episode has no agency in this role"});
+      continue;
+    }
+    if (std::find(recipients.begin(), recipients.end(), agency) == recipients.end()) {
+      recipients.push_back(agency);
+    }
+  }
+  for (const Agency* agency : recipients) {
+    MakeCopy(out, parties, Route{agency, RolesOf(*agency, parties), EventKind::kEscalation});
+  }
+}
+
+bool Attempt::PlanTimers(store::Acceptance& a) {
+  safeguarding::TimerPlan plan;
+  if (episode_ && a.episode && a.episode->host_la) {
+    const safeguarding::AreaRules* rules = state_.safeguarding_rules->ForArea(*a.episode->host_la);
+    if (rules == nullptr) return true;
+    bool failed = false;
+    const model::Timestamp since = *a.episode->missing_since;
+    const std::string& ref = episode_->police_ref();
+    const safeguarding::EpisodeCounter counter = [&](int window_days) -> std::optional<int> {
+      if (!child_key_) return std::nullopt;
+      auto counted = store_.CountChildEpisodes(*child_key_, since - std::chrono::days(window_days),
+                                               since, ref);
+      if (!counted.ok()) {
+        failed = true;
+        return std::nullopt;
+      }
+      return *counted;
+    };
+    safeguarding::PoliceRecordMoment moment;
+    moment.episode = &*episode_;
+    moment.opened = !episode_read_.has_value();
+    moment.risk_before = risk_before_;
+    moment.message_id = message_id_;
+    moment.now = request_.received_at;
+    plan = safeguarding::PlanForPoliceRecord(*rules, moment, counter);
+    if (failed) return false;
+  } else if (event_.kind == EventKind::kRhiRecorded && event_.rhi) {
+    plan = safeguarding::PlanForRhiRecord(event_.rhi->police_refs, event_.rhi->outcome);
+  }
+  if (plan.empty()) return true;
+
+  // The audit names timers by kind, rule and due time, never by police reference.
+  json armed = json::array();
+  for (const store::Timer& t : plan.arm) {
+    json spec = json::parse(t.spec_json);
+    armed.push_back({{"kind", t.kind},
+                     {"due_at", model::FormatTimestamp(t.due_at)},
+                     {"rule", spec.value("rules", "") + " " + spec.value("clause", "")}});
+  }
+  json cancelled = json::array();
+  for (const store::TimerCancel& c : plan.cancel) cancelled.push_back(c.kind);
+  json body = {{"message_id", message_id_},
+               {"armed", std::move(armed)},
+               {"cancelled", std::move(cancelled)}};
+  json child = json::array();
+  for (const auto& p : pseudonyms_) child.push_back(p.str());
+  if (!child.empty()) body["child"] = std::move(child);
+  a.audit.push_back(store::AuditRecord{"timers_set", body.dump()});
+  a.arm_timers = std::move(plan.arm);
+  a.cancel_timers = std::move(plan.cancel);
+  return true;
 }
 
 void Attempt::MakeCopy(Prepared& out, const Parties& parties, const Route& route) {
@@ -478,12 +598,9 @@ void Attempt::MakeCopy(Prepared& out, const Parties& parties, const Route& route
 
   auto refuse = [&](std::string reason, std::string detail) {
     not_sent_.push_back({recipient.id, reason, detail});
-    json body = {{"message_id", message_id_},
-                 {"sender", sender_.id},
-                 {"recipient", recipient.id},
-                 {"event_kind", kind},
-                 {"reason", reason},
-                 {"policy_set_hash", state_.policies.hash()}};
+    json body = {{"message_id", message_id_}, {"sender", sender_.id},
+                 {"recipient", recipient.id}, {"event_kind", kind},
+                 {"reason", reason},          {"policy_set_hash", state_.policies.hash()}};
     json child = json::array();
     for (const auto& p : pseudonyms_) child.push_back(p.str());
     if (!child.empty()) body["child"] = std::move(child);
@@ -504,8 +621,8 @@ void Attempt::MakeCopy(Prepared& out, const Parties& parties, const Route& route
   std::vector<audit::SentField> sent;
   for (const policy::FieldDecision& field : decision.fields) {
     if (policy::Discloses(field.fate)) {
-      sent.push_back({field.pointer, std::string(*policy::kFateNames.Name(field.fate)),
-                      field.clause});
+      sent.push_back(
+          {field.pointer, std::string(*policy::kFateNames.Name(field.fate)), field.clause});
     } else {
       withheld.push_back({field.pointer, std::string(*policy::kFateNames.Name(field.fate)),
                           field.clause, field.note});
@@ -564,8 +681,9 @@ void Attempt::MakeCopy(Prepared& out, const Parties& parties, const Route& route
   delivery.recipient = recipient.id;
   delivery.ordering_key =
       recipient.id + "|" + (event_.episode.police_ref ? *event_.episode.police_ref : message_id_);
-  delivery.mode = recipient.delivery == registry::DeliveryMode::kPush ? store::DeliveryMode::kPush
-                                                                      : store::DeliveryMode::kMailbox;
+  delivery.mode = recipient.delivery == registry::DeliveryMode::kPush
+                      ? store::DeliveryMode::kPush
+                      : store::DeliveryMode::kMailbox;
   delivery.format = FormatName(format);
   delivery.content_type = std::string(ContentTypeOf(format));
   delivery.scope = "isa-" + decision.isa_id();
@@ -597,15 +715,16 @@ void Attempt::MakeCopy(Prepared& out, const Parties& parties, const Route& route
     withheld_json.push_back(
         {{"field", w.pointer}, {"fate", w.fate}, {"clause", w.clause}, {"reason", w.reason}});
   }
-  recipients_.push_back({{"agency", recipient.id},
-                         {"roles", std::move(roles)},
-                         {"kind", kind},
-                         {"delivery_id", delivery.id},
-                         {"format", delivery.format},
-                         {"mode", std::string(*registry::kDeliveryModeNames.Name(recipient.delivery))},
-                         {"isa", decision.isa_id()},
-                         {"flow", decision.flow_clause()},
-                         {"withheld", std::move(withheld_json)}});
+  recipients_.push_back(
+      {{"agency", recipient.id},
+       {"roles", std::move(roles)},
+       {"kind", kind},
+       {"delivery_id", delivery.id},
+       {"format", delivery.format},
+       {"mode", std::string(*registry::kDeliveryModeNames.Name(recipient.delivery))},
+       {"isa", decision.isa_id()},
+       {"flow", decision.flow_clause()},
+       {"withheld", std::move(withheld_json)}});
 
   out.acceptance.audit.push_back(audit::ToAuditRecord(disclosure));
   out.acceptance.deliveries.push_back(std::move(delivery));
@@ -675,8 +794,8 @@ IngestAnswer IngestPipeline::SubmitDecoded(const GatewayState& state, const Inge
   }
   FieldErrors mismatches = SenderMismatches(*sender, request.format, decoded.event);
   if (!mismatches.empty()) {
-    return ProblemAnswer(Forbidden("the message claims to come from another agency",
-                                   std::move(mismatches)));
+    return ProblemAnswer(
+        Forbidden("the message claims to come from another agency", std::move(mismatches)));
   }
 
   const std::string message_id = NewMessageId();
@@ -713,6 +832,90 @@ IngestAnswer IngestPipeline::SubmitDecoded(const GatewayState& state, const Inge
     }
   }
   return ProblemAnswer(Unavailable());
+}
+
+IngestPipeline::FiringOutcome IngestPipeline::FireTimer(const GatewayState& state,
+                                                        const store::ClaimedTimer& timer,
+                                                        model::Timestamp now) {
+  using Kind = FiringOutcome::Kind;
+  const store::Timer& t = timer.timer;
+  auto give_up = [&](std::string note) {
+    FiringOutcome outcome{Kind::kFailed, std::nullopt, note};
+    json body = {
+        {"timer_kind", t.kind}, {"due_at", model::FormatTimestamp(t.due_at)}, {"reason", note}};
+    auto finished = store_.FinishTimer(t.id, store::TimerState::kFailed, note, now,
+                                       {store::AuditRecord{"timer_failed", body.dump()}});
+    if (!finished.ok()) {
+      outcome.kind = finished.error().kind == store::StoreErrorKind::kNotFound ? Kind::kNotArmed
+                                                                               : Kind::kUnavailable;
+    }
+    return outcome;
+  };
+  const FiringOutcome unavailable{Kind::kUnavailable, std::nullopt, "the store failed"};
+
+  auto spec = safeguarding::SpecFromJson(t.spec_json);
+  if (!spec.ok()) return give_up(spec.error());
+  auto episode = store_.LoadEpisode(t.subject);
+  if (!episode.ok()) {
+    return episode.error().kind == store::StoreErrorKind::kSealing
+               ? give_up("the episode can no longer be read")
+               : unavailable;
+  }
+  if (!*episode || !(*episode)->host_la) return give_up("the episode has no host authority");
+  const Agency* host = state.registry.FindById(*(*episode)->host_la);
+  if (host == nullptr) return give_up("the host authority is no longer in the registry");
+
+  auto source = store_.LoadMessageCanonical(t.source_message_id);
+  if (!source.ok()) {
+    return source.error().kind == store::StoreErrorKind::kBackend
+               ? unavailable
+               : give_up("the record the escalation is built from can no longer be read");
+  }
+  const json source_json = json::parse(*source, nullptr, /*allow_exceptions=*/false);
+  auto decoded =
+      adapters::canonical::FromJson(source_json, {}, adapters::canonical::Checks::kShape);
+  if (!decoded.ok()) return give_up("the record the escalation is built from does not decode");
+
+  // The escalation: the child and episode as last recorded, why, and when.
+  model::Event& event = decoded->event;
+  event.kind = EventKind::kEscalation;
+  event.header = {};
+  event.header.sent_at = now;
+  event.header.from_la = host->la_number;
+  event.rhi.reset();
+  model::Escalation escalation;
+  escalation.reason = spec->reason;
+  escalation.raised_at = t.due_at;
+  escalation.episode_count = spec->episode_count;
+  escalation.window_days = spec->window_days;
+  escalation.detail = spec->detail;
+  event.escalation = std::move(escalation);
+  decoded->dropped_fields.clear();
+
+  IngestRequest request;
+  request.sender = host->id;
+  request.format = adapters::Format::kCanonical;
+  request.idempotency_key = "timer:" + t.id;
+  request.received_at = now;
+  request.body = adapters::canonical::ToJson(event).dump();
+
+  Firing firing{t.id, *spec, **episode};
+  const std::string message_id = NewMessageId();
+  Attempt run(store_, state, request, *host, *decoded, message_id, &firing);
+  Prepared prepared = run.Run();
+  if (prepared.early) return unavailable;
+  json fired = {{"message_id", message_id},
+                {"timer_kind", t.kind},
+                {"due_at", model::FormatTimestamp(t.due_at)},
+                {"rule", safeguarding::Cite(spec->source)},
+                {"reason", std::string(*model::kEscalationReasonNames.Name(spec->reason))}};
+  prepared.acceptance.audit.push_back(store::AuditRecord{"timer_fired", fired.dump()});
+  auto committed = store_.Commit(prepared.acceptance);
+  if (committed.ok()) return FiringOutcome{Kind::kRaised, message_id, ""};
+  if (committed.error().kind == store::StoreErrorKind::kDuplicate) {
+    return FiringOutcome{Kind::kNotArmed, std::nullopt, "the timer is no longer armed"};
+  }
+  return unavailable;
 }
 
 }  // namespace isagw::pipeline

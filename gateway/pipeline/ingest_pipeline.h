@@ -6,7 +6,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <optional>
 #include <string>
 
@@ -26,7 +25,7 @@ struct IngestRequest {
 };
 
 struct IngestAnswer {
-  int status = 202;  // 202 accepted (or replayed), 200 stale, 4xx/5xx problem
+  int status = 202;     // 202 accepted (or replayed), 200 stale, 4xx/5xx problem
   nlohmann::json body;  // the answer, or a problem+json document; never personal data
   std::optional<std::string> message_id;  // when the message is (or was already) stored
   bool is_problem() const { return status >= 400; }
@@ -46,6 +45,26 @@ class IngestPipeline {
   // decode every line first). `received_bytes` is what the audit hashes.
   IngestAnswer SubmitDecoded(const GatewayState& state, const IngestRequest& request,
                              const adapters::Decoded& decoded);
+
+  // What became of a due safeguarding timer handed to FireTimer.
+  struct FiringOutcome {
+    enum class Kind {
+      kRaised,       // the escalation is stored and the timer marked fired, together
+      kNotArmed,     // another worker fired it, or a message cancelled it, first
+      kFailed,       // it can never fire (its record is gone): marked failed, audited
+      kUnavailable,  // the store failed: the lease runs out and it is tried again
+    } kind = Kind::kUnavailable;
+    std::optional<std::string> message_id;
+    std::string note;  // no personal data
+  };
+
+  // Raises the escalation a claimed timer stands for, through the same
+  // route, decide, redact, encode and audit steps as an agency's message,
+  // sent on behalf of the episode's host LA to the rule's audience. The
+  // escalation and the timer's end commit together: once, however often
+  // the timer is claimed.
+  FiringOutcome FireTimer(const GatewayState& state, const store::ClaimedTimer& timer,
+                          model::Timestamp now);
 
  private:
   store::Store& store_;

@@ -91,6 +91,33 @@ CREATE TABLE audit_checkpoints (
   signature       BLOB NOT NULL
 ) STRICT;
 )sql"},
+      {3, "safeguarding timers; when each episode began", R"sql(
+-- What repeat thresholds count (seconds since the epoch, UTC); NULL for
+-- episodes stored before version 3.
+ALTER TABLE episodes ADD COLUMN missing_since INTEGER;
+CREATE INDEX episodes_by_child_and_start ON episodes (child_key, missing_since);
+
+-- Safeguarding timers (gateway/safeguarding/timer_plan.h): armed and
+-- cancelled with the message that causes or satisfies them; fired once,
+-- in the transaction that stores the escalation they raise.
+CREATE TABLE timers (
+  id              TEXT PRIMARY KEY,
+  subject         TEXT NOT NULL,              -- police_ref, or delivery id
+  kind            TEXT NOT NULL,
+  due_at          INTEGER NOT NULL,
+  spec            TEXT NOT NULL,              -- JSON, no personal data
+  source_message_id TEXT NOT NULL REFERENCES messages (id),
+  state           TEXT NOT NULL CHECK (state IN ('armed', 'fired', 'cancelled', 'failed')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  lease_until     INTEGER,
+  armed_at        INTEGER NOT NULL,
+  finished_at     INTEGER,
+  message_id      TEXT,                       -- the escalation it raised, or what cancelled it
+  note            TEXT                        -- why it failed; no personal data
+) STRICT;
+CREATE INDEX timers_due ON timers (state, due_at);
+CREATE INDEX timers_by_subject ON timers (subject, kind);
+)sql"},
   };
   return migrations;
 }

@@ -43,6 +43,20 @@ Result<std::optional<std::string>, StoreError> FirstText(
 
 }  // namespace
 
+std::string_view TimerStateName(TimerState state) {
+  switch (state) {
+    case TimerState::kArmed:
+      return "armed";
+    case TimerState::kFired:
+      return "fired";
+    case TimerState::kCancelled:
+      return "cancelled";
+    case TimerState::kFailed:
+      return "failed";
+  }
+  return "unknown";
+}
+
 std::string_view DeliveryStateName(DeliveryState state) {
   switch (state) {
     case DeliveryState::kPending:
@@ -102,8 +116,8 @@ Result<std::optional<EpisodeRecord>, StoreError> SqliteStore::LoadEpisode(
     const std::string& police_ref) {
   std::lock_guard lock(mutex_);
   auto query = db_.Prepare(
-      "SELECT state, latest_record_version, child_key, placing_la, host_la, snapshot"
-      " FROM episodes WHERE police_ref = ?1");
+      "SELECT state, latest_record_version, child_key, placing_la, host_la, snapshot,"
+      " missing_since FROM episodes WHERE police_ref = ?1");
   if (!query.ok()) return Fail(Backend(query.error()));
   query->Bind(1, std::string_view(police_ref));
   auto row = query->Step();
@@ -116,6 +130,7 @@ Result<std::optional<EpisodeRecord>, StoreError> SqliteStore::LoadEpisode(
   episode.child_key = query->ColumnOptionalText(2);
   episode.placing_la = query->ColumnOptionalText(3);
   episode.host_la = query->ColumnOptionalText(4);
+  if (!query->ColumnIsNull(6)) episode.missing_since = FromSeconds(query->ColumnInt(6));
   auto snapshot = sealer_->Open(kInboundScope, query->ColumnBlob(5), "episode:" + police_ref);
   if (!snapshot.ok()) {
     return Fail(Sealing(snapshot.error()));
@@ -215,11 +230,13 @@ Result<Ok, StoreError> SqliteStore::CommitLocked(const Acceptance& acceptance) {
     }
     auto upsert = db_.Prepare(
         "INSERT INTO episodes (police_ref, state, latest_record_version, child_key, placing_la,"
-        " host_la, snapshot, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+        " host_la, snapshot, updated_at, missing_since)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
         " ON CONFLICT (police_ref) DO UPDATE SET state = excluded.state,"
         " latest_record_version = excluded.latest_record_version, child_key = excluded.child_key,"
         " placing_la = excluded.placing_la, host_la = excluded.host_la,"
-        " snapshot = excluded.snapshot, updated_at = excluded.updated_at");
+        " snapshot = excluded.snapshot, updated_at = excluded.updated_at,"
+        " missing_since = COALESCE(excluded.missing_since, episodes.missing_since)");
     if (!upsert.ok()) return Fail(Backend(upsert.error()));
     upsert->Bind(1, std::string_view(episode.police_ref))
         .Bind(2, std::string_view(episode.state))
@@ -229,6 +246,11 @@ Result<Ok, StoreError> SqliteStore::CommitLocked(const Acceptance& acceptance) {
         .Bind(6, episode.host_la)
         .BindBlob(7, *snapshot)
         .Bind(8, now);
+    if (episode.missing_since) {
+      upsert->Bind(9, Seconds(*episode.missing_since));
+    } else {
+      upsert->BindNull(9);
+    }
     if (auto ran = upsert->Run(); !ran.ok()) return Fail(Backend(ran.error()));
   }
 
@@ -252,10 +274,184 @@ Result<Ok, StoreError> SqliteStore::CommitLocked(const Acceptance& acceptance) {
     if (auto inserted = InsertDelivery(delivery, now); !inserted.ok()) return inserted;
   }
 
+  if (auto timers = ApplyTimers(acceptance, now); !timers.ok()) return timers;
+
   for (const AuditRecord& record : acceptance.audit) {
     if (auto appended = AppendAudit(record, now); !appended.ok()) return appended;
   }
   return Ok{};
+}
+
+Result<Ok, StoreError> SqliteStore::ApplyTimers(const Acceptance& acceptance, std::int64_t now) {
+  const std::string& message_id = acceptance.message.id;
+  if (acceptance.fires_timer) {
+    auto fire = db_.Prepare(
+        "UPDATE timers SET state = 'fired', finished_at = ?2, message_id = ?3, lease_until = NULL"
+        " WHERE id = ?1 AND state = 'armed'");
+    if (!fire.ok()) return Fail(Backend(fire.error()));
+    fire->Bind(1, std::string_view(*acceptance.fires_timer))
+        .Bind(2, now)
+        .Bind(3, std::string_view(message_id));
+    if (auto ran = fire->Run(); !ran.ok()) return Fail(Backend(ran.error()));
+    if (db_.Changes() != 1) {
+      return Fail(StoreError{StoreErrorKind::kDuplicate, "the timer is no longer armed"});
+    }
+  }
+  if (!acceptance.cancel_timers.empty()) {
+    auto cancel = db_.Prepare(
+        "UPDATE timers SET state = 'cancelled', finished_at = ?3, message_id = ?4,"
+        " lease_until = NULL WHERE subject = ?1 AND kind = ?2 AND state = 'armed'");
+    if (!cancel.ok()) return Fail(Backend(cancel.error()));
+    for (const TimerCancel& c : acceptance.cancel_timers) {
+      cancel->Bind(1, std::string_view(c.subject))
+          .Bind(2, std::string_view(c.kind))
+          .Bind(3, now)
+          .Bind(4, std::string_view(message_id));
+      if (auto ran = cancel->Run(); !ran.ok()) return Fail(Backend(ran.error()));
+    }
+  }
+  if (!acceptance.arm_timers.empty()) {
+    // An armed timer takes the new due time and source; a fired or
+    // cancelled one stays as it is.
+    auto arm = db_.Prepare(
+        "INSERT INTO timers (id, subject, kind, due_at, spec, source_message_id, state, armed_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'armed', ?7)"
+        " ON CONFLICT (id) DO UPDATE SET due_at = excluded.due_at, spec = excluded.spec,"
+        " source_message_id = excluded.source_message_id WHERE timers.state = 'armed'");
+    if (!arm.ok()) return Fail(Backend(arm.error()));
+    for (const Timer& t : acceptance.arm_timers) {
+      arm->Bind(1, std::string_view(t.id))
+          .Bind(2, std::string_view(t.subject))
+          .Bind(3, std::string_view(t.kind))
+          .Bind(4, Seconds(t.due_at))
+          .Bind(5, std::string_view(t.spec_json))
+          .Bind(6, std::string_view(t.source_message_id))
+          .Bind(7, now);
+      if (auto ran = arm->Run(); !ran.ok()) return Fail(Backend(ran.error()));
+    }
+  }
+  return Ok{};
+}
+
+Result<std::vector<ClaimedTimer>, StoreError> SqliteStore::ClaimDueTimers(
+    model::Timestamp now, model::Timestamp lease_until, int limit) {
+  return Transaction([&]() -> Result<std::vector<ClaimedTimer>, StoreError> {
+    auto due = db_.Prepare(
+        "SELECT id, subject, kind, due_at, spec, source_message_id, attempts FROM timers"
+        " WHERE state = 'armed' AND due_at <= ?1 AND (lease_until IS NULL OR lease_until <= ?1)"
+        " ORDER BY due_at, id LIMIT ?2");
+    if (!due.ok()) return Fail(Backend(due.error()));
+    due->Bind(1, Seconds(now)).Bind(2, static_cast<std::int64_t>(limit));
+    std::vector<ClaimedTimer> claimed;
+    while (true) {
+      auto row = due->Step();
+      if (!row.ok()) return Fail(Backend(row.error()));
+      if (!*row) break;
+      ClaimedTimer c;
+      c.timer.id = due->ColumnText(0);
+      c.timer.subject = due->ColumnText(1);
+      c.timer.kind = due->ColumnText(2);
+      c.timer.due_at = FromSeconds(due->ColumnInt(3));
+      c.timer.spec_json = due->ColumnText(4);
+      c.timer.source_message_id = due->ColumnText(5);
+      c.attempts = static_cast<int>(due->ColumnInt(6));
+      claimed.push_back(std::move(c));
+    }
+    auto lease =
+        db_.Prepare("UPDATE timers SET lease_until = ?1, attempts = attempts + 1 WHERE id = ?2");
+    if (!lease.ok()) return Fail(Backend(lease.error()));
+    for (const ClaimedTimer& c : claimed) {
+      lease->Bind(1, Seconds(lease_until)).Bind(2, std::string_view(c.timer.id));
+      if (auto ran = lease->Run(); !ran.ok()) return Fail(Backend(ran.error()));
+    }
+    return claimed;
+  });
+}
+
+Result<Ok, StoreError> SqliteStore::FinishTimer(const std::string& timer_id, TimerState state,
+                                                const std::string& note, model::Timestamp at,
+                                                std::vector<AuditRecord> audit) {
+  return Transaction([&]() -> Result<Ok, StoreError> {
+    auto finish = db_.Prepare(
+        "UPDATE timers SET state = ?2, finished_at = ?3, note = ?4, lease_until = NULL"
+        " WHERE id = ?1 AND state = 'armed'");
+    if (!finish.ok()) return Fail(Backend(finish.error()));
+    finish->Bind(1, std::string_view(timer_id))
+        .Bind(2, TimerStateName(state))
+        .Bind(3, Seconds(at))
+        .Bind(4, std::string_view(note));
+    if (auto ran = finish->Run(); !ran.ok()) return Fail(Backend(ran.error()));
+    if (db_.Changes() != 1) {
+      return Fail(StoreError{StoreErrorKind::kNotFound, "no armed timer with that id"});
+    }
+    for (const AuditRecord& record : audit) {
+      if (auto appended = AppendAudit(record, Seconds(at)); !appended.ok()) return appended;
+    }
+    return Ok{};
+  });
+}
+
+Result<std::vector<TimerRecord>, StoreError> SqliteStore::ListTimers(const std::string& subject) {
+  std::lock_guard lock(mutex_);
+  auto list = db_.Prepare(
+      "SELECT id, kind, due_at, spec, source_message_id, state, armed_at, finished_at,"
+      " message_id, note FROM timers WHERE subject = ?1 ORDER BY due_at, id");
+  if (!list.ok()) return Fail(Backend(list.error()));
+  list->Bind(1, std::string_view(subject));
+  std::vector<TimerRecord> timers;
+  while (true) {
+    auto row = list->Step();
+    if (!row.ok()) return Fail(Backend(row.error()));
+    if (!*row) break;
+    TimerRecord r;
+    r.timer.id = list->ColumnText(0);
+    r.timer.subject = subject;
+    r.timer.kind = list->ColumnText(1);
+    r.timer.due_at = FromSeconds(list->ColumnInt(2));
+    r.timer.spec_json = list->ColumnText(3);
+    r.timer.source_message_id = list->ColumnText(4);
+    const std::string state = list->ColumnText(5);
+    for (auto s :
+         {TimerState::kArmed, TimerState::kFired, TimerState::kCancelled, TimerState::kFailed}) {
+      if (TimerStateName(s) == state) r.state = s;
+    }
+    r.armed_at = FromSeconds(list->ColumnInt(6));
+    if (!list->ColumnIsNull(7)) r.finished_at = FromSeconds(list->ColumnInt(7));
+    r.message_id = list->ColumnOptionalText(8);
+    r.note = list->ColumnOptionalText(9);
+    timers.push_back(std::move(r));
+  }
+  return timers;
+}
+
+Result<int, StoreError> SqliteStore::CountChildEpisodes(const std::string& child_key,
+                                                        model::Timestamp from, model::Timestamp to,
+                                                        const std::string& except) {
+  std::lock_guard lock(mutex_);
+  auto count = db_.Prepare(
+      "SELECT COUNT(*) FROM episodes WHERE child_key = ?1 AND missing_since BETWEEN ?2 AND ?3"
+      " AND police_ref != ?4");
+  if (!count.ok()) return Fail(Backend(count.error()));
+  count->Bind(1, std::string_view(child_key))
+      .Bind(2, Seconds(from))
+      .Bind(3, Seconds(to))
+      .Bind(4, std::string_view(except));
+  auto row = count->Step();
+  if (!row.ok()) return Fail(Backend(row.error()));
+  return static_cast<int>(*row ? count->ColumnInt(0) : 0);
+}
+
+Result<std::string, StoreError> SqliteStore::LoadMessageCanonical(const std::string& message_id) {
+  std::lock_guard lock(mutex_);
+  auto query = db_.Prepare("SELECT payload FROM messages WHERE id = ?1");
+  if (!query.ok()) return Fail(Backend(query.error()));
+  query->Bind(1, std::string_view(message_id));
+  auto row = query->Step();
+  if (!row.ok()) return Fail(Backend(row.error()));
+  if (!*row) return Fail(StoreError{StoreErrorKind::kNotFound, "no such message"});
+  auto opened = sealer_->Open(kInboundScope, query->ColumnBlob(0), "message:" + message_id);
+  if (!opened.ok()) return Fail(Sealing(opened.error()));
+  return std::move(*opened);
 }
 
 Result<Ok, StoreError> SqliteStore::InsertDelivery(const Delivery& delivery, std::int64_t now) {

@@ -50,6 +50,17 @@ class SqliteStore final : public Store {
                                                 std::vector<AuditRecord> audit) override;
   Result<MessageStatus, StoreError> GetMessageStatus(const std::string& sender,
                                                      const std::string& message_id) override;
+  Result<std::vector<ClaimedTimer>, StoreError> ClaimDueTimers(model::Timestamp now,
+                                                               model::Timestamp lease_until,
+                                                               int limit) override;
+  Result<Ok, StoreError> FinishTimer(const std::string& timer_id, TimerState state,
+                                     const std::string& note, model::Timestamp at,
+                                     std::vector<AuditRecord> audit) override;
+  Result<std::vector<TimerRecord>, StoreError> ListTimers(const std::string& subject) override;
+  Result<int, StoreError> CountChildEpisodes(const std::string& child_key, model::Timestamp from,
+                                             model::Timestamp to,
+                                             const std::string& except) override;
+  Result<std::string, StoreError> LoadMessageCanonical(const std::string& message_id) override;
 
  private:
   struct Token {};  // lets Open() use make_unique while keeping construction private
@@ -65,6 +76,7 @@ class SqliteStore final : public Store {
   Result<Ok, StoreError> CommitLocked(const Acceptance& acceptance);
   Result<Ok, StoreError> AppendAudit(const AuditRecord& record, std::int64_t at);
   Result<Ok, StoreError> InsertDelivery(const Delivery& delivery, std::int64_t now);
+  Result<Ok, StoreError> ApplyTimers(const Acceptance& acceptance, std::int64_t now);
   // Runs `body` in BEGIN IMMEDIATE ... COMMIT under the mutex.
   template <typename Body>
   auto Transaction(Body&& body) -> decltype(body());

@@ -59,6 +59,9 @@ struct EpisodeRecord {
   std::optional<std::string> placing_la;  // agency id
   std::optional<std::string> host_la;     // agency id
   std::string snapshot_json;              // the aggregate (risk history...), sealed at rest
+  // When the child went missing (last seen, else reported): what repeat
+  // thresholds count. Absent for episodes stored before it was kept.
+  std::optional<model::Timestamp> missing_since;
 };
 
 // A placing authority's claim on a child, from a placement notification.
@@ -98,6 +101,42 @@ struct AuditRecord {
   std::string body_json;  // pseudonyms and field names only, no personal data
 };
 
+// A safeguarding timer (gateway/safeguarding): armed in the transaction of
+// the message that causes it, cancelled in the transaction of the message
+// that satisfies it, and fired exactly once: the message it raises is
+// committed in the same transaction that marks it fired.
+struct Timer {
+  // Stable for what it stands for ("<police_ref>|long_missing|259200"):
+  // arming the same id again updates an armed timer and never revives a
+  // fired or cancelled one.
+  std::string id;
+  std::string subject;  // what it is about: an episode's police_ref, or a delivery id
+  std::string kind;     // "rhi_due", "long_missing", "urgent_ack"... (cancelled by kind)
+  model::Timestamp due_at{};
+  std::string spec_json;          // what to raise: reason, rule, audience; no personal data
+  std::string source_message_id;  // the stored message the escalation is built from
+};
+
+enum class TimerState { kArmed, kFired, kCancelled, kFailed };
+std::string_view TimerStateName(TimerState state);
+
+// Cancels every armed timer of `kind` about `subject`.
+struct TimerCancel {
+  std::string subject;
+  std::string kind;
+};
+
+// A timer as stored, for `policy explain` and the episode's escalations.
+struct TimerRecord {
+  Timer timer;
+  TimerState state = TimerState::kArmed;
+  model::Timestamp armed_at{};
+  std::optional<model::Timestamp> finished_at;  // fired, cancelled or failed
+  std::optional<std::string>
+      message_id;                   // the escalation it raised, or the message that cancelled it
+  std::optional<std::string> note;  // why it failed; no personal data
+};
+
 // Everything one accepted message changes, committed together or not at all.
 struct Acceptance {
   InboundMessage message;
@@ -108,6 +147,18 @@ struct Acceptance {
   std::optional<ChildLink> child_link;
   std::vector<Delivery> deliveries;
   std::vector<AuditRecord> audit;
+  std::vector<Timer> arm_timers;
+  std::vector<TimerCancel> cancel_timers;  // applied before arm_timers
+  // The timer this message fires: the commit fails with kDuplicate unless
+  // it is still armed, so a timer raises one message however often it is
+  // claimed.
+  std::optional<std::string> fires_timer;
+};
+
+// A due timer claimed by a worker, leased as outbox rows are.
+struct ClaimedTimer {
+  Timer timer;
+  int attempts = 0;  // claims before this one
 };
 
 // An outbox row claimed for a push attempt.
@@ -221,6 +272,28 @@ class Store {
                                                         const std::string& delivery_id,
                                                         model::Timestamp at,
                                                         std::vector<AuditRecord> audit) = 0;
+
+  // Safeguarding timers. Claims up to `limit` armed timers due at `now`,
+  // leasing them until `lease_until`; a crashed worker's lease runs out and
+  // the timer is claimed again (and still fires once: Acceptance::fires_timer).
+  virtual Result<std::vector<ClaimedTimer>, StoreError> ClaimDueTimers(model::Timestamp now,
+                                                                       model::Timestamp lease_until,
+                                                                       int limit) = 0;
+  // Ends an armed timer without a message (kFailed with a note, or
+  // kCancelled), with its audit records; kNotFound when it is not armed.
+  virtual Result<Ok, StoreError> FinishTimer(const std::string& timer_id, TimerState state,
+                                             const std::string& note, model::Timestamp at,
+                                             std::vector<AuditRecord> audit) = 0;
+  // Every timer about `subject`, in order of due time.
+  virtual Result<std::vector<TimerRecord>, StoreError> ListTimers(const std::string& subject) = 0;
+  // Episodes of one child whose missing_since lies in [from, to], the
+  // episode `except` left out: what repeat thresholds count.
+  virtual Result<int, StoreError> CountChildEpisodes(const std::string& child_key,
+                                                     model::Timestamp from, model::Timestamp to,
+                                                     const std::string& except) = 0;
+  // The canonical JSON of a stored message (opened); kNotFound when absent,
+  // kSealing when its key is gone.
+  virtual Result<std::string, StoreError> LoadMessageCanonical(const std::string& message_id) = 0;
 
   // Status, always scoped to the sender asking.
   virtual Result<MessageStatus, StoreError> GetMessageStatus(const std::string& sender,

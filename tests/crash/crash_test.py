@@ -165,6 +165,8 @@ class Gateway:
         with db:
             db.execute("UPDATE outbox SET lease_until = NULL "
                        "WHERE state = 'pending' AND lease_until IS NOT NULL")
+            db.execute("UPDATE timers SET lease_until = NULL "
+                       "WHERE state = 'armed' AND lease_until IS NOT NULL")
         db.close()
 
 
@@ -316,6 +318,48 @@ def wait_for_deliveries(db_path, expected, timeout):
         time.sleep(0.5)
 
 
+def wait_for_timers(db_path, timeout):
+    """Waits until no safeguarding timer that is due is still armed; returns how many are."""
+    deadline = time.monotonic() + timeout
+    while True:
+        db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+        due = db.execute("SELECT COUNT(*) FROM timers WHERE state = 'armed' AND due_at <= ?",
+                         (int(time.time()),)).fetchone()[0]
+        db.close()
+        if due == 0 or time.monotonic() > deadline:
+            return due
+        time.sleep(0.5)
+
+
+def escalation_deliveries(db_path):
+    """The copies of every escalation the safeguarding timers raised."""
+    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+    rows = db.execute("SELECT o.id, o.recipient, o.mode FROM outbox o JOIN messages m "
+                      "ON m.id = o.message_id WHERE m.kind = 'escalation'").fetchall()
+    db.close()
+    return {delivery_id: (recipient, mode) for delivery_id, recipient, mode in rows}
+
+
+def check_timers(db_path):
+    """Each fired timer raised exactly one escalation, and nothing due stayed armed."""
+    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+    states = dict(db.execute("SELECT state, COUNT(*) FROM timers GROUP BY state").fetchall())
+    escalations = db.execute(
+        "SELECT COUNT(*) FROM messages WHERE kind = 'escalation'").fetchone()[0]
+    raised_twice = db.execute(
+        "SELECT COUNT(*) FROM (SELECT idempotency_key FROM messages WHERE kind = 'escalation' "
+        "GROUP BY idempotency_key HAVING COUNT(*) > 1)").fetchone()[0]
+    fired_without_message = db.execute(
+        "SELECT COUNT(*) FROM timers t WHERE t.state = 'fired' AND NOT EXISTS "
+        "(SELECT 1 FROM messages m WHERE m.id = t.message_id AND m.kind = 'escalation' "
+        "AND m.idempotency_key = 'timer:' || t.id)").fetchone()[0]
+    db.close()
+    return {"armed": states.get("armed", 0), "fired": states.get("fired", 0),
+            "cancelled": states.get("cancelled", 0), "failed": states.get("failed", 0),
+            "escalations": escalations, "raised_twice": raised_twice,
+            "fired_without_message": fired_without_message}
+
+
 def check_store(db_path, sender, run_id):
     """Counts what the store holds against what was acknowledged."""
     db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
@@ -443,6 +487,12 @@ def main():
         for answer in sender.answers.values():
             for r in answer.get("recipients", []):
                 expected[r["delivery_id"]] = (r["agency"], r["mode"])
+        # The example records are old and at high risk: each arms a high-risk
+        # alert and 72-hour and five-day timers already due, fired while the
+        # gateway is being killed. Their copies are expected like the rest.
+        timers_due_unfired = wait_for_timers(gateway.db, args.drain_timeout)
+        escalations = escalation_deliveries(gateway.db)
+        expected.update(escalations)
         undelivered = wait_for_deliveries(gateway.db, expected, args.drain_timeout)
         drained_seconds = time.monotonic() - started - sent_seconds
         mailbox = inbox_drain(args.certs, api_port, "la-derby")
@@ -456,6 +506,9 @@ def main():
                   "drain_seconds": round(drained_seconds, 1),
                   "undelivered": len(undelivered)}
         counts.update(check_store(gateway.db, sender, run_id))
+        counts["timers"] = check_timers(gateway.db)
+        counts["timers"]["due_unfired"] = timers_due_unfired
+        counts["timers"]["escalation_copies"] = len(escalations)
 
         push_expected = {d for d, (agency, mode) in expected.items() if mode == "push"}
         mailbox_expected = {d for d, (agency, mode) in expected.items()
@@ -488,7 +541,15 @@ def main():
                      "unknown_messages", "undelivered"):
             if counts[name]:
                 failures.append(f"{name}: {counts[name]}")
-        if counts["audit_message_accepted"] != counts["messages_in_store"]:
+        for name in ("due_unfired", "raised_twice", "fired_without_message", "failed"):
+            if counts["timers"][name]:
+                failures.append(f"timers {name}: {counts['timers'][name]}")
+        if counts["timers"]["fired"] != counts["timers"]["escalations"]:
+            failures.append("fired timers differ from escalations raised")
+        if counts["timers"]["fired"] == 0:
+            failures.append("no safeguarding timer fired: the test proves nothing about them")
+        if (counts["audit_message_accepted"]
+                != counts["messages_in_store"] + counts["timers"]["escalations"]):
             failures.append("message_accepted audit entries differ from messages")
         for part in ("push", "mailbox_la_derby"):
             for name in ("missing", "unexpected"):
@@ -518,6 +579,10 @@ def main():
               f"missing {push['missing']}")
         print(f"la-derby (mailbox): expected {box['expected']}  listed {box['listed']}  "
               f"missing {box['missing']}  listed twice {box['listed_twice']}")
+        t = counts["timers"]
+        print(f"safeguarding timers: fired {t['fired']}  escalations {t['escalations']}  "
+              f"copies {t['escalation_copies']}  raised twice {t['raised_twice']}  "
+              f"due but unfired {t['due_unfired']}  failed {t['failed']}")
         print(json.dumps(counts))
         if args.json:
             with open(args.json, "w") as f:

@@ -21,13 +21,18 @@ io_threads: 2
 handler_threads: 2
 log_level: trace
 tls:
-  ca_file: )" + c + R"(ca.crt
-  crl_file: )" + c + R"(ca.crl
-  cert_file: )" + c + R"(server.crt
-  key_file: )" + c + R"(server.key
+  ca_file: )" +
+         c + R"(ca.crt
+  crl_file: )" +
+         c + R"(ca.crl
+  cert_file: )" +
+         c + R"(server.crt
+  key_file: )" +
+         c + R"(server.key
   min_version: TLSv1.2
 registry: registry.yaml
-policies_dir: )" + std::string(ISAGW_SOURCE_DIR) + R"(/policies
+policies_dir: )" +
+         std::string(ISAGW_SOURCE_DIR) + R"(/policies
 store:
   path: var/isagw.db
   key_dir: var/keys
@@ -37,8 +42,10 @@ delivery:
   timeout: 10s
   retry_initial: 100ms
   retry_max: 1s
-  client_cert_file: )" + c + R"(gateway-client.crt
-  client_key_file: )" + c + R"(gateway-client.key
+  client_cert_file: )" +
+         c + R"(gateway-client.crt
+  client_key_file: )" +
+         c + R"(gateway-client.key
   breaker_failures: 5
   breaker_cool_down: 1s
 audit:
@@ -68,10 +75,8 @@ std::string E2eDeployment::WriteFiles() {
   if (delivery == std::string::npos) return "registry: no la-staffordshire mailbox entry";
   registry.replace(delivery, mailbox.size(),
                    "delivery: {mode: push, url: \"https://localhost:" +
-                       std::to_string(receiver_->port()) +
-                       "/isagw/v1/deliveries\", ca_file: \"" +
-                       (CertsDir() / "receiver-ca.crt").string() +
-                       "\", server_name: localhost}");
+                       std::to_string(receiver_->port()) + "/isagw/v1/deliveries\", ca_file: \"" +
+                       (CertsDir() / "receiver-ca.crt").string() + "\", server_name: localhost}");
   dir_.Write("registry.yaml", registry);
   dir_.Write("gateway.yaml", GatewayYaml(CertsDir()));
   return "";
@@ -93,6 +98,7 @@ std::string E2eDeployment::Start() {
 
   app::AppOptions options;
   options.handle_signals = false;
+  options.clock = &clock_;
   options.log_sink = [logs = logs_](std::string_view line) {
     std::lock_guard lock(logs->mutex);
     logs->lines.emplace_back(line);

@@ -12,6 +12,8 @@
 // (which signs a last audit checkpoint); the destructor stops it too.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -21,6 +23,7 @@
 #include <vector>
 
 #include "gateway/app/gateway_app.h"
+#include "gateway/common/clock.h"
 #include "tests/common/temp_dir.h"
 #include "tests/delivery/webhook_receiver.h"
 #include "tests/e2e/test_client.h"
@@ -29,6 +32,25 @@ namespace isagw::e2e {
 
 // The agency that receives by push in this deployment.
 inline constexpr const char* kPushRecipient = "la-staffordshire";
+
+// The gateway's clock in these tests: the story's time (just after Derby
+// police take the report, 22 November 2026 23:30 UTC) moving at the real
+// rate, so retries and leases behave as in life, and jumping forward when
+// a test says so, so the safeguarding clock's days pass in an instant.
+class StoryClock final : public Clock {
+ public:
+  model::Timestamp Now() const override {
+    const auto elapsed = std::chrono::steady_clock::now() - started_;
+    return kStoryStart + offset_.load() + std::chrono::duration_cast<std::chrono::seconds>(elapsed);
+  }
+  void Advance(std::chrono::seconds by) { offset_ = offset_.load() + by; }
+
+  static constexpr model::Timestamp kStoryStart{std::chrono::seconds(1795390200)};
+
+ private:
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::atomic<std::chrono::seconds> offset_{std::chrono::seconds(0)};
+};
 
 class E2eDeployment {
  public:
@@ -48,6 +70,7 @@ class E2eDeployment {
   std::uint16_t admin_port() const { return admin_port_; }
 
   delivery::testing::WebhookReceiver& receiver() { return *receiver_; }
+  StoryClock& clock() { return clock_; }
 
   std::vector<std::string> LogLines() const;
   const std::filesystem::path& store_path() const { return store_path_; }
@@ -59,6 +82,7 @@ class E2eDeployment {
   std::string WriteFiles();
 
   testing::ScratchDir dir_;
+  StoryClock clock_;
   std::unique_ptr<delivery::testing::WebhookReceiver> receiver_;
 
   struct Logs {

@@ -11,6 +11,7 @@
 // bound passes.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "gateway/audit/audit_commands.h"
+#include "gateway/model/time.h"
 #include "gateway/store/sqlite_database.h"
 #include "tests/common/temp_dir.h"
 #include "tests/e2e/e2e_deployment.h"
@@ -354,8 +356,80 @@ TEST_F(EndToEnd, ARecipientThatWasDownGetsEveryMessageOnceAndInOrder) {
 
   ASSERT_TRUE(gateway_.receiver().ComeBack());
   ASSERT_TRUE(WaitForPushes(expected));
+  // The re-grading to high risk also raised an escalation (the safeguarding
+  // clock, docs/safeguarding.md) on the same line; the five records arrive
+  // all, in order, each accepted once around it.
   const auto accepted = AcceptedDeliveries(gateway_.receiver().requests());
-  EXPECT_EQ(accepted, expected);  // all five, in order, each accepted once
+  std::vector<std::string> records_accepted;
+  for (const auto& id : accepted) {
+    if (std::find(expected.begin(), expected.end(), id) != expected.end()) {
+      records_accepted.push_back(id);
+    }
+  }
+  EXPECT_EQ(records_accepted, expected);
+  EXPECT_EQ(Distinct(accepted).size(), accepted.size());
+}
+
+// Issue 11: a missing report, then found, and no return home interview:
+// 72 hours after the child was found (simulated time, real TLS) the host
+// LA and its commissioned provider each find an RHI-overdue escalation in
+// their mailbox, redacted by their own ISA clauses.
+TEST_F(EndToEnd, NoInterviewWithin72HoursOfReturnEscalatesToTheHostAndItsProvider) {
+  using namespace std::chrono;
+  Police(DerbyMissing(1));
+  Police(DerbyFound(2));
+  const model::Timestamp found = sys_days{2026y / November / 23} + 6h + 30min;  // 06:30 GMT
+
+  // Armed for exactly 72 hours after the return, not fired before.
+  const auto timer = [&] {
+    auto db = store::SqliteDatabase::Open(gateway_.store_path());
+    auto q = db->Prepare("SELECT due_at, state FROM timers WHERE kind = 'rhi_due'");
+    return *q->Step() ? std::make_pair(q->ColumnInt(0), q->ColumnText(1))
+                      : std::make_pair(std::int64_t{0}, std::string());
+  };
+  EXPECT_EQ(timer().first, (found + 72h).time_since_epoch().count());
+  gateway_.clock().Advance(duration_cast<seconds>(found + 71h - gateway_.clock().Now()));
+  EXPECT_EQ(timer().second, "armed");
+
+  gateway_.clock().Advance(2h);  // now past found + 72 h
+  ASSERT_TRUE(WaitUntil([&] { return timer().second == "fired"; }));
+
+  // Derby's copy: council XML under ISA-DERBY-2026 §3.6 (names, yes; NHS
+  // number, circumstances and the home address, no).
+  std::string council;
+  ASSERT_TRUE(WaitUntil([&] {
+    for (const auto& item : Inbox("la-derby")) {
+      const HttpReply reply = Fetch("la-derby", item.value("delivery_id", ""));
+      if (reply.body.find("type=\"Escalation\"") != std::string::npos) council = reply.body;
+    }
+    return !council.empty();
+  }));
+  EXPECT_NE(council.find("<Reason>rhi_overdue</Reason>"), std::string::npos) << council;
+  EXPECT_NE(council.find(kForename), std::string::npos);
+  EXPECT_NE(council.find(kRef), std::string::npos);
+  EXPECT_EQ(council.find(kNhsNumber), std::string::npos);
+  EXPECT_EQ(council.find(kCircumstances), std::string::npos);
+  EXPECT_EQ(council.find("Sample Road"), std::string::npos);
+
+  // Brighter Futures' copy: canonical JSON under §3.7, enough to find the
+  // referral it already holds.
+  json provider;
+  ASSERT_TRUE(WaitUntil([&] {
+    for (const auto& item : Inbox("provider-brighter-futures")) {
+      const json body =
+          Object(Fetch("provider-brighter-futures", item.value("delivery_id", "")).Json());
+      if (body.value("kind", "") == "escalation") provider = body;
+    }
+    return provider.is_object();
+  }));
+  EXPECT_EQ(provider["escalation"]["reason"], "rhi_overdue");
+  EXPECT_EQ(provider["escalation"]["raised_at"], model::FormatTimestamp(found + 72h));
+  EXPECT_EQ(provider["child"]["forename"], kForename);
+  EXPECT_EQ(provider["episode"]["police_ref"], kRef);
+  EXPECT_FALSE(provider["child"].contains("home"));
+  EXPECT_FALSE(provider["child"].contains("nhs_number"));
+  EXPECT_FALSE(provider["episode"].contains("circumstances"));
+  EXPECT_FALSE(provider["episode"].contains("risk"));
 }
 
 // Scenario 5a.

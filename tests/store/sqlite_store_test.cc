@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 
 #include "gateway/audit/audit_chain.h"
 
@@ -36,8 +37,14 @@ Acceptance MissingReport(const std::string& id, int version, int version_read) {
   a.message.received_at = sys_days{2026y / November / 22} + 21h + 41min;
   a.message.canonical_json = R"({"child":{"forename":"Zephyrine"}})";
   a.message.answer_json = R"({"message_id":")" + id + R"("})";
-  a.episode = EpisodeRecord{"DB/21/2026/004512", "missing", version, "child-key-1",
-                            "la-staffordshire", "la-derby", R"({"risk":"high"})"};
+  a.episode = EpisodeRecord{"DB/21/2026/004512",
+                            "missing",
+                            version,
+                            "child-key-1",
+                            "la-staffordshire",
+                            "la-derby",
+                            R"({"risk":"high"})",
+                            a.message.received_at - 2h};
   a.episode_version_read = version_read;
   a.deliveries.push_back(Delivery{id + "-la-derby", id, "la-derby", "la-derby|DB/21/2026/004512",
                                   DeliveryMode::kMailbox, "council-xml",
@@ -64,7 +71,8 @@ class SqliteStoreTest : public ::testing::Test {
     Remove();
   }
   void Remove() {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(path_.string() + suffix);
   }
   int Count(const std::string& table) {
     auto db = SqliteDatabase::Open(path_);
@@ -191,8 +199,11 @@ TEST_F(SqliteStoreTest, ClaimsOnlyTheFirstPendingDeliveryOfAnOrderingKey) {
   EXPECT_EQ((*claimed)[0].delivery.payload, "<Forename>Zephyrine</Forename>");
   // Leased: not claimed again, and m2 still waits behind it.
   EXPECT_TRUE(store_->ClaimDueDeliveries(kNow, kNow + 30s, 10)->empty());
-  ASSERT_TRUE(store_->RecordAttempt({AttemptOutcome::Kind::kDelivered, "m1-la-staffordshire",
-                                     kNow, {}, "", {}, {}}).ok());
+  ASSERT_TRUE(
+      store_
+          ->RecordAttempt(
+              {AttemptOutcome::Kind::kDelivered, "m1-la-staffordshire", kNow, {}, "", {}, {}})
+          .ok());
   auto next = store_->ClaimDueDeliveries(kNow, kNow + 30s, 10);
   ASSERT_EQ(next->size(), 1u);
   EXPECT_EQ((*next)[0].delivery.id, "m2-la-staffordshire");
@@ -210,8 +221,15 @@ TEST_F(SqliteStoreTest, ARetryWaitsUntilItsTimeAndKeepsTheOrder) {
   ASSERT_TRUE(store_->Commit(PushRecord("m1", 1)).ok());
   ASSERT_TRUE(store_->Commit(PushRecord("m2", 2)).ok());
   ASSERT_EQ(store_->ClaimDueDeliveries(kNow, kNow + 30s, 10)->size(), 1u);
-  ASSERT_TRUE(store_->RecordAttempt({AttemptOutcome::Kind::kRetry, "m1-la-staffordshire", kNow,
-                                     kNow + 60s, "connection refused", {}, {}}).ok());
+  ASSERT_TRUE(store_
+                  ->RecordAttempt({AttemptOutcome::Kind::kRetry,
+                                   "m1-la-staffordshire",
+                                   kNow,
+                                   kNow + 60s,
+                                   "connection refused",
+                                   {},
+                                   {}})
+                  .ok());
   EXPECT_TRUE(store_->ClaimDueDeliveries(kNow + 59s, kNow + 90s, 10)->empty());
   auto retried = store_->ClaimDueDeliveries(kNow + 60s, kNow + 90s, 10);
   ASSERT_EQ(retried->size(), 1u);
@@ -223,12 +241,24 @@ TEST_F(SqliteStoreTest, ADeadDeliveryReleasesTheLineAndCommitsItsNotice) {
   ASSERT_TRUE(store_->Commit(PushRecord("m1", 1)).ok());
   ASSERT_TRUE(store_->Commit(PushRecord("m2", 2)).ok());
   ASSERT_EQ(store_->ClaimDueDeliveries(kNow, kNow + 30s, 10)->size(), 1u);
-  Delivery notice{"m1-ndn", "m1", "police-derbys", "police-derbys|DB/21/2026/004512",
-                  DeliveryMode::kMailbox, "problem", "application/problem+json", "inbound",
+  Delivery notice{"m1-ndn",
+                  "m1",
+                  "police-derbys",
+                  "police-derbys|DB/21/2026/004512",
+                  DeliveryMode::kMailbox,
+                  "problem",
+                  "application/problem+json",
+                  "inbound",
                   R"({"type":"urn:isagw:problem:non-delivery"})"};
-  ASSERT_TRUE(store_->RecordAttempt({AttemptOutcome::Kind::kDead, "m1-la-staffordshire", kNow, {},
-                                     "gave up after 5 days", {notice},
-                                     {{"delivery_dead", "{}"}}}).ok());
+  ASSERT_TRUE(store_
+                  ->RecordAttempt({AttemptOutcome::Kind::kDead,
+                                   "m1-la-staffordshire",
+                                   kNow,
+                                   {},
+                                   "gave up after 5 days",
+                                   {notice},
+                                   {{"delivery_dead", "{}"}}})
+                  .ok());
   auto next = store_->ClaimDueDeliveries(kNow, kNow + 30s, 10);
   ASSERT_EQ(next->size(), 1u);
   EXPECT_EQ((*next)[0].delivery.id, "m2-la-staffordshire");
@@ -244,8 +274,8 @@ TEST_F(SqliteStoreTest, ADeadDeliveryReleasesTheLineAndCommitsItsNotice) {
 
 TEST_F(SqliteStoreTest, RecordingAnAttemptTwiceIsRefused) {
   ASSERT_TRUE(store_->Commit(PushRecord("m1", 1)).ok());
-  const AttemptOutcome delivered{AttemptOutcome::Kind::kDelivered, "m1-la-staffordshire", kNow,
-                                 {}, "", {}, {}};
+  const AttemptOutcome delivered{
+      AttemptOutcome::Kind::kDelivered, "m1-la-staffordshire", kNow, {}, "", {}, {}};
   ASSERT_TRUE(store_->RecordAttempt(delivered).ok());
   EXPECT_EQ(store_->RecordAttempt(delivered).error().kind, StoreErrorKind::kNotFound);
 }
@@ -313,9 +343,10 @@ TEST_F(SqliteStoreTest, ListsOnlyUnacknowledgedMailboxItemsOlderThanTheCutOff) {
 }
 
 TEST_F(SqliteStoreTest, AppendsStandaloneAuditRecordsToTheChain) {
-  ASSERT_TRUE(store_->RecordAudit({{"config_reloaded", R"({"component":"policies"})"},
-                                   {"key_rotated", R"({"action":"added"})"}},
-                                  kNow)
+  ASSERT_TRUE(store_
+                  ->RecordAudit({{"config_reloaded", R"({"component":"policies"})"},
+                                 {"key_rotated", R"({"action":"added"})"}},
+                                kNow)
                   .ok());
   auto db = SqliteDatabase::Open(path_);
   ASSERT_TRUE(db.ok());
@@ -323,6 +354,144 @@ TEST_F(SqliteStoreTest, AppendsStandaloneAuditRecordsToTheChain) {
   std::vector<std::string> kinds;
   while (*q->Step()) kinds.push_back(q->ColumnText(0));
   EXPECT_EQ(kinds, (std::vector<std::string>{"config_reloaded", "key_rotated"}));
+}
+
+}  // namespace
+}  // namespace isagw::store
+
+namespace isagw::store {
+namespace {
+
+using namespace std::chrono;
+
+Timer MakeTimer(const std::string& id, const std::string& kind, model::Timestamp due,
+                const std::string& source) {
+  return Timer{id, "DB/21/2026/004512", kind, due, R"({"reason":"other"})", source};
+}
+
+std::map<std::string, TimerState> States(Store& store) {
+  std::map<std::string, TimerState> states;
+  auto listed = store.ListTimers("DB/21/2026/004512");
+  EXPECT_TRUE(listed.ok());
+  if (!listed.ok()) return states;
+  for (const TimerRecord& r : *listed) states[r.timer.id] = r.state;
+  return states;
+}
+
+// A timer is armed with the message that causes it: the same transaction.
+TEST_F(SqliteStoreTest, ArmsTimersWithTheirMessageOrNotAtAll) {
+  Acceptance a = MissingReport("m1", 1, 0);
+  const auto due = a.message.received_at + 72h;
+  a.arm_timers.push_back(MakeTimer("t-72h", "long_missing", due, "m1"));
+  ASSERT_TRUE(store_->Commit(a).ok());
+  ASSERT_EQ(store_->ListTimers("DB/21/2026/004512")->size(), 1u);
+  EXPECT_EQ(store_->ListTimers("DB/21/2026/004512")->front().timer.due_at, due);
+
+  // A commit that fails (a duplicate record) arms nothing.
+  Acceptance again = MissingReport("m2", 1, 1);
+  again.arm_timers.push_back(MakeTimer("t-other", "long_missing", due, "m2"));
+  EXPECT_FALSE(store_->Commit(again).ok());
+  EXPECT_EQ(Count("timers"), 1);
+}
+
+TEST_F(SqliteStoreTest, ReArmingMovesAnArmedTimerAndNeverRevivesACancelledOne) {
+  Acceptance a = MissingReport("m1", 1, 0);
+  const auto t0 = a.message.received_at;
+  a.arm_timers.push_back(MakeTimer("t", "rhi_due", t0 + 72h, "m1"));
+  ASSERT_TRUE(store_->Commit(a).ok());
+  Acceptance b = MissingReport("m2", 2, 1);
+  b.arm_timers.push_back(MakeTimer("t", "rhi_due", t0 + 80h, "m2"));
+  ASSERT_TRUE(store_->Commit(b).ok());
+  auto listed = store_->ListTimers("DB/21/2026/004512");
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().timer.due_at, t0 + 80h);
+  EXPECT_EQ(listed->front().timer.source_message_id, "m2");
+
+  Acceptance c = MissingReport("m3", 3, 2);
+  c.cancel_timers.push_back({"DB/21/2026/004512", "rhi_due"});
+  ASSERT_TRUE(store_->Commit(c).ok());
+  Acceptance d = MissingReport("m4", 4, 3);
+  d.arm_timers.push_back(MakeTimer("t", "rhi_due", t0 + 90h, "m4"));
+  ASSERT_TRUE(store_->Commit(d).ok());
+  EXPECT_EQ(States(*store_)["t"], TimerState::kCancelled);
+  EXPECT_EQ(store_->ListTimers("DB/21/2026/004512")->front().message_id, "m3");
+}
+
+// Firing is the commit of the escalation that names the timer: the second
+// one is refused whole, so a timer raises one message however often claimed.
+TEST_F(SqliteStoreTest, ATimerFiresOnceAndItsSecondFiringChangesNothing) {
+  Acceptance a = MissingReport("m1", 1, 0);
+  const auto t0 = a.message.received_at;
+  a.arm_timers.push_back(MakeTimer("t", "long_missing", t0 + 72h, "m1"));
+  ASSERT_TRUE(store_->Commit(a).ok());
+
+  EXPECT_TRUE(store_->ClaimDueTimers(t0 + 71h, t0 + 72h, 10)->empty());
+  auto first = store_->ClaimDueTimers(t0 + 72h, t0 + 73h, 10);
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_EQ(first->front().timer.source_message_id, "m1");
+  // Leased: not claimed again until the lease runs out.
+  EXPECT_TRUE(store_->ClaimDueTimers(t0 + 72h + 30min, t0 + 74h, 10)->empty());
+  auto second = store_->ClaimDueTimers(t0 + 73h, t0 + 74h, 10);
+  ASSERT_EQ(second->size(), 1u);
+  EXPECT_EQ(second->front().attempts, 1);
+
+  const auto escalation = [&](const std::string& id) {
+    Acceptance e;
+    e.message = {id,           "la-derby",   "timer:t-" + id,
+                 "canonical",  "escalation", std::nullopt,
+                 std::nullopt, t0 + 73h,     R"({"kind":"escalation"})",
+                 R"({})"};
+    e.fires_timer = "t";
+    e.deliveries.push_back(Delivery{id + "-d", id, "la-derby", "la-derby|x", DeliveryMode::kMailbox,
+                                    "canonical", "application/json", "isa-derby", "{}"});
+    e.audit.push_back({"timer_fired", "{}"});
+    return e;
+  };
+  ASSERT_TRUE(store_->Commit(escalation("e1")).ok());
+  const int audit = Count("audit");
+  auto twice = store_->Commit(escalation("e2"));
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().kind, StoreErrorKind::kDuplicate);
+  EXPECT_EQ(Count("messages WHERE kind = 'escalation'"), 1);
+  EXPECT_EQ(Count("outbox WHERE message_id = 'e2'"), 0);
+  EXPECT_EQ(Count("audit"), audit);
+  EXPECT_EQ(States(*store_)["t"], TimerState::kFired);
+  EXPECT_TRUE(store_->ClaimDueTimers(t0 + 100h, t0 + 101h, 10)->empty());
+}
+
+TEST_F(SqliteStoreTest, AFailedTimerIsAuditedAndNotClaimedAgain) {
+  Acceptance a = MissingReport("m1", 1, 0);
+  const auto t0 = a.message.received_at;
+  a.arm_timers.push_back(MakeTimer("t", "long_missing", t0, "m1"));
+  ASSERT_TRUE(store_->Commit(a).ok());
+  const int audit = Count("audit");
+  ASSERT_TRUE(
+      store_->FinishTimer("t", TimerState::kFailed, "unreadable", t0, {{"timer_failed", "{}"}})
+          .ok());
+  EXPECT_EQ(Count("audit"), audit + 1);
+  EXPECT_EQ(States(*store_)["t"], TimerState::kFailed);
+  EXPECT_TRUE(store_->ClaimDueTimers(t0 + 1h, t0 + 2h, 10)->empty());
+  auto again = store_->FinishTimer("t", TimerState::kFailed, "again", t0, {});
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().kind, StoreErrorKind::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, CountsAChildsEpisodesThatBeganInAWindow) {
+  Acceptance a = MissingReport("m1", 1, 0);  // began 2 hours before it was received
+  ASSERT_TRUE(store_->Commit(a).ok());
+  const auto began = a.message.received_at - 2h;
+  EXPECT_EQ(*store_->CountChildEpisodes("child-key-1", began - 24h, began, "DB/other"), 1);
+  EXPECT_EQ(*store_->CountChildEpisodes("child-key-1", began + 1s, began + 24h, "DB/other"), 0);
+  EXPECT_EQ(*store_->CountChildEpisodes("child-key-1", began - 24h, began, "DB/21/2026/004512"), 0);
+  EXPECT_EQ(*store_->CountChildEpisodes("child-key-2", began - 24h, began, "DB/other"), 0);
+}
+
+TEST_F(SqliteStoreTest, LoadsAStoredMessagesCanonicalFormOnly) {
+  ASSERT_TRUE(store_->Commit(MissingReport("m1", 1, 0)).ok());
+  EXPECT_EQ(*store_->LoadMessageCanonical("m1"), R"({"child":{"forename":"Zephyrine"}})");
+  auto missing = store_->LoadMessageCanonical("m9");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().kind, StoreErrorKind::kNotFound);
 }
 
 }  // namespace

@@ -1,11 +1,9 @@
-#include "gateway/delivery/clock.h"
+#include "gateway/common/clock.h"
 
-#include <chrono>
-
-namespace isagw::delivery {
+namespace isagw {
 
 model::Timestamp SystemClock::Now() const {
   return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
-}  // namespace isagw::delivery
+}  // namespace isagw

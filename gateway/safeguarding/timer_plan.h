@@ -1,0 +1,93 @@
+// TimerPlan: which safeguarding timers a police or RHI record arms and
+// cancels. Pure: it reads the area's rules, the episode as it stands after
+// the record and a count of the child's recent episodes, and returns store
+// rows; the pipeline commits them with the record, so a timer exists
+// exactly when the message that caused it does.
+//
+//   missing (any record while missing)  arms long_missing at missing_since + after
+//   found / closed                      cancels long_missing
+//   found (and later records)           arms rhi_due at found_at + after, and
+//                                       rhi_due_soon warn_before earlier
+//   rhi_recorded (outcome other than    cancels rhi_due and rhi_due_soon of
+//   not_offered)                        each episode it covers
+//   a new episode                       arms repeat_episodes (due now) when the
+//                                       child's count in a window reaches a threshold
+//   risk at or above high_risk          arms high_risk (due now) when the episode
+//                                       opens at it or rises to it
+//
+// Re-arming a timer with the same id moves its due time and source message
+// while it is armed and does nothing once it has fired or been cancelled.
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/common/result.h"
+#include "gateway/model/episode.h"
+#include "gateway/model/time.h"
+#include "gateway/safeguarding/rules.h"
+#include "gateway/store/store.h"
+
+namespace isagw::safeguarding {
+
+// Timer kinds, as stored (store::Timer::kind).
+inline constexpr std::string_view kRhiDue = "rhi_due";
+inline constexpr std::string_view kRhiDueSoon = "rhi_due_soon";
+inline constexpr std::string_view kLongMissing = "long_missing";
+inline constexpr std::string_view kRepeatEpisodes = "repeat_episodes";
+inline constexpr std::string_view kHighRisk = "high_risk";
+inline constexpr std::string_view kUrgentAck = "urgent_ack";
+
+// What a timer raises when it fires (store::Timer::spec_json). No
+// personal data: the child and episode come from the source message.
+struct TimerSpec {
+  model::EscalationReason reason = model::EscalationReason::kOther;
+  RuleSource source;
+  Audience notify;
+  std::optional<int> episode_count;  // repeat_episodes
+  std::optional<int> window_days;    // repeat_episodes
+  std::string detail;                // "SG-STAFFS-2026 §3.2: missing 72 hours or longer"
+  // urgent_ack: the copy that was not acknowledged, and which of the
+  // recipient's duty contacts this step goes to (0 = the first).
+  std::optional<std::string> delivery_id;
+  std::optional<int> contact_step;
+  friend bool operator==(const TimerSpec&, const TimerSpec&) = default;
+};
+
+nlohmann::json SpecToJson(const TimerSpec& spec);
+Result<TimerSpec, std::string> SpecFromJson(std::string_view text);
+
+// The police record just applied.
+struct PoliceRecordMoment {
+  const model::Episode* episode = nullptr;  // after the record
+  bool opened = false;                      // this record opened the episode
+  std::optional<model::RiskLevel> risk_before;
+  std::string message_id;  // the record's stored message: the timers' source
+  model::Timestamp now{};  // when it was received
+};
+
+struct TimerPlan {
+  std::vector<store::Timer> arm;
+  std::vector<store::TimerCancel> cancel;
+  bool empty() const { return arm.empty() && cancel.empty(); }
+};
+
+// The child's other episodes that began within `window_days` before the
+// new one (the new one not counted); nullopt when unknown (no child key).
+using EpisodeCounter = std::function<std::optional<int>(int window_days)>;
+
+TimerPlan PlanForPoliceRecord(const AreaRules& rules, const PoliceRecordMoment& moment,
+                              const EpisodeCounter& other_episodes_in_window);
+
+// Cancels the RHI timers of every episode an RHI record covers, unless it
+// says the interview was not offered.
+TimerPlan PlanForRhiRecord(const std::vector<std::string>& police_refs,
+                           std::optional<model::RhiOutcome> outcome);
+
+// "<rules id> <clause>", as cited in escalations, audit and explain.
+std::string Cite(const RuleSource& source);
+
+}  // namespace isagw::safeguarding
