@@ -14,11 +14,12 @@
 set -euo pipefail
 
 # Bump when the layout or contents change, so old sets are remade.
-readonly LAYOUT_VERSION=2
+readonly LAYOUT_VERSION=3
 
 readonly AGENCIES=(
   police-staffs police-derbys police-notts police-met police-wyp
   la-staffordshire la-stoke la-derby la-nottingham la-croydon la-bradford
+  la-derby-edt la-derby-hos
   provider-brighter-futures provider-catch22
 )
 # The agency the broken certificates claim to be: each is good in every way

@@ -180,6 +180,12 @@ class CommitFilter final : public store::Store {
                                             std::vector<store::AuditRecord> audit) override {
     return inner_.FinishTimer(timer_id, state, note, at, std::move(audit));
   }
+  Result<Ok, store::StoreError> FireTimerWithDeliveries(
+      const std::string& timer_id, model::Timestamp at, std::vector<store::Delivery> deliveries,
+      std::vector<store::Timer> arm, std::vector<store::AuditRecord> audit) override {
+    return inner_.FireTimerWithDeliveries(timer_id, at, std::move(deliveries), std::move(arm),
+                                          std::move(audit));
+  }
   Result<std::vector<store::TimerRecord>, store::StoreError> ListTimers(
       const std::string& subject) override {
     return inner_.ListTimers(subject);
@@ -192,6 +198,16 @@ class CommitFilter final : public store::Store {
   Result<std::string, store::StoreError> LoadMessageCanonical(
       const std::string& message_id) override {
     return inner_.LoadMessageCanonical(message_id);
+  }
+  Result<Ok, store::StoreError> RecordAction(const std::string& recipient,
+                                             const std::string& delivery_id,
+                                             const store::BusinessAction& action,
+                                             std::vector<store::AuditRecord> audit) override {
+    return inner_.RecordAction(recipient, delivery_id, action, std::move(audit));
+  }
+  Result<std::optional<store::Delivery>, store::StoreError> LoadDelivery(
+      const std::string& delivery_id) override {
+    return inner_.LoadDelivery(delivery_id);
   }
 
  private:

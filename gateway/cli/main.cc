@@ -6,6 +6,7 @@
 #include "gateway/cli/audit_command.h"
 #include "gateway/cli/policy_command.h"
 #include "gateway/cli/serve_command.h"
+#include "gateway/cli/timers_command.h"
 #include "gateway/cli/translate_command.h"
 
 int main(int argc, char** argv) {
@@ -13,8 +14,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   isagw::cli::TranslateArgs translate;
-  auto* translate_cmd =
-      app.add_subcommand("translate", "Translate one message between formats");
+  auto* translate_cmd = app.add_subcommand("translate", "Translate one message between formats");
   translate_cmd->add_option("--from", translate.from, "compact | council-xml | rhi | canonical")
       ->required();
   translate_cmd->add_option("--to", translate.to, "compact | council-xml | rhi | canonical")
@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
   isagw::cli::PolicyCheckArgs check;
   auto* check_cmd = policy_cmd->add_subcommand("check", "Validate a directory of ISA files");
   check_cmd->add_option("dir", check.dir, "policy directory")->required();
-  check_cmd->add_option("--registry", check.registry, "agency registry (YAML)")->capture_default_str();
+  check_cmd->add_option("--registry", check.registry, "agency registry (YAML)")
+      ->capture_default_str();
 
   isagw::cli::PolicyExplainArgs explain;
   auto* explain_cmd = policy_cmd->add_subcommand(
@@ -43,10 +44,20 @@ int main(int argc, char** argv) {
   explain_cmd->add_option("--to", explain.to, "receiving agency id")->required();
   explain_cmd->add_option("--format", explain.format, "format of FILE")->required();
   explain_cmd->add_option("file", explain.file, "the message (standard input when absent)");
-  explain_cmd->add_option("--registry", explain.registry, "agency registry (YAML)")->capture_default_str();
+  explain_cmd->add_option("--registry", explain.registry, "agency registry (YAML)")
+      ->capture_default_str();
   explain_cmd->add_option("--keys", explain.keys, "pseudonymisation key directory");
   explain_cmd->add_option("--at", explain.at, "judge the ISAs at this RFC 3339 instant");
   explain_cmd->add_flag("--json", explain.json, "JSON instead of a table");
+
+  isagw::cli::PolicyTimersArgs timers;
+  auto* timers_cmd = policy_cmd->add_subcommand(
+      "timers", "Show an episode's safeguarding timers: when each fires and the rule that set it");
+  timers_cmd->add_option("--config", timers.config, "gateway configuration (YAML): the store")
+      ->required();
+  timers_cmd->add_option("POLICE_REF", timers.police_ref, "the episode's police reference")
+      ->required();
+  timers_cmd->add_flag("--json", timers.json, "a JSON array instead of text");
 
   auto* audit_cmd = app.add_subcommand("audit", "Tamper-evident audit tools (docs/audit.md)");
   audit_cmd->require_subcommand(1);
@@ -106,6 +117,7 @@ int main(int argc, char** argv) {
   if (*explain_cmd) {
     return isagw::cli::RunPolicyExplain(explain, std::cin, std::cout, std::cerr);
   }
+  if (*timers_cmd) return isagw::cli::RunPolicyTimersCommand(timers, std::cout, std::cerr);
   if (*verify_cmd) return isagw::cli::RunAuditVerifyCommand(verify, std::cout, std::cerr);
   if (*subject_cmd) {
     // Options given, even empty, are passed on: RunAuditSubject judges them.

@@ -13,6 +13,7 @@
 #include "gateway/audit/child_pseudonym.h"
 #include "gateway/audit/disclosure_entry.h"
 #include "gateway/common/problem.h"
+#include "gateway/delivery/non_delivery_notice.h"
 #include "gateway/pipeline/episode_snapshot.h"
 #include "gateway/pipeline/router.h"
 #include "gateway/policy/engine.h"
@@ -551,6 +552,11 @@ bool Attempt::PlanTimers(store::Acceptance& a) {
     moment.now = request_.received_at;
     plan = safeguarding::PlanForPoliceRecord(*rules, moment, counter);
     if (failed) return false;
+    std::vector<std::string> copies;
+    for (const store::Delivery& d : a.deliveries) copies.push_back(d.id);
+    for (store::Timer& t : safeguarding::PlanUrgentAlerts(*rules, moment, copies)) {
+      plan.arm.push_back(std::move(t));
+    }
   } else if (event_.kind == EventKind::kRhiRecorded && event_.rhi) {
     plan = safeguarding::PlanForRhiRecord(event_.rhi->police_refs, event_.rhi->outcome);
   }
@@ -855,6 +861,7 @@ IngestPipeline::FiringOutcome IngestPipeline::FireTimer(const GatewayState& stat
 
   auto spec = safeguarding::SpecFromJson(t.spec_json);
   if (!spec.ok()) return give_up(spec.error());
+  if (safeguarding::IsUrgentAck(t.kind)) return FireUrgentDeadline(state, timer, *spec, now);
   auto episode = store_.LoadEpisode(t.subject);
   if (!episode.ok()) {
     return episode.error().kind == store::StoreErrorKind::kSealing
@@ -913,6 +920,108 @@ IngestPipeline::FiringOutcome IngestPipeline::FireTimer(const GatewayState& stat
   auto committed = store_.Commit(prepared.acceptance);
   if (committed.ok()) return FiringOutcome{Kind::kRaised, message_id, ""};
   if (committed.error().kind == store::StoreErrorKind::kDuplicate) {
+    return FiringOutcome{Kind::kNotArmed, std::nullopt, "the timer is no longer armed"};
+  }
+  return unavailable;
+}
+
+// An urgent copy nobody acknowledged in time goes again, as it is, to the
+// recipient's next duty endpoint (registry: duty_contacts), with a new
+// deadline; with no endpoint left, its sender gets a notice. Either way
+// the timer's end and what it sends commit together.
+IngestPipeline::FiringOutcome IngestPipeline::FireUrgentDeadline(
+    const GatewayState& state, const store::ClaimedTimer& timer,
+    const safeguarding::TimerSpec& spec, model::Timestamp now) {
+  using Kind = FiringOutcome::Kind;
+  const store::Timer& t = timer.timer;
+  const FiringOutcome unavailable{Kind::kUnavailable, std::nullopt, "the store failed"};
+  auto fail = [&](std::string note) {
+    json body = {{"timer_kind", t.kind}, {"reason", note}};
+    auto finished = store_.FinishTimer(t.id, store::TimerState::kFailed, note, now,
+                                       {store::AuditRecord{"timer_failed", body.dump()}});
+    if (!finished.ok()) return unavailable;
+    return FiringOutcome{Kind::kFailed, std::nullopt, note};
+  };
+
+  auto loaded = store_.LoadDelivery(spec.delivery_id.value_or(t.subject));
+  if (!loaded.ok()) {
+    return loaded.error().kind == store::StoreErrorKind::kBackend
+               ? unavailable
+               : fail("the unacknowledged copy can no longer be read");
+  }
+  if (!*loaded) return fail("the unacknowledged copy is not stored");
+  const store::Delivery& copy = **loaded;
+  const Agency* recipient = state.registry.FindById(copy.recipient);
+  const Agency* principal = recipient;
+  if (recipient != nullptr && recipient->duty_for) {
+    principal = state.registry.FindById(*recipient->duty_for);
+  }
+  const int step = spec.contact_step.value_or(0);
+  const Agency* contact = nullptr;
+  if (principal != nullptr && step >= 0 &&
+      static_cast<std::size_t>(step) < principal->duty_contacts.size()) {
+    contact = state.registry.FindById(principal->duty_contacts[static_cast<std::size_t>(step)]);
+  }
+
+  std::vector<store::Delivery> deliveries;
+  std::vector<store::Timer> next;
+  json body = {{"message_id", copy.message_id},
+               {"delivery_id", copy.id},
+               {"recipient", copy.recipient},
+               {"rule", safeguarding::Cite(spec.source)},
+               {"step", step}};
+  std::string kind;
+  if (contact != nullptr) {
+    // The same stored copy, to an endpoint of the same organisation: what
+    // the ISA allowed the organisation, no more.
+    store::Delivery duty = copy;
+    const std::string input = copy.id + "|duty|" + std::to_string(step);
+    std::array<unsigned char, 32> hash{};
+    crypto_generichash(hash.data(), hash.size(),
+                       reinterpret_cast<const unsigned char*>(input.data()), input.size(), nullptr,
+                       0);
+    duty.id = "dlv_" + Hex(hash.data(), hash.size()).substr(0, 24);
+    duty.recipient = contact->id;
+    const std::size_t bar = copy.ordering_key.find('|');
+    duty.ordering_key = contact->id + (bar == std::string::npos ? "|" + copy.message_id
+                                                                : copy.ordering_key.substr(bar));
+    duty.mode = contact->delivery == registry::DeliveryMode::kPush ? store::DeliveryMode::kPush
+                                                                   : store::DeliveryMode::kMailbox;
+    next.push_back(safeguarding::NextUrgentDeadline(spec, t.kind, duty.id, step + 1,
+                                                    t.source_message_id, now));
+    body["escalated_to"] = contact->id;
+    body["new_delivery_id"] = duty.id;
+    body["principal"] = principal->id;
+    body["sent_hash"] = audit::BytesHash(duty.payload);
+    kind = "alert_escalated";
+    deliveries.push_back(std::move(duty));
+  } else {
+    // Nothing fails silently: the sender hears that nobody answered.
+    auto sender = store_.FindMessageSender(copy.message_id);
+    if (!sender.ok()) return unavailable;
+    kind = "alert_unanswered";
+    if (sender->has_value()) {
+      const Agency* agency = state.registry.FindById(**sender);
+      delivery::NonDelivery facts;
+      facts.dead = &copy;
+      facts.sender = **sender;
+      facts.sender_mode = agency != nullptr && agency->delivery == registry::DeliveryMode::kPush
+                              ? store::DeliveryMode::kPush
+                              : store::DeliveryMode::kMailbox;
+      facts.reason = "alert_unacknowledged";
+      facts.given_up_at = now;
+      facts.scope = "inbound";
+      store::Delivery notice = delivery::BuildNonDeliveryNotice(facts);
+      notice.id = copy.id + "-unanswered";
+      body["notice_delivery_id"] = notice.id;
+      body["notice_to"] = **sender;
+      deliveries.push_back(std::move(notice));
+    }
+  }
+  auto fired = store_.FireTimerWithDeliveries(t.id, now, std::move(deliveries), std::move(next),
+                                              {store::AuditRecord{kind, body.dump()}});
+  if (fired.ok()) return FiringOutcome{Kind::kRaised, copy.message_id, kind};
+  if (fired.error().kind == store::StoreErrorKind::kDuplicate) {
     return FiringOutcome{Kind::kNotArmed, std::nullopt, "the timer is no longer armed"};
   }
   return unavailable;

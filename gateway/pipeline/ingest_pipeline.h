@@ -12,6 +12,7 @@
 #include "adapters/adapter.h"
 #include "gateway/model/time.h"
 #include "gateway/pipeline/gateway_state.h"
+#include "gateway/safeguarding/timer_plan.h"
 #include "gateway/store/store.h"
 
 namespace isagw::pipeline {
@@ -67,6 +68,9 @@ class IngestPipeline {
                           model::Timestamp now);
 
  private:
+  FiringOutcome FireUrgentDeadline(const GatewayState& state, const store::ClaimedTimer& timer,
+                                   const safeguarding::TimerSpec& spec, model::Timestamp now);
+
   store::Store& store_;
 };
 

@@ -82,6 +82,15 @@ struct Agency {
   std::vector<std::string> postcode_districts;  // LA: "DE22", or a whole area "WS"
   std::vector<std::string> commissioned_by;     // provider: LA numbers that commission it
 
+  // Urgent alerts (docs/safeguarding.md, urgent_alerts): where a copy this
+  // agency has not acknowledged in time goes next, in order: ids of the
+  // agency's own duty endpoints (entries whose duty_for names it).
+  std::vector<std::string> duty_contacts;
+  // Set on a duty endpoint: the agency it stands in for. It receives that
+  // agency's copies as they are (same format, same ISA decision); routing
+  // never chooses it, and it has no codes of its own.
+  std::optional<std::string> duty_for;
+
   bool Sends(adapters::Format format) const;
   bool Receives(adapters::Format format) const;
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -75,35 +76,50 @@ void CheckAgency(const Agency& a, std::size_t i, FieldErrors& errors) {
   if (a.name.empty()) add("/name", "empty", "must not be empty");
   if (a.name.size() > kMaxNameLength) add("/name", "too_long", "must be at most 200 characters");
 
-  const bool police = a.kind == AgencyKind::kPoliceForce;
-  const bool la = a.kind == AgencyKind::kLocalAuthority;
-  const bool provider = a.kind == AgencyKind::kProvider;
-  if (police) {
-    if (a.force_code.empty()) {
-      add("/codes/force_code", "required", "is required for a police force");
-    } else if (!IsForceCode(a.force_code)) {
-      add("/codes/force_code", "pattern", "must be 2 to 10 upper-case letters");
-    }
-  } else if (!a.force_code.empty()) {
-    add("/codes/force_code", "inconsistent", "only police forces have a force code");
-  }
-  if (la) {
-    if (a.la_number.empty()) {
-      add("/codes/la_number", "required", "is required for a local authority");
-    } else if (!IsLaNumber(a.la_number)) {
-      add("/codes/la_number", "la_number", "must be three digits");
-    }
-    if (a.gss_code.empty()) {
-      add("/codes/gss_code", "required", "is required for a local authority");
-    } else if (!IsGssCode(a.gss_code)) {
-      add("/codes/gss_code", "pattern", "must be a country letter and eight digits");
+  // A duty endpoint stands in for the agency in duty_for: codes and routing
+  // facts are that agency's, never its own, so no lookup can answer it.
+  const bool duty = a.duty_for.has_value();
+  const bool police = !duty && a.kind == AgencyKind::kPoliceForce;
+  const bool la = !duty && a.kind == AgencyKind::kLocalAuthority;
+  const bool provider = !duty && a.kind == AgencyKind::kProvider;
+  if (duty) {
+    const std::pair<std::string_view, const std::string*> codes[] = {
+        {"/codes/force_code", &a.force_code},
+        {"/codes/la_number", &a.la_number},
+        {"/codes/gss_code", &a.gss_code}};
+    for (const auto& [pointer, value] : codes) {
+      if (!value->empty()) {
+        add(pointer, "inconsistent", "a duty endpoint has no codes: they are its principal's");
+      }
     }
   } else {
-    if (!a.la_number.empty()) {
-      add("/codes/la_number", "inconsistent", "only local authorities have an LA number");
+    if (police) {
+      if (a.force_code.empty()) {
+        add("/codes/force_code", "required", "is required for a police force");
+      } else if (!IsForceCode(a.force_code)) {
+        add("/codes/force_code", "pattern", "must be 2 to 10 upper-case letters");
+      }
+    } else if (!a.force_code.empty()) {
+      add("/codes/force_code", "inconsistent", "only police forces have a force code");
     }
-    if (!a.gss_code.empty()) {
-      add("/codes/gss_code", "inconsistent", "only local authorities have a GSS code");
+    if (la) {
+      if (a.la_number.empty()) {
+        add("/codes/la_number", "required", "is required for a local authority");
+      } else if (!IsLaNumber(a.la_number)) {
+        add("/codes/la_number", "la_number", "must be three digits");
+      }
+      if (a.gss_code.empty()) {
+        add("/codes/gss_code", "required", "is required for a local authority");
+      } else if (!IsGssCode(a.gss_code)) {
+        add("/codes/gss_code", "pattern", "must be a country letter and eight digits");
+      }
+    } else {
+      if (!a.la_number.empty()) {
+        add("/codes/la_number", "inconsistent", "only local authorities have an LA number");
+      }
+      if (!a.gss_code.empty()) {
+        add("/codes/gss_code", "inconsistent", "only local authorities have a GSS code");
+      }
     }
   }
 
@@ -137,7 +153,14 @@ void CheckAgency(const Agency& a, std::size_t i, FieldErrors& errors) {
   };
   check_formats(a.sends, "/formats/sends");
   check_formats(a.receives, "/formats/receives");
-  if (a.sends.empty() && a.receives.empty()) {
+  if (duty) {
+    // It gets its principal's copies as they are (checked across agencies).
+    if (!a.sends.empty()) add("/formats/sends", "inconsistent", "a duty endpoint never sends");
+    if (a.receives.empty()) {
+      add("/formats/receives", "required",
+          "a duty endpoint receives the first format its principal receives");
+    }
+  } else if (a.sends.empty() && a.receives.empty()) {
     add("/formats", "empty", "must list at least one format sent or received");
   }
 
@@ -191,6 +214,19 @@ void CheckAgency(const Agency& a, std::size_t i, FieldErrors& errors) {
       }
     }
   };
+  if (duty) {
+    const std::pair<std::string_view, const std::vector<std::string>*> routing[] = {
+        {"/routing/covers_las", &a.covers_las},
+        {"/routing/postcode_districts", &a.postcode_districts},
+        {"/routing/commissioned_by", &a.commissioned_by}};
+    for (const auto& [pointer, list] : routing) {
+      if (!list->empty()) {
+        add(pointer, "inconsistent",
+            "a duty endpoint has no routing facts: routing never chooses it");
+      }
+    }
+    return;
+  }
   check_list(a.covers_las, "covers_las", police, "police forces", IsLaNumber, "la_number",
              "must be three digits");
   check_list(a.postcode_districts, "postcode_districts", la, "local authorities",
@@ -198,6 +234,82 @@ void CheckAgency(const Agency& a, std::size_t i, FieldErrors& errors) {
              "must be an upper-case postcode district (DE22) or area (WS)");
   check_list(a.commissioned_by, "commissioned_by", provider, "providers", IsLaNumber, "la_number",
              "must be three digits");
+}
+
+// Urgent alerts' duty contacts, across agencies: an agency's contacts are
+// its own duty endpoints, in order; a duty endpoint stands in for one
+// agency of its kind that is not itself a duty endpoint, receives that
+// agency's copies as they are (its first receives format), and is one of
+// its contacts (else nothing would ever reach it). `by_id` holds each id's
+// first entry.
+void CheckDutyContacts(const std::vector<Agency>& agencies,
+                       const std::map<std::string, std::size_t, std::less<>>& by_id,
+                       FieldErrors& errors) {
+  auto find = [&](std::string_view id) -> const Agency* {
+    auto it = by_id.find(id);
+    return it == by_id.end() ? nullptr : &agencies[it->second];
+  };
+  for (std::size_t i = 0; i < agencies.size(); ++i) {
+    const Agency& a = agencies[i];
+    auto add = [&](const std::string& rest, std::string code, std::string reason) {
+      errors.push_back({AgencyPointer(i, rest), std::move(code), std::move(reason)});
+    };
+
+    if (a.duty_for) {
+      if (!a.duty_contacts.empty()) {
+        add("/duty_contacts", "inconsistent", "a duty endpoint has no duty contacts of its own");
+      }
+      const Agency* principal = find(*a.duty_for);
+      if (*a.duty_for == a.id) {
+        add("/duty_for", "inconsistent", "must name another agency, not this duty endpoint");
+      } else if (principal == nullptr) {
+        add("/duty_for", "unknown_reference", "no agency in the registry has this id");
+      } else if (principal->duty_for) {
+        add("/duty_for", "inconsistent",
+            "names another duty endpoint: name the agency both stand in for");
+      } else if (principal->kind != a.kind) {
+        add("/duty_for", "inconsistent", "must name an agency of this entry's kind");
+      } else {
+        if (!a.receives.empty()) {
+          if (principal->receives.empty()) {
+            add("/formats/receives", "inconsistent",
+                "the agency in duty_for receives no format, so has no copies to pass on");
+          } else if (a.receives != std::vector<adapters::Format>{principal->receives.front()}) {
+            add("/formats/receives", "inconsistent",
+                "must be exactly the first format the agency in duty_for receives: its copies "
+                "come as they are");
+          }
+        }
+        if (std::find(principal->duty_contacts.begin(), principal->duty_contacts.end(), a.id) ==
+            principal->duty_contacts.end()) {
+          add("/duty_for", "inconsistent",
+              "the agency in duty_for does not list this endpoint in duty_contacts, so nothing "
+              "would reach it");
+        }
+      }
+      continue;
+    }
+
+    if (a.duty_contacts.size() > kMaxDutyContacts) {
+      add("/duty_contacts", "range",
+          "must list at most " + std::to_string(kMaxDutyContacts) + " agency ids");
+    }
+    std::set<std::string_view> seen;
+    for (std::size_t j = 0; j < a.duty_contacts.size(); ++j) {
+      const std::string& id = a.duty_contacts[j];
+      const std::string rest = "/duty_contacts/" + std::to_string(j);
+      const Agency* contact = nullptr;
+      if (id == a.id) {
+        add(rest, "inconsistent", "must name one of this agency's duty endpoints, not itself");
+      } else if (!seen.insert(id).second) {
+        add(rest, "duplicate", "is listed twice");
+      } else if ((contact = find(id)) == nullptr) {
+        add(rest, "unknown_reference", "no agency in the registry has this id");
+      } else if (contact->duty_for != a.id) {
+        add(rest, "inconsistent", "must name a duty endpoint whose duty_for is this agency");
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -225,6 +337,9 @@ Result<AgencyRegistry, FieldErrors> AgencyRegistry::Create(std::vector<Agency> a
     claim(registry.by_id_, a.id, i, "/id", "this id");
     claim(registry.by_san_uri_, a.san_uri, i, "/identity/san_uri", "this SAN URI");
     if (a.sha256_pin) claim(by_pin, *a.sha256_pin, i, "/identity/sha256", "this fingerprint");
+    // A duty endpoint's codes and routing facts are already refused; left out
+    // of the indexes, no routing lookup can ever answer it.
+    if (a.duty_for) continue;
     claim(registry.by_force_code_, a.force_code, i, "/codes/force_code", "this force code");
     claim(registry.by_la_number_, a.la_number, i, "/codes/la_number", "this LA number");
     for (std::size_t j = 0; j < a.covers_las.size(); ++j) {
@@ -244,13 +359,15 @@ Result<AgencyRegistry, FieldErrors> AgencyRegistry::Create(std::vector<Agency> a
   // GSS codes are unique too, though nothing looks agencies up by them.
   Index by_gss;
   for (std::size_t i = 0; i < agencies.size(); ++i) {
-    claim(by_gss, agencies[i].gss_code, i, "/codes/gss_code", "this GSS code");
+    if (!agencies[i].duty_for) {
+      claim(by_gss, agencies[i].gss_code, i, "/codes/gss_code", "this GSS code");
+    }
   }
 
   // A provider's commissioners must be LAs here: they send its referrals.
   // Skipped while some LA's own number is wrong: that error says it all.
   const bool la_numbers_valid = std::all_of(agencies.begin(), agencies.end(), [](const Agency& a) {
-    return a.kind != AgencyKind::kLocalAuthority || IsLaNumber(a.la_number);
+    return a.kind != AgencyKind::kLocalAuthority || a.duty_for || IsLaNumber(a.la_number);
   });
   for (std::size_t i = 0; la_numbers_valid && i < agencies.size(); ++i) {
     const Agency& a = agencies[i];
@@ -262,6 +379,8 @@ Result<AgencyRegistry, FieldErrors> AgencyRegistry::Create(std::vector<Agency> a
       }
     }
   }
+
+  CheckDutyContacts(agencies, registry.by_id_, errors);
 
   if (!errors.empty()) return Fail(std::move(errors));
   registry.agencies_ = std::move(agencies);
@@ -304,6 +423,11 @@ const Agency* AgencyRegistry::LaOwningPostcodeDistrict(
 
 const Agency* AgencyRegistry::ProviderCommissionedBy(std::string_view la_number) const {
   return Lookup(provider_for_la_, la_number);
+}
+
+const Agency* AgencyRegistry::DutyContact(const Agency& principal, std::size_t step) const {
+  if (step >= principal.duty_contacts.size()) return nullptr;
+  return FindById(principal.duty_contacts[step]);
 }
 
 std::string NormaliseSha256Fingerprint(std::string_view text) {

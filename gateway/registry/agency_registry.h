@@ -16,6 +16,10 @@
 
 namespace isagw::registry {
 
+// An agency has at most this many duty contacts (issue 11: a duty team,
+// then a second contact).
+inline constexpr std::size_t kMaxDutyContacts = 2;
+
 class AgencyRegistry {
  public:
   // An empty registry: every lookup answers nullptr.
@@ -24,7 +28,9 @@ class AgencyRegistry {
   // Checks every agency's values (codes, SAN URI shape, routing facts for
   // its kind) and what spans agencies (unique ids, SAN URIs, pins and
   // codes; one force per LA, one LA per postcode district, one provider per
-  // commissioning LA; providers commissioned by LAs in the registry).
+  // commissioning LA; providers commissioned by LAs in the registry; duty
+  // contacts that are this agency's own duty endpoints, and duty endpoints
+  // that stand in for an agency of their kind and receive its format).
   // Errors point into the registry file's layout ("/agencies/3/codes/la_number")
   // so the loader can name the line.
   static Result<AgencyRegistry, FieldErrors> Create(std::vector<Agency> agencies);
@@ -33,6 +39,8 @@ class AgencyRegistry {
 
   const Agency* FindById(std::string_view id) const;
   const Agency* FindBySanUri(std::string_view san_uri) const;
+  // These by code, and the routing lookups below, never answer a duty
+  // endpoint: it has no codes and no routing facts.
   const Agency* FindByForceCode(std::string_view force_code) const;
   const Agency* FindByLaNumber(std::string_view la_number) const;
 
@@ -45,6 +53,10 @@ class AgencyRegistry {
   const Agency* LaOwningPostcodeDistrict(std::string_view district_or_postcode) const;
   // The RHI provider an LA commissions.
   const Agency* ProviderCommissionedBy(std::string_view la_number) const;
+  // Where an urgent copy `principal` has not acknowledged goes at
+  // escalation `step` (0 = its first duty contact), or nullptr when it has
+  // no contact that far. A duty endpoint has no contacts of its own.
+  const Agency* DutyContact(const Agency& principal, std::size_t step) const;
 
  private:
   using Index = std::map<std::string, std::size_t, std::less<>>;

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -46,7 +47,21 @@ Agency ReadAgency(MapReader& in, std::size_t index, const std::filesystem::path&
     }
   }
 
-  if (auto codes = in.Map("codes", Presence::kOptional)) {
+  // A duty endpoint (urgent alerts) stands in for another agency: it has
+  // neither codes nor routing facts of its own.
+  a.duty_for = in.String("duty_for", Presence::kOptional, 63);
+  const bool duty = in.Has("duty_for");
+  const std::size_t errors_before_contacts = in.errors().size();
+  if (auto contacts = in.StringList("duty_contacts", Presence::kOptional, kMaxDutyContacts, 63)) {
+    a.duty_contacts = std::move(*contacts);
+  } else if (in.Has("duty_contacts") && in.errors().size() == errors_before_contacts) {
+    // An empty list reads as absent; the schema refuses it, and so does this.
+    in.Error("duty_contacts", "empty", "must list 1 or 2 agency ids; leave the key out for none");
+  }
+
+  if (duty) {
+    in.Forbid("codes", "a duty endpoint has no codes: they are its principal's");
+  } else if (auto codes = in.Map("codes", Presence::kOptional)) {
     a.force_code = codes->String("force_code", Presence::kOptional, 10).value_or("");
     a.la_number = codes->String("la_number", Presence::kOptional, 3).value_or("");
     a.gss_code = codes->String("gss_code", Presence::kOptional, 9).value_or("");
@@ -134,7 +149,9 @@ Agency ReadAgency(MapReader& in, std::size_t index, const std::filesystem::path&
     limit->RefuseUnknownKeys();
   }
 
-  if (auto routing = in.Map("routing", Presence::kRequired)) {
+  if (duty) {
+    in.Forbid("routing", "a duty endpoint has no routing facts: routing never chooses it");
+  } else if (auto routing = in.Map("routing", Presence::kRequired)) {
     a.covers_las = routing->StringList("covers_las", Presence::kOptional, kMaxRoutingItems, 3)
                        .value_or(std::vector<std::string>{});
     a.postcode_districts =
@@ -159,6 +176,38 @@ std::size_t AgencyIndexOf(std::string_view pointer) {
   auto [end, ec] = std::from_chars(pointer.data(), pointer.data() + pointer.size(), index);
   if (ec != std::errc() || (end != pointer.data() + pointer.size() && *end != '/')) return SIZE_MAX;
   return index;
+}
+
+// What an entry's duty cross-checks are about: the ids it names.
+struct DutyReferences {
+  std::optional<std::string> duty_for;
+  std::vector<std::string> duty_contacts;
+};
+
+// The id a duty cross-check error is about ("/agencies/N/duty_for", its
+// "/formats/receives" mismatch, "/agencies/N/duty_contacts/J"), or nullptr
+// for any other error.
+const std::string* NamedByDutyCheck(const FieldError& e,
+                                    const std::vector<DutyReferences>& references) {
+  const std::size_t index = AgencyIndexOf(e.pointer);
+  if (index >= references.size()) return nullptr;
+  const DutyReferences& r = references[index];
+  // What follows "/agencies/N".
+  std::string_view rest(e.pointer);
+  const std::size_t slash = rest.find('/', std::string_view("/agencies/").size());
+  rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
+  if (rest == "/duty_for" || (rest == "/formats/receives" && e.code == "inconsistent")) {
+    return r.duty_for ? &*r.duty_for : nullptr;
+  }
+  constexpr std::string_view kContacts = "/duty_contacts/";
+  if (rest.substr(0, kContacts.size()) != kContacts) return nullptr;
+  rest.remove_prefix(kContacts.size());
+  std::size_t j = 0;
+  auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), j);
+  if (ec != std::errc() || end != rest.data() + rest.size() || j >= r.duty_contacts.size()) {
+    return nullptr;
+  }
+  return &r.duty_contacts[j];
 }
 
 }  // namespace
@@ -193,10 +242,22 @@ Result<AgencyRegistry, config::ConfigErrors> LoadAgencyRegistry(const std::files
   config::ConfigErrors out = errors.Take();
   for (const FieldError& e : late) out.push_back(config::ErrorAtPointer(path.string(), root, e));
 
+  // So are errors about a duty reference to such an entry (a contact whose
+  // duty_for did not read, an endpoint whose principal's list did not).
+  std::set<std::string, std::less<>> unreadable_ids;
+  std::vector<DutyReferences> references;
+  references.reserve(agencies.size());
+  for (std::size_t i = 0; i < agencies.size(); ++i) {
+    if (unreadable.contains(i)) unreadable_ids.insert(agencies[i].id);
+    references.push_back({agencies[i].duty_for, agencies[i].duty_contacts});
+  }
+
   auto registry = AgencyRegistry::Create(std::move(agencies));
   if (!registry.ok()) {
     for (const FieldError& e : registry.error()) {
       if (unreadable.contains(AgencyIndexOf(e.pointer))) continue;
+      const std::string* named = NamedByDutyCheck(e, references);
+      if (named != nullptr && unreadable_ids.contains(*named)) continue;
       out.push_back(config::ErrorAtPointer(path.string(), root, e));
     }
   }

@@ -191,6 +191,9 @@ class RulesReader {
       } else if (agency->kind != registry::AgencyKind::kLocalAuthority) {
         late_.push_back(
             {pointer, "agency_kind", "must be a local authority: an area is a host council"});
+      } else if (agency->duty_for) {
+        late_.push_back({pointer, "agency_kind",
+                         "is a duty endpoint, not a council: name the council it stands in for"});
       } else if (!seen.insert(area).second) {
         late_.push_back({pointer, "duplicate", "is listed twice"});
       }

@@ -54,6 +54,7 @@ json SpecToJson(const TimerSpec& spec) {
   if (spec.window_days) j["window_days"] = *spec.window_days;
   if (spec.delivery_id) j["delivery_id"] = *spec.delivery_id;
   if (spec.contact_step) j["contact_step"] = *spec.contact_step;
+  if (spec.within_seconds) j["within_seconds"] = *spec.within_seconds;
   return j;
 }
 
@@ -78,6 +79,7 @@ Result<TimerSpec, std::string> SpecFromJson(std::string_view text) {
     if (j.contains("window_days")) spec.window_days = j["window_days"].get<int>();
     if (j.contains("delivery_id")) spec.delivery_id = j["delivery_id"].get<std::string>();
     if (j.contains("contact_step")) spec.contact_step = j["contact_step"].get<int>();
+    if (j.contains("within_seconds")) spec.within_seconds = j["within_seconds"].get<int>();
   } catch (const json::exception&) {
     return Fail(std::string("the timer's spec is malformed"));
   }
@@ -162,6 +164,63 @@ TimerPlan PlanForPoliceRecord(const AreaRules& rules, const PoliceRecordMoment& 
     }
   }
   return plan;
+}
+
+bool IsUrgentAck(std::string_view kind) {
+  return kind == kUrgentAckTransport || kind == kUrgentAckBusiness;
+}
+
+namespace {
+
+// True when this record makes the episode reach `at_least`: it opens at
+// that risk or a re-grading raises it there.
+bool BecomesAtLeast(const PoliceRecordMoment& moment, model::RiskLevel at_least) {
+  const model::Episode& episode = *moment.episode;
+  if (episode.state() != model::EpisodeState::kMissing) return false;
+  const std::optional<model::RiskLevel> risk = episode.current_risk();
+  const bool now_at = risk && *risk >= at_least;
+  const bool was = moment.risk_before && *moment.risk_before >= at_least;
+  return now_at && (moment.opened || !was);
+}
+
+}  // namespace
+
+std::vector<store::Timer> PlanUrgentAlerts(const AreaRules& rules, const PoliceRecordMoment& moment,
+                                           const std::vector<std::string>& delivery_ids) {
+  std::vector<store::Timer> timers;
+  if (!rules.urgent_alerts || !BecomesAtLeast(moment, rules.urgent_alerts->at_least)) {
+    return timers;
+  }
+  const UrgentAlertRule& rule = *rules.urgent_alerts;
+  TimerSpec spec;
+  spec.reason = EscalationReason::kAlertUnacknowledged;
+  spec.source = rule.source;
+  spec.within_seconds = static_cast<int>(rule.within.count());
+  const std::string_view kind =
+      rule.acknowledgement == Acknowledgement::kBusiness ? kUrgentAckBusiness : kUrgentAckTransport;
+  for (const std::string& id : delivery_ids) {
+    timers.push_back(NextUrgentDeadline(spec, kind, id, 0, moment.message_id, moment.now));
+  }
+  return timers;
+}
+
+store::Timer NextUrgentDeadline(const TimerSpec& spec, std::string_view kind,
+                                const std::string& delivery_id, int step,
+                                const std::string& source_message_id, model::Timestamp now) {
+  TimerSpec next = spec;
+  next.delivery_id = delivery_id;
+  next.contact_step = step;
+  const std::chrono::seconds within(spec.within_seconds.value_or(1800));
+  next.detail = Cite(spec.source) + ": an urgent alert not acknowledged within " +
+                Describe(within) + (step == 0 ? "" : " by a duty contact");
+  store::Timer t;
+  t.id = delivery_id + "|urgent|" + std::to_string(step);
+  t.subject = delivery_id;
+  t.kind = std::string(kind);
+  t.due_at = now + within;
+  t.spec_json = SpecToJson(next).dump();
+  t.source_message_id = source_message_id;
+  return t;
 }
 
 TimerPlan PlanForRhiRecord(const std::vector<std::string>& police_refs,

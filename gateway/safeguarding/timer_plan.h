@@ -39,7 +39,12 @@ inline constexpr std::string_view kRhiDueSoon = "rhi_due_soon";
 inline constexpr std::string_view kLongMissing = "long_missing";
 inline constexpr std::string_view kRepeatEpisodes = "repeat_episodes";
 inline constexpr std::string_view kHighRisk = "high_risk";
-inline constexpr std::string_view kUrgentAck = "urgent_ack";
+// An urgent copy's deadline, ended by the acknowledgement its rule wants:
+// transport (delivered or acknowledged from the mailbox) or business
+// (actioned); the store cancels them (store.h, RecordAction).
+inline constexpr std::string_view kUrgentAckTransport = "urgent_ack_transport";
+inline constexpr std::string_view kUrgentAckBusiness = "urgent_ack_business";
+bool IsUrgentAck(std::string_view kind);
 
 // What a timer raises when it fires (store::Timer::spec_json). No
 // personal data: the child and episode come from the source message.
@@ -54,6 +59,7 @@ struct TimerSpec {
   // recipient's duty contacts this step goes to (0 = the first).
   std::optional<std::string> delivery_id;
   std::optional<int> contact_step;
+  std::optional<int> within_seconds;  // the deadline, for the next step
   friend bool operator==(const TimerSpec&, const TimerSpec&) = default;
 };
 
@@ -81,6 +87,18 @@ using EpisodeCounter = std::function<std::optional<int>(int window_days)>;
 
 TimerPlan PlanForPoliceRecord(const AreaRules& rules, const PoliceRecordMoment& moment,
                               const EpisodeCounter& other_episodes_in_window);
+
+// The deadlines of an urgent alert: when the record makes the episode
+// urgent (it opens at or rises to urgent_alerts.risk_at_least), one timer
+// per copy made of it, due `within` from now.
+std::vector<store::Timer> PlanUrgentAlerts(const AreaRules& rules, const PoliceRecordMoment& moment,
+                                           const std::vector<std::string>& delivery_ids);
+
+// The next deadline after an urgent copy went to duty contact `step`
+// (0 = the first): the same rule, about the copy just made.
+store::Timer NextUrgentDeadline(const TimerSpec& spec, std::string_view kind,
+                                const std::string& delivery_id, int step,
+                                const std::string& source_message_id, model::Timestamp now);
 
 // Cancels the RHI timers of every episode an RHI record covers, unless it
 // says the interview was not offered.

@@ -89,16 +89,17 @@ std::int64_t SqliteStatement::ColumnInt(int index) const {
 std::string SqliteStatement::ColumnText(int index) const {
   const auto* text = sqlite3_column_text(statement_, index);
   const int size = sqlite3_column_bytes(statement_, index);
-  return text == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(text),
-                                                       static_cast<std::size_t>(size));
+  return text == nullptr
+             ? std::string()
+             : std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(size));
 }
 
 std::string SqliteStatement::ColumnBlob(int index) const {
   const void* blob = sqlite3_column_blob(statement_, index);
   const int size = sqlite3_column_bytes(statement_, index);
-  return blob == nullptr ? std::string()
-                         : std::string(static_cast<const char*>(blob),
-                                       static_cast<std::size_t>(size));
+  return blob == nullptr
+             ? std::string()
+             : std::string(static_cast<const char*>(blob), static_cast<std::size_t>(size));
 }
 
 bool SqliteStatement::ColumnIsNull(int index) const {
@@ -112,10 +113,10 @@ std::optional<std::string> SqliteStatement::ColumnOptionalText(int index) const 
 
 Result<SqliteDatabase, SqliteError> SqliteDatabase::Open(const std::filesystem::path& path) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                     SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_NOFOLLOW,
-                                 nullptr);
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_NOFOLLOW,
+      nullptr);
   if (rc != SQLITE_OK) {
     SqliteError error = ErrorOf(db, rc);
     sqlite3_close(db);
@@ -162,8 +163,8 @@ Result<Ok, SqliteError> SqliteDatabase::Execute(std::string_view sql) {
 
 Result<SqliteStatement, SqliteError> SqliteDatabase::Prepare(std::string_view sql) {
   sqlite3_stmt* statement = nullptr;
-  const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &statement,
-                                    nullptr);
+  const int rc =
+      sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &statement, nullptr);
   if (rc != SQLITE_OK) return Fail(ErrorOf(db_, rc));
   return SqliteStatement(db_, statement);
 }
@@ -187,10 +188,9 @@ Result<int, SqliteError> Migrate(SqliteDatabase& db, const std::vector<Migration
 
   const int newest = migrations.empty() ? 0 : migrations.back().version;
   if (current > newest) {
-    return Fail(SqliteError{SQLITE_MISMATCH, "the database schema is version " +
-                                                 std::to_string(current) +
-                                                 ", newer than this gateway knows (" +
-                                                 std::to_string(newest) + ")"});
+    return Fail(SqliteError{
+        SQLITE_MISMATCH, "the database schema is version " + std::to_string(current) +
+                             ", newer than this gateway knows (" + std::to_string(newest) + ")"});
   }
   for (const Migration& migration : migrations) {
     if (migration.version <= current) continue;
@@ -200,8 +200,7 @@ Result<int, SqliteError> Migrate(SqliteDatabase& db, const std::vector<Migration
           "INSERT INTO schema_version (version, description, applied_at)"
           " VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ','now'))");
       if (!record.ok()) return Fail(record.error());
-      record->Bind(1, static_cast<std::int64_t>(migration.version))
-          .Bind(2, migration.description);
+      record->Bind(1, static_cast<std::int64_t>(migration.version)).Bind(2, migration.description);
       return record->Run();
     });
     if (!applied.ok()) return Fail(applied.error());

@@ -20,8 +20,8 @@ struct sqlite3_stmt;
 namespace isagw::store {
 
 struct SqliteError {
-  int code = 0;          // SQLite result code
-  std::string message;   // SQLite's message: names tables and constraints, never row values
+  int code = 0;         // SQLite result code
+  std::string message;  // SQLite's message: names tables and constraints, never row values
 };
 
 class SqliteStatement {

@@ -118,6 +118,13 @@ CREATE TABLE timers (
 CREATE INDEX timers_due ON timers (state, due_at);
 CREATE INDEX timers_by_subject ON timers (subject, kind);
 )sql"},
+      {4, "business acknowledgements", R"sql(
+-- A recipient's "actioned" for its copy (POST /v1/inbox/{id}/action):
+-- when, and who as a team or role and an optional reference (JSON, no
+-- personal data).
+ALTER TABLE outbox ADD COLUMN actioned_at INTEGER;
+ALTER TABLE outbox ADD COLUMN action TEXT;
+)sql"},
   };
   return migrations;
 }

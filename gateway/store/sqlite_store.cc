@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <nlohmann/json.hpp>
+
 #include "gateway/audit/audit_chain.h"
 #include "gateway/store/sqlite_schema.h"
 
@@ -391,6 +393,35 @@ Result<Ok, StoreError> SqliteStore::FinishTimer(const std::string& timer_id, Tim
   });
 }
 
+Result<Ok, StoreError> SqliteStore::FireTimerWithDeliveries(const std::string& timer_id,
+                                                            model::Timestamp at,
+                                                            std::vector<Delivery> deliveries,
+                                                            std::vector<Timer> arm,
+                                                            std::vector<AuditRecord> audit) {
+  return Transaction([&]() -> Result<Ok, StoreError> {
+    const std::int64_t now = Seconds(at);
+    auto fire = db_.Prepare(
+        "UPDATE timers SET state = 'fired', finished_at = ?2, lease_until = NULL"
+        " WHERE id = ?1 AND state = 'armed'");
+    if (!fire.ok()) return Fail(Backend(fire.error()));
+    fire->Bind(1, std::string_view(timer_id)).Bind(2, now);
+    if (auto ran = fire->Run(); !ran.ok()) return Fail(Backend(ran.error()));
+    if (db_.Changes() != 1) {
+      return Fail(StoreError{StoreErrorKind::kDuplicate, "the timer is no longer armed"});
+    }
+    for (const Delivery& delivery : deliveries) {
+      if (auto inserted = InsertDelivery(delivery, now); !inserted.ok()) return inserted;
+    }
+    Acceptance arming;
+    arming.arm_timers = std::move(arm);
+    if (auto armed = ApplyTimers(arming, now); !armed.ok()) return armed;
+    for (const AuditRecord& record : audit) {
+      if (auto appended = AppendAudit(record, now); !appended.ok()) return appended;
+    }
+    return Ok{};
+  });
+}
+
 Result<std::vector<TimerRecord>, StoreError> SqliteStore::ListTimers(const std::string& subject) {
   std::lock_guard lock(mutex_);
   auto list = db_.Prepare(
@@ -452,6 +483,88 @@ Result<std::string, StoreError> SqliteStore::LoadMessageCanonical(const std::str
   auto opened = sealer_->Open(kInboundScope, query->ColumnBlob(0), "message:" + message_id);
   if (!opened.ok()) return Fail(Sealing(opened.error()));
   return std::move(*opened);
+}
+
+Result<Ok, StoreError> SqliteStore::CancelTimers(const std::string& subject,
+                                                 std::initializer_list<std::string_view> kinds,
+                                                 std::int64_t at) {
+  auto cancel = db_.Prepare(
+      "UPDATE timers SET state = 'cancelled', finished_at = ?3, lease_until = NULL"
+      " WHERE subject = ?1 AND kind = ?2 AND state = 'armed'");
+  if (!cancel.ok()) return Fail(Backend(cancel.error()));
+  for (std::string_view kind : kinds) {
+    cancel->Bind(1, std::string_view(subject)).Bind(2, kind).Bind(3, at);
+    if (auto ran = cancel->Run(); !ran.ok()) return Fail(Backend(ran.error()));
+  }
+  return Ok{};
+}
+
+Result<Ok, StoreError> SqliteStore::RecordAction(const std::string& recipient,
+                                                 const std::string& delivery_id,
+                                                 const BusinessAction& action,
+                                                 std::vector<AuditRecord> audit) {
+  return Transaction([&]() -> Result<Ok, StoreError> {
+    auto state =
+        db_.Prepare("SELECT state, actioned_at FROM outbox WHERE id = ?1 AND recipient = ?2");
+    if (!state.ok()) return Fail(Backend(state.error()));
+    state->Bind(1, std::string_view(delivery_id)).Bind(2, std::string_view(recipient));
+    auto row = state->Step();
+    if (!row.ok()) return Fail(Backend(row.error()));
+    if (!*row) return Fail(StoreError{StoreErrorKind::kNotFound, "no such delivery"});
+    const std::string current = state->ColumnText(0);
+    const bool already = !state->ColumnIsNull(1);
+    state->Reset();
+    if (current != "delivered" && current != "available" && current != "acked") {
+      return Fail(StoreError{StoreErrorKind::kNotFound, "the copy has not been delivered"});
+    }
+    if (already) return Ok{};  // the first action stands
+    nlohmann::json body = {{"team", action.team}};
+    if (action.reference) body["reference"] = *action.reference;
+    auto update = db_.Prepare("UPDATE outbox SET actioned_at = ?2, action = ?3 WHERE id = ?1");
+    if (!update.ok()) return Fail(Backend(update.error()));
+    update->Bind(1, std::string_view(delivery_id))
+        .Bind(2, Seconds(action.at))
+        .Bind(3, std::string_view(body.dump()));
+    if (auto ran = update->Run(); !ran.ok()) return Fail(Backend(ran.error()));
+    if (auto cancelled = CancelTimers(delivery_id, {"urgent_ack_transport", "urgent_ack_business"},
+                                      Seconds(action.at));
+        !cancelled.ok()) {
+      return cancelled;
+    }
+    for (const AuditRecord& record : audit) {
+      if (auto appended = AppendAudit(record, Seconds(action.at)); !appended.ok()) return appended;
+    }
+    return Ok{};
+  });
+}
+
+Result<std::optional<Delivery>, StoreError> SqliteStore::LoadDelivery(
+    const std::string& delivery_id) {
+  std::lock_guard lock(mutex_);
+  auto query = db_.Prepare(
+      "SELECT message_id, recipient, ordering_key, mode, format, content_type, scope, payload"
+      " FROM outbox WHERE id = ?1");
+  if (!query.ok()) return Fail(Backend(query.error()));
+  query->Bind(1, std::string_view(delivery_id));
+  auto row = query->Step();
+  if (!row.ok()) return Fail(Backend(row.error()));
+  if (!*row) return std::optional<Delivery>();
+  Delivery d;
+  d.id = delivery_id;
+  d.message_id = query->ColumnText(0);
+  d.recipient = query->ColumnText(1);
+  d.ordering_key = query->ColumnText(2);
+  d.mode = query->ColumnText(3) == "push" ? DeliveryMode::kPush : DeliveryMode::kMailbox;
+  d.format = query->ColumnText(4);
+  d.content_type = query->ColumnText(5);
+  d.scope = query->ColumnText(6);
+  if (query->ColumnIsNull(7)) {
+    return Fail(StoreError{StoreErrorKind::kSealing, "the copy's payload was shredded"});
+  }
+  auto payload = sealer_->Open(d.scope, query->ColumnBlob(7), "delivery:" + d.id);
+  if (!payload.ok()) return Fail(Sealing(payload.error()));
+  d.payload = std::move(*payload);
+  return std::optional<Delivery>(std::move(d));
 }
 
 Result<Ok, StoreError> SqliteStore::InsertDelivery(const Delivery& delivery, std::int64_t now) {
@@ -610,6 +723,12 @@ Result<Ok, StoreError> SqliteStore::RecordAttempt(const AttemptOutcome& outcome)
                                                     ? "no unacknowledged mailbox item with that id"
                                                     : "no pending delivery with that id"});
     }
+    if (outcome.kind == AttemptOutcome::Kind::kDelivered) {
+      if (auto cancelled = CancelTimers(outcome.delivery_id, {"urgent_ack_transport"}, at);
+          !cancelled.ok()) {
+        return cancelled;
+      }
+    }
     for (const Delivery& notice : outcome.notices) {
       if (auto inserted = InsertDelivery(notice, at); !inserted.ok()) return inserted;
     }
@@ -756,6 +875,10 @@ Result<Ok, StoreError> SqliteStore::AcknowledgeMailboxItem(const std::string& re
     if (!ack.ok()) return Fail(Backend(ack.error()));
     ack->Bind(1, std::string_view(delivery_id)).Bind(2, Seconds(at));
     if (auto ran = ack->Run(); !ran.ok()) return Fail(Backend(ran.error()));
+    if (auto cancelled = CancelTimers(delivery_id, {"urgent_ack_transport"}, Seconds(at));
+        !cancelled.ok()) {
+      return cancelled;
+    }
     for (const AuditRecord& record : audit) {
       if (auto appended = AppendAudit(record, Seconds(at)); !appended.ok()) return appended;
     }
@@ -780,7 +903,7 @@ Result<MessageStatus, StoreError> SqliteStore::GetMessageStatus(const std::strin
   status.received_at = FromSeconds(message->ColumnInt(1));
   status.answer_json = message->ColumnText(2);
   auto deliveries = db_.Prepare(
-      "SELECT recipient, id, state, attempts, last_error FROM outbox"
+      "SELECT recipient, id, state, attempts, last_error, actioned_at, action FROM outbox"
       " WHERE message_id = ?1 ORDER BY seq");
   if (!deliveries.ok()) return Fail(Backend(deliveries.error()));
   deliveries->Bind(1, std::string_view(message_id));
@@ -794,6 +917,16 @@ Result<MessageStatus, StoreError> SqliteStore::GetMessageStatus(const std::strin
     r.state = ParseState(deliveries->ColumnText(2)).value_or(DeliveryState::kPending);
     r.attempts = static_cast<int>(deliveries->ColumnInt(3));
     r.last_error = deliveries->ColumnOptionalText(4);
+    if (!deliveries->ColumnIsNull(5)) {
+      const auto action = nlohmann::json::parse(deliveries->ColumnText(6), nullptr, false);
+      if (action.is_object()) {
+        BusinessAction a;
+        a.at = FromSeconds(deliveries->ColumnInt(5));
+        a.team = action.value("team", "");
+        if (action.contains("reference")) a.reference = action.value("reference", "");
+        r.action = std::move(a);
+      }
+    }
     status.recipients.push_back(std::move(r));
   }
   return status;

@@ -56,11 +56,19 @@ class SqliteStore final : public Store {
   Result<Ok, StoreError> FinishTimer(const std::string& timer_id, TimerState state,
                                      const std::string& note, model::Timestamp at,
                                      std::vector<AuditRecord> audit) override;
+  Result<Ok, StoreError> FireTimerWithDeliveries(const std::string& timer_id, model::Timestamp at,
+                                                 std::vector<Delivery> deliveries,
+                                                 std::vector<Timer> arm,
+                                                 std::vector<AuditRecord> audit) override;
   Result<std::vector<TimerRecord>, StoreError> ListTimers(const std::string& subject) override;
   Result<int, StoreError> CountChildEpisodes(const std::string& child_key, model::Timestamp from,
                                              model::Timestamp to,
                                              const std::string& except) override;
   Result<std::string, StoreError> LoadMessageCanonical(const std::string& message_id) override;
+  Result<Ok, StoreError> RecordAction(const std::string& recipient, const std::string& delivery_id,
+                                      const BusinessAction& action,
+                                      std::vector<AuditRecord> audit) override;
+  Result<std::optional<Delivery>, StoreError> LoadDelivery(const std::string& delivery_id) override;
 
  private:
   struct Token {};  // lets Open() use make_unique while keeping construction private
@@ -77,6 +85,10 @@ class SqliteStore final : public Store {
   Result<Ok, StoreError> AppendAudit(const AuditRecord& record, std::int64_t at);
   Result<Ok, StoreError> InsertDelivery(const Delivery& delivery, std::int64_t now);
   Result<Ok, StoreError> ApplyTimers(const Acceptance& acceptance, std::int64_t now);
+  // Cancels the armed timers of `kinds` about `subject` (a delivery id).
+  Result<Ok, StoreError> CancelTimers(const std::string& subject,
+                                      std::initializer_list<std::string_view> kinds,
+                                      std::int64_t at);
   // Runs `body` in BEGIN IMMEDIATE ... COMMIT under the mutex.
   template <typename Body>
   auto Transaction(Body&& body) -> decltype(body());

@@ -111,7 +111,9 @@ struct Timer {
   // fired or cancelled one.
   std::string id;
   std::string subject;  // what it is about: an episode's police_ref, or a delivery id
-  std::string kind;     // "rhi_due", "long_missing", "urgent_ack"... (cancelled by kind)
+  std::string kind;     // "rhi_due", "long_missing"... (cancelled by kind); a copy's
+                        // "urgent_ack_transport" ends when it is delivered or acknowledged,
+                        // "urgent_ack_business" when it is actioned (RecordAction)
   model::Timestamp due_at{};
   std::string spec_json;          // what to raise: reason, rule, audience; no personal data
   std::string source_message_id;  // the stored message the escalation is built from
@@ -202,6 +204,16 @@ struct MailboxQuery {
   std::optional<std::string> after;
 };
 
+// A recipient's business acknowledgement of one of its copies: it has
+// acted on it. Who acted is a team or role and an optional reference in the
+// recipient's own system: identifiers, never free text about the child.
+struct BusinessAction {
+  std::string team;
+  std::optional<std::string> reference;
+  model::Timestamp at{};
+  friend bool operator==(const BusinessAction&, const BusinessAction&) = default;
+};
+
 // The sender's view of one message: never another agency's data.
 struct MessageStatus {
   std::string message_id;
@@ -214,6 +226,7 @@ struct MessageStatus {
     DeliveryState state = DeliveryState::kPending;
     int attempts = 0;
     std::optional<std::string> last_error;
+    std::optional<BusinessAction> action;  // the recipient said it acted on it
   };
   std::vector<Recipient> recipients;
 };
@@ -284,6 +297,16 @@ class Store {
   virtual Result<Ok, StoreError> FinishTimer(const std::string& timer_id, TimerState state,
                                              const std::string& note, model::Timestamp at,
                                              std::vector<AuditRecord> audit) = 0;
+  // Fires a timer that raises no message of its own (an urgent alert's
+  // deadline): marks it fired and, together, adds `deliveries` (copies of
+  // messages already stored: the alert again to a duty endpoint, or a
+  // notice to its sender), arms `arm` (the next deadline) and appends
+  // `audit`. kDuplicate unless the timer is still armed.
+  virtual Result<Ok, StoreError> FireTimerWithDeliveries(const std::string& timer_id,
+                                                         model::Timestamp at,
+                                                         std::vector<Delivery> deliveries,
+                                                         std::vector<Timer> arm,
+                                                         std::vector<AuditRecord> audit) = 0;
   // Every timer about `subject`, in order of due time.
   virtual Result<std::vector<TimerRecord>, StoreError> ListTimers(const std::string& subject) = 0;
   // Episodes of one child whose missing_since lies in [from, to], the
@@ -294,6 +317,19 @@ class Store {
   // The canonical JSON of a stored message (opened); kNotFound when absent,
   // kSealing when its key is gone.
   virtual Result<std::string, StoreError> LoadMessageCanonical(const std::string& message_id) = 0;
+
+  // Records that `recipient` acted on its copy `delivery_id` (delivered,
+  // in its mailbox or acknowledged), with its audit records, and cancels
+  // the copy's urgent-alert timers. The first action stands: a second one
+  // changes nothing and succeeds. kNotFound for another agency's copy, or
+  // one not (or no longer) delivered.
+  virtual Result<Ok, StoreError> RecordAction(const std::string& recipient,
+                                              const std::string& delivery_id,
+                                              const BusinessAction& action,
+                                              std::vector<AuditRecord> audit) = 0;
+  // One copy, payload opened: what an urgent alert's escalation re-sends.
+  virtual Result<std::optional<Delivery>, StoreError> LoadDelivery(
+      const std::string& delivery_id) = 0;
 
   // Status, always scoped to the sender asking.
   virtual Result<MessageStatus, StoreError> GetMessageStatus(const std::string& sender,

@@ -56,6 +56,24 @@ def main():
     bad = copy.deepcopy(registry)
     agency(bad, "la-derby")["formats"]["sends"] = ["pdf"]
     expect_invalid(registry_v, bad, "registry: unknown format")
+    bad = copy.deepcopy(registry)
+    agency(bad, "la-derby-edt")["codes"] = {"la_number": "831", "gss_code": "E06000015"}
+    expect_invalid(registry_v, bad, "registry: duty endpoint with codes")
+    bad = copy.deepcopy(registry)
+    agency(bad, "la-derby-edt")["routing"] = {"postcode_districts": ["DE1"]}
+    expect_invalid(registry_v, bad, "registry: duty endpoint with routing")
+    bad = copy.deepcopy(registry)
+    agency(bad, "la-derby-edt")["formats"]["sends"] = ["council-xml"]
+    expect_invalid(registry_v, bad, "registry: duty endpoint that sends")
+    bad = copy.deepcopy(registry)
+    agency(bad, "la-derby-edt")["identity"]["san_uri"] = "urn:isagw:agency:police:derby-edt"
+    expect_invalid(registry_v, bad, "registry: duty endpoint SAN URI of another kind")
+    bad = copy.deepcopy(registry)
+    agency(bad, "la-derby")["duty_contacts"] = []
+    expect_invalid(registry_v, bad, "registry: empty duty_contacts")
+    bad = copy.deepcopy(registry)
+    del agency(bad, "la-derby")["routing"]
+    expect_invalid(registry_v, bad, "registry: agency without routing")
 
     config_v = validator(source, "gateway-config.schema.json")
     config = yaml.safe_load((source / "certs-example/gateway.yaml").read_text())
@@ -93,7 +111,7 @@ def main():
         print(f, file=sys.stderr)
     if failures:
         return 1
-    print("registry.yaml and gateway.yaml match their schemas; 15 bad variants refused")
+    print("registry.yaml and gateway.yaml match their schemas; 21 bad variants refused")
     return 0
 
 

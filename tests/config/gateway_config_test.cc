@@ -538,7 +538,7 @@ TEST(ExampleDeployment, LoadsTheExampleGatewayConfig) {
   EXPECT_EQ(c.store.path, dir.path() / "var/isagw.db");
   EXPECT_EQ(c.limits.max_body_bytes, 256u * 1024u);
   EXPECT_GE(c.limits.max_connections, 1000);
-  EXPECT_EQ(c.registry.agencies().size(), 13u);
+  EXPECT_EQ(c.registry.agencies().size(), 15u);
   EXPECT_NE(c.registry.FindBySanUri("urn:isagw:agency:police:derbys"), nullptr);
   EXPECT_EQ(c.delivery.client_cert_file, dir.path() / "certs-example/out/gateway-client.crt");
   EXPECT_EQ(c.delivery.client_key_file, dir.path() / "certs-example/out/gateway-client.key");

@@ -49,6 +49,20 @@ repeat_episodes:
   - {clause: "§1", count: 3, window: 30d, notify: [host_la]}
 )";
 
+// Urgent alerts: a high-risk report's copies wait for an answer.
+constexpr const char* kUrgentBusiness = R"(format: isagw.safeguarding/1
+id: SG-TEST-URGENT
+title: Test rules
+areas: [la-derby]
+urgent_alerts: {clause: "§9", risk_at_least: high, acknowledge: business, within: 30m}
+)";
+constexpr const char* kUrgentTransport = R"(format: isagw.safeguarding/1
+id: SG-TEST-URGENT
+title: Test rules
+areas: [la-derby]
+urgent_alerts: {clause: "§9", risk_at_least: high, acknowledge: transport, within: 30m}
+)";
+
 constexpr const char* kNhs = "9434765919";
 
 // UK local time as Compact writes it.
@@ -458,6 +472,107 @@ TEST_F(SafeguardingClockTest, TimersSetAreAuditedWithoutThePoliceReference) {
   EXPECT_EQ(body["armed"].size(), 2u);
   EXPECT_EQ(body["armed"][0]["rule"], "SG-TEST-DERBY §2");
   EXPECT_EQ(q->ColumnText(0).find(ref), std::string::npos);
+}
+
+class UrgentAlertTest : public SafeguardingClockTest {
+ protected:
+  // The copy `agency` got of the first message with it as a recipient.
+  std::string CopyOf(const std::string& agency) {
+    auto db = store::SqliteDatabase::Open(path_);
+    auto q = db->Prepare("SELECT id FROM outbox WHERE recipient = ?1 ORDER BY seq LIMIT 1");
+    q->Bind(1, std::string_view(agency));
+    return *q->Step() ? q->ColumnText(0) : "";
+  }
+  int AuditCount(const std::string& kind) { return Count("audit WHERE kind = '" + kind + "'"); }
+};
+
+// Derby (the host) has two duty endpoints; Staffordshire (placing) none.
+TEST_F(UrgentAlertTest, AnUnansweredAlertGoesToTwoDutyContactsThenTheSenderIsTold) {
+  UseRules(kUrgentBusiness);
+  const std::string ref = "DB/21/2026/000201";
+  const model::Timestamp t0 = Start();
+  clock_.Set(t0);
+  Missing(ref, t0 - 1h, "HIGH");
+  const std::string derby = CopyOf("la-derby");
+  ASSERT_FALSE(derby.empty());
+  ASSERT_FALSE(CopyOf("la-staffordshire").empty());
+
+  EXPECT_EQ(FireAt(t0 + 30min - 1s), 0);
+  EXPECT_EQ(FireAt(t0 + 30min), 2);
+  // Derby's copy, as it is, to its emergency duty team.
+  const std::string edt = CopyOf("la-derby-edt");
+  ASSERT_FALSE(edt.empty());
+  EXPECT_EQ(Payload("la-derby-edt", edt), Payload("la-derby", derby));
+  // Staffordshire has no duty contact: the police hear nobody answered.
+  EXPECT_EQ(AuditCount("alert_escalated"), 1);
+  EXPECT_EQ(AuditCount("alert_unanswered"), 1);
+  EXPECT_EQ(Count("outbox WHERE recipient = 'police-derbys' AND format = 'problem'"), 1);
+
+  // The duty team does not answer either: then the head of service.
+  EXPECT_EQ(FireAt(t0 + 60min - 1s), 0);
+  EXPECT_EQ(FireAt(t0 + 60min), 1);
+  const std::string hos = CopyOf("la-derby-hos");
+  ASSERT_FALSE(hos.empty());
+  EXPECT_EQ(Payload("la-derby-hos", hos), Payload("la-derby", derby));
+  EXPECT_EQ(AuditCount("alert_escalated"), 2);
+  // Nobody left: the police are told about Derby's copy too; then nothing more.
+  EXPECT_EQ(FireAt(t0 + 90min), 1);
+  EXPECT_EQ(Count("outbox WHERE recipient = 'police-derbys' AND format = 'problem'"), 2);
+  EXPECT_EQ(FireAt(t0 + 24h), 0);
+}
+
+TEST_F(UrgentAlertTest, AnActionStopsTheDeadlineAndTheSenderSeesIt) {
+  UseRules(kUrgentBusiness);
+  const model::Timestamp t0 = Start();
+  clock_.Set(t0);
+  Missing("DB/21/2026/000202", t0 - 1h, "HIGH");
+  const std::string derby = CopyOf("la-derby");
+  // Fetching and acknowledging is not enough when the rule wants an action.
+  ASSERT_TRUE(store_->AcknowledgeMailboxItem("la-derby", derby, t0 + 5min, {}).ok());
+  ASSERT_TRUE(store_
+                  ->RecordAction("la-derby", derby,
+                                 store::BusinessAction{"MASH duty team", "CASE-1", t0 + 10min}, {})
+                  .ok());
+  EXPECT_EQ(FireAt(t0 + 30min), 1);  // Staffordshire's copy only
+  EXPECT_TRUE(CopyOf("la-derby-edt").empty());
+
+  auto db = store::SqliteDatabase::Open(path_);
+  auto q = db->Prepare("SELECT message_id FROM outbox WHERE id = ?1");
+  q->Bind(1, std::string_view(derby));
+  ASSERT_TRUE(*q->Step());
+  auto status = store_->GetMessageStatus("police-derbys", q->ColumnText(0));
+  ASSERT_TRUE(status.ok());
+  bool seen = false;
+  for (const auto& r : status->recipients) {
+    if (r.delivery_id != derby) continue;
+    seen = true;
+    ASSERT_TRUE(r.action.has_value());
+    EXPECT_EQ(r.action->team, "MASH duty team");
+    EXPECT_EQ(r.action->reference, "CASE-1");
+  }
+  EXPECT_TRUE(seen);
+}
+
+TEST_F(UrgentAlertTest, ATransportAcknowledgementIsEnoughWhenTheRuleSaysSo) {
+  UseRules(kUrgentTransport);
+  const model::Timestamp t0 = Start();
+  clock_.Set(t0);
+  Missing("DB/21/2026/000203", t0 - 1h, "HIGH");
+  ASSERT_TRUE(store_->AcknowledgeMailboxItem("la-derby", CopyOf("la-derby"), t0 + 5min, {}).ok());
+  ASSERT_TRUE(
+      store_->AcknowledgeMailboxItem("la-staffordshire", CopyOf("la-staffordshire"), t0 + 6min, {})
+          .ok());
+  EXPECT_EQ(FireAt(t0 + 8h), 0);
+  EXPECT_EQ(AuditCount("alert_escalated") + AuditCount("alert_unanswered"), 0);
+}
+
+TEST_F(UrgentAlertTest, OnlyUrgentReportsWaitForAnAnswer) {
+  UseRules(kUrgentBusiness);
+  const model::Timestamp t0 = Start();
+  clock_.Set(t0);
+  Missing("DB/21/2026/000204", t0 - 1h, "MEDIUM");
+  EXPECT_EQ(FireAt(t0 + 8h), 0);
+  EXPECT_EQ(Count("timers"), 0);
 }
 
 }  // namespace

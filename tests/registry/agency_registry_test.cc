@@ -150,6 +150,98 @@ TEST(AgencyRegistry, RequiresPushEndpointsToBeHttps) {
   EXPECT_EQ(registry.error()[0].pointer, "/agencies/0/delivery/url");
 }
 
+// Duty endpoints (urgent alerts, issue 11), made in code.
+Agency DutyEndpoint(std::string id, const Agency& principal) {
+  Agency a;
+  a.id = std::move(id);
+  a.kind = principal.kind;
+  a.name = "A duty team";
+  a.san_uri = "urn:isagw:agency:" + std::string(SanUriKindWord(a.kind)) + ":" + a.id;
+  a.receives = {principal.receives.empty() ? adapters::Format::kCanonical
+                                           : principal.receives.front()};
+  a.duty_for = principal.id;
+  return a;
+}
+
+std::vector<std::string> PointersAndCodes(const FieldErrors& errors) {
+  std::vector<std::string> out;
+  for (const FieldError& e : errors) out.push_back(e.pointer + " " + e.code);
+  return out;
+}
+
+TEST(AgencyRegistry, AnswersDutyContactsInOrder) {
+  std::vector<Agency> agencies = SmallArea();
+  agencies[2].duty_contacts = {"stoke-edt", "stoke-hos"};
+  agencies.push_back(DutyEndpoint("stoke-hos", agencies[2]));
+  agencies.push_back(DutyEndpoint("stoke-edt", agencies[2]));
+  auto registry = AgencyRegistry::Create(std::move(agencies));
+  ASSERT_TRUE(registry.ok()) << PointersAndCodes(registry.error()).front();
+  const Agency* stoke = registry->FindById("la-stoke");
+  EXPECT_EQ(registry->DutyContact(*stoke, 0)->id, "stoke-edt");
+  EXPECT_EQ(registry->DutyContact(*stoke, 1)->id, "stoke-hos");
+  EXPECT_EQ(registry->DutyContact(*stoke, 2), nullptr);
+  EXPECT_EQ(registry->DutyContact(*registry->FindById("la-staffordshire"), 0), nullptr);
+  EXPECT_EQ(registry->DutyContact(*registry->FindById("stoke-edt"), 0), nullptr);
+}
+
+TEST(AgencyRegistry, NeedsNoCodesForADutyEndpointOfAnyKind) {
+  std::vector<Agency> agencies = SmallArea();
+  agencies[0].receives = {adapters::Format::kCompact};
+  agencies[0].duty_contacts = {"police-staffs-duty"};
+  agencies[3].receives = {adapters::Format::kCanonical};
+  agencies[3].duty_contacts = {"provider-catch22-duty"};
+  agencies.push_back(DutyEndpoint("police-staffs-duty", agencies[0]));
+  agencies.push_back(DutyEndpoint("provider-catch22-duty", agencies[3]));
+  auto registry = AgencyRegistry::Create(std::move(agencies));
+  ASSERT_TRUE(registry.ok()) << PointersAndCodes(registry.error()).front();
+  EXPECT_EQ(registry->FindByForceCode("STAFFS")->id, "police-staffs");
+  EXPECT_EQ(registry->FindBySanUri("urn:isagw:agency:police:police-staffs-duty")->id,
+            "police-staffs-duty");
+}
+
+TEST(AgencyRegistry, RefusesCodesAndRoutingOnADutyEndpoint) {
+  std::vector<Agency> agencies = SmallArea();
+  agencies[2].duty_contacts = {"stoke-edt"};
+  Agency edt = DutyEndpoint("stoke-edt", agencies[2]);
+  edt.la_number = "861";  // Stoke's own: it would shadow Stoke in routing
+  edt.gss_code = "E06000021";
+  edt.postcode_districts = {"ST1"};
+  edt.sends = {adapters::Format::kCouncilXml};
+  agencies.push_back(edt);
+  auto registry = AgencyRegistry::Create(std::move(agencies));
+  ASSERT_FALSE(registry.ok());
+  // Reported once each as not belonging here, never as clashing with Stoke.
+  EXPECT_EQ(PointersAndCodes(registry.error()), (std::vector<std::string>{
+                                                    "/agencies/4/codes/la_number inconsistent",
+                                                    "/agencies/4/codes/gss_code inconsistent",
+                                                    "/agencies/4/formats/sends inconsistent",
+                                                    "/agencies/4/routing/postcode_districts "
+                                                    "inconsistent",
+                                                }));
+}
+
+TEST(AgencyRegistry, RefusesADutyEndpointForAnAgencyThatReceivesNothing) {
+  std::vector<Agency> agencies = SmallArea();
+  agencies[0].duty_contacts = {"police-staffs-duty"};
+  Agency duty = DutyEndpoint("police-staffs-duty", agencies[0]);  // police-staffs only sends
+  agencies.push_back(duty);
+  auto registry = AgencyRegistry::Create(std::move(agencies));
+  ASSERT_FALSE(registry.ok());
+  EXPECT_EQ(PointersAndCodes(registry.error()),
+            (std::vector<std::string>{"/agencies/4/formats/receives inconsistent"}));
+}
+
+TEST(AgencyRegistry, StillChecksCommissionersBesideACouncilsDutyEndpoint) {
+  std::vector<Agency> agencies = SmallArea();
+  agencies[2].duty_contacts = {"stoke-edt"};
+  agencies.push_back(DutyEndpoint("stoke-edt", agencies[2]));  // no LA number of its own
+  agencies[3].commissioned_by.push_back("999");
+  auto registry = AgencyRegistry::Create(std::move(agencies));
+  ASSERT_FALSE(registry.ok());
+  EXPECT_EQ(PointersAndCodes(registry.error()),
+            (std::vector<std::string>{"/agencies/3/routing/commissioned_by/2 unknown_reference"}));
+}
+
 TEST(PushUrlHost, AcceptsHttpsUrlsAndFindsTheHost) {
   EXPECT_EQ(PushUrlHost("https://localhost:9443/isagw"), "localhost");
   EXPECT_EQ(PushUrlHost("https://receiver.example.org"), "receiver.example.org");
@@ -193,10 +285,11 @@ class ExampleRegistry : public ::testing::Test {
 TEST_F(ExampleRegistry, HoldsEveryExampleAgency) {
   std::vector<std::string> ids;
   for (const Agency& a : registry_.agencies()) ids.push_back(a.id);
-  EXPECT_EQ(ids, (std::vector<std::string>{
-                     "police-staffs", "police-derbys", "police-notts", "police-met", "police-wyp",
-                     "la-staffordshire", "la-stoke", "la-derby", "la-nottingham", "la-croydon",
-                     "la-bradford", "provider-brighter-futures", "provider-catch22"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"police-staffs", "police-derbys", "police-notts",
+                                           "police-met", "police-wyp", "la-staffordshire",
+                                           "la-stoke", "la-derby", "la-derby-edt", "la-derby-hos",
+                                           "la-nottingham", "la-croydon", "la-bradford",
+                                           "provider-brighter-futures", "provider-catch22"}));
   for (const Agency& a : registry_.agencies()) {
     // Certificates from make-certs.sh: the id's first '-' becomes ':'.
     std::string expected = "urn:isagw:agency:" + a.id;
@@ -233,6 +326,59 @@ TEST_F(ExampleRegistry, RoutesTheSeedsAreas) {
   EXPECT_EQ(registry_.LaOwningPostcodeDistrict("BD7")->id, "la-bradford");
   EXPECT_EQ(registry_.ProviderCommissionedBy("831")->id, "provider-brighter-futures");
   EXPECT_EQ(registry_.ProviderCommissionedBy("861")->id, "provider-catch22");
+}
+
+TEST_F(ExampleRegistry, EscalatesDerbysAlertsToItsDutyTeamThenItsHeadOfService) {
+  const Agency* derby = registry_.FindById("la-derby");
+  ASSERT_NE(derby, nullptr);
+  const Agency* edt = registry_.DutyContact(*derby, 0);
+  const Agency* hos = registry_.DutyContact(*derby, 1);
+  ASSERT_NE(edt, nullptr);
+  ASSERT_NE(hos, nullptr);
+  EXPECT_EQ(edt->id, "la-derby-edt");
+  EXPECT_EQ(hos->id, "la-derby-hos");
+  EXPECT_EQ(registry_.DutyContact(*derby, 2), nullptr);
+  for (const Agency* duty : {edt, hos}) {
+    EXPECT_EQ(duty->duty_for, "la-derby") << duty->id;
+    EXPECT_EQ(duty->kind, AgencyKind::kLocalAuthority) << duty->id;
+    EXPECT_EQ(duty->receives, std::vector<adapters::Format>{derby->receives.front()}) << duty->id;
+    EXPECT_TRUE(duty->sends.empty()) << duty->id;
+    EXPECT_EQ(duty->delivery, DeliveryMode::kMailbox) << duty->id;
+    EXPECT_EQ(registry_.FindBySanUri(duty->san_uri), duty) << duty->id;
+  }
+  // Nobody else has duty contacts yet.
+  for (const Agency& a : registry_.agencies()) {
+    if (a.id != "la-derby") {
+      EXPECT_TRUE(a.duty_contacts.empty()) << a.id;
+    }
+  }
+}
+
+TEST_F(ExampleRegistry, NeverRoutesToADutyEndpoint) {
+  const Agency* derby = registry_.FindById("la-derby");
+  EXPECT_EQ(registry_.FindByLaNumber("831"), derby);
+  EXPECT_EQ(registry_.ForceCoveringLa("831")->id, "police-derbys");
+  EXPECT_EQ(registry_.ProviderCommissionedBy("831")->id, "provider-brighter-futures");
+  for (const char* district : {"DE1", "DE3", "DE21", "DE22", "DE23", "DE24"}) {
+    EXPECT_EQ(registry_.LaOwningPostcodeDistrict(district), derby) << district;
+  }
+  // Whatever the question, no routing answer is a duty endpoint.
+  for (const Agency& a : registry_.agencies()) {
+    for (const std::string& la : a.covers_las) {
+      const Agency* covering = registry_.ForceCoveringLa(la);
+      ASSERT_NE(covering, nullptr) << la;
+      EXPECT_FALSE(covering->duty_for.has_value()) << la;
+      if (const Agency* council = registry_.FindByLaNumber(la)) {
+        EXPECT_FALSE(council->duty_for.has_value()) << la;
+      }
+      if (const Agency* provider = registry_.ProviderCommissionedBy(la)) {
+        EXPECT_FALSE(provider->duty_for.has_value()) << la;
+      }
+    }
+    for (const std::string& district : a.postcode_districts) {
+      EXPECT_FALSE(registry_.LaOwningPostcodeDistrict(district)->duty_for.has_value()) << district;
+    }
+  }
 }
 
 TEST_F(ExampleRegistry, PushesToBradfordAndKeepsMailboxesForTheRest) {

@@ -359,5 +359,238 @@ TEST_F(RegistryLoader, NeverQuotesTheValueInAnError) {
   EXPECT_EQ(e.ToString().find("Smith"), std::string::npos);
 }
 
+// ---- Duty contacts (urgent alerts, issue 11) ----
+
+// Derby with two duty endpoints, as in the example registry. The line
+// numbers matter: the refusals below expect errors on them.
+constexpr std::string_view kDuty = R"(version: 1
+agencies:
+  - id: police-derbys
+    kind: police_force
+    name: Derbyshire Constabulary
+    codes: {force_code: DERBYS}
+    identity: {san_uri: "urn:isagw:agency:police:derbys"}
+    formats: {sends: [compact], receives: [compact]}
+    delivery: {mode: mailbox}
+    routing: {covers_las: ["831", "830"]}
+  - id: la-derby
+    kind: local_authority
+    name: Derby City Council
+    codes: {la_number: "831", gss_code: E06000015}
+    identity: {san_uri: "urn:isagw:agency:la:derby"}
+    formats: {sends: [council-xml], receives: [council-xml]}
+    delivery: {mode: mailbox}
+    routing: {postcode_districts: [DE1, DE22]}
+    duty_contacts: [la-derby-edt, la-derby-hos]
+  - id: la-derby-edt
+    kind: local_authority
+    name: Derby Emergency Duty Team
+    duty_for: la-derby
+    identity: {san_uri: "urn:isagw:agency:la:derby-edt"}
+    formats: {receives: [council-xml]}
+    delivery: {mode: mailbox}
+  - id: la-derby-hos
+    kind: local_authority
+    name: Derby Head of Service
+    duty_for: la-derby
+    identity: {san_uri: "urn:isagw:agency:la:derby-hos"}
+    formats: {receives: [council-xml]}
+    delivery: {mode: mailbox}
+  - id: provider-bf
+    kind: provider
+    name: Brighter Futures
+    identity: {san_uri: "urn:isagw:agency:provider:bf"}
+    formats: {sends: [rhi], receives: [canonical]}
+    delivery: {mode: mailbox}
+    routing: {commissioned_by: ["831"]}
+)";
+
+// Lines of kDuty that the edits below change.
+constexpr std::string_view kContacts = "duty_contacts: [la-derby-edt, la-derby-hos]";
+constexpr std::string_view kHosEntry = R"(  - id: la-derby-hos
+    kind: local_authority
+    name: Derby Head of Service
+    duty_for: la-derby
+    identity: {san_uri: "urn:isagw:agency:la:derby-hos"}
+    formats: {receives: [council-xml]}
+    delivery: {mode: mailbox}
+)";
+constexpr std::string_view kEdtDutyFor =
+    "    duty_for: la-derby\n    identity: {san_uri: \"urn:isagw:agency:la:derby-edt\"}\n";
+constexpr std::string_view kHosDutyFor =
+    "duty_for: la-derby\n    identity: {san_uri: "
+    "\"urn:isagw:agency:la:derby-hos\"}";
+constexpr std::string_view kEdtFormats =
+    "derby-edt\"}\n    formats: {receives: [council-xml]}\n    delivery: {mode: mailbox}\n";
+
+TEST_F(RegistryLoader, ReadsDutyContactsAndDutyEndpoints) {
+  auto loaded = Load(kDuty);
+  ASSERT_TRUE(loaded.ok()) << config::ToString(loaded.error());
+  const Agency* derby = loaded->FindById("la-derby");
+  ASSERT_NE(derby, nullptr);
+  EXPECT_EQ(derby->duty_contacts, (std::vector<std::string>{"la-derby-edt", "la-derby-hos"}));
+  EXPECT_FALSE(derby->duty_for.has_value());
+  const Agency* edt = loaded->FindById("la-derby-edt");
+  ASSERT_NE(edt, nullptr);
+  EXPECT_EQ(edt->duty_for, "la-derby");
+  EXPECT_TRUE(edt->duty_contacts.empty());
+  EXPECT_TRUE(edt->la_number.empty());
+  EXPECT_TRUE(edt->postcode_districts.empty());
+  EXPECT_TRUE(edt->sends.empty());
+  EXPECT_EQ(edt->receives, (std::vector<adapters::Format>{adapters::Format::kCouncilXml}));
+  EXPECT_EQ(loaded->DutyContact(*derby, 0), edt);
+  EXPECT_EQ(loaded->DutyContact(*derby, 1), loaded->FindById("la-derby-hos"));
+  EXPECT_EQ(loaded->DutyContact(*derby, 2), nullptr);
+  EXPECT_EQ(loaded->DutyContact(*edt, 0), nullptr);
+  // Routing still finds Derby itself, never its duty endpoints.
+  EXPECT_EQ(loaded->FindByLaNumber("831"), derby);
+  EXPECT_EQ(loaded->LaOwningPostcodeDistrict("DE22"), derby);
+  EXPECT_EQ(loaded->FindBySanUri("urn:isagw:agency:la:derby-edt"), edt);
+}
+
+TEST_F(RegistryLoader, AcceptsADutyEndpointThatPushesWithAnEmptySendsList) {
+  dir_.Write("edt-ca.crt", "placeholder");
+  auto loaded = Load(Replace(std::string(kDuty), kEdtFormats,
+                             "derby-edt\"}\n    formats: {sends: [], receives: [council-xml]}\n"
+                             "    delivery:\n      mode: push\n"
+                             "      url: https://edt.example:9443/in\n"
+                             "      ca_file: edt-ca.crt\n"
+                             "    rate_limit: {requests_per_second: 1, burst: 2}\n"));
+  ASSERT_TRUE(loaded.ok()) << config::ToString(loaded.error());
+  const Agency* edt = loaded->FindById("la-derby-edt");
+  EXPECT_EQ(edt->delivery, DeliveryMode::kPush);
+  EXPECT_EQ(edt->rate_limit, (RateLimit{1, 2}));
+}
+
+// One way a duty contact or endpoint can be wrong: edits to kDuty, and the
+// errors expected, in line order.
+struct DutyRefusal {
+  const char* name;
+  std::vector<std::pair<std::string, std::string>> edits;
+  struct Expected {
+    int line;
+    const char* key;
+    const char* code;
+  };
+  std::vector<Expected> errors;
+};
+
+class RegistryLoaderDuty : public RegistryLoader,
+                           public ::testing::WithParamInterface<DutyRefusal> {};
+
+TEST_P(RegistryLoaderDuty, RefusesWithFileLineAndKey) {
+  const DutyRefusal& c = GetParam();
+  std::string text(kDuty);
+  for (const auto& [from, to] : c.edits) text = Replace(text, from, to);
+  auto loaded = Load(text);
+  ASSERT_FALSE(loaded.ok());
+  ASSERT_EQ(loaded.error().size(), c.errors.size()) << config::ToString(loaded.error());
+  for (std::size_t i = 0; i < c.errors.size(); ++i) {
+    ExpectError(loaded.error()[i], c.errors[i].line, c.errors[i].key, c.errors[i].code);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    DutyContacts, RegistryLoaderDuty,
+    ::testing::Values(
+        DutyRefusal{
+            "ThreeContacts",
+            {{std::string(kContacts), "duty_contacts: [la-derby-edt, la-derby-hos, la-derby-edt]"}},
+            {{19, "agencies[1].duty_contacts", "range"}}},
+        DutyRefusal{"AnEmptyContactList",
+                    {{std::string(kContacts), "duty_contacts: []"}},
+                    {{19, "agencies[1].duty_contacts", "empty"}}},
+        DutyRefusal{"ContactsThatAreNotAList",
+                    {{std::string(kContacts), "duty_contacts: la-derby-edt"}},
+                    {{19, "agencies[1].duty_contacts", "type"}}},
+        DutyRefusal{"AContactNotInTheRegistry",
+                    {{std::string(kHosEntry), ""}},
+                    {{19, "agencies[1].duty_contacts[1]", "unknown_reference"}}},
+        DutyRefusal{"AContactListedTwice",
+                    {{std::string(kContacts), "duty_contacts: [la-derby-edt, la-derby-edt]"},
+                     {std::string(kHosEntry), ""}},
+                    {{19, "agencies[1].duty_contacts[1]", "duplicate"}}},
+        DutyRefusal{"TheAgencyAsItsOwnContact",
+                    {{std::string(kContacts), "duty_contacts: [la-derby-edt, la-derby]"},
+                     {std::string(kHosEntry), ""}},
+                    {{19, "agencies[1].duty_contacts[1]", "inconsistent"}}},
+        DutyRefusal{"AContactThatIsNotADutyEndpoint",
+                    {{std::string(kContacts), "duty_contacts: [la-derby-edt, police-derbys]"},
+                     {std::string(kHosEntry), ""}},
+                    {{19, "agencies[1].duty_contacts[1]", "inconsistent"}}},
+        DutyRefusal{"AnEndpointForAnAgencyNotInTheRegistry",
+                    {{std::string(kHosDutyFor),
+                      "duty_for: la-derbi\n    identity: {san_uri: "
+                      "\"urn:isagw:agency:la:derby-hos\"}"}},
+                    {{19, "agencies[1].duty_contacts[1]", "inconsistent"},
+                     {30, "agencies[3].duty_for", "unknown_reference"}}},
+        DutyRefusal{"AnEndpointForADutyEndpoint",
+                    {{std::string(kHosDutyFor),
+                      "duty_for: la-derby-edt\n    identity: {san_uri: "
+                      "\"urn:isagw:agency:la:derby-hos\"}"}},
+                    {{19, "agencies[1].duty_contacts[1]", "inconsistent"},
+                     {30, "agencies[3].duty_for", "inconsistent"}}},
+        DutyRefusal{"AnEndpointForAnAgencyOfAnotherKind",
+                    {{std::string(kHosDutyFor),
+                      "duty_for: police-derbys\n    identity: {san_uri: "
+                      "\"urn:isagw:agency:la:derby-hos\"}"}},
+                    {{19, "agencies[1].duty_contacts[1]", "inconsistent"},
+                     {30, "agencies[3].duty_for", "inconsistent"}}},
+        DutyRefusal{"AnEndpointForItself",
+                    {{std::string(kHosDutyFor),
+                      "duty_for: la-derby-hos\n    identity: {san_uri: "
+                      "\"urn:isagw:agency:la:derby-hos\"}"}},
+                    {{19, "agencies[1].duty_contacts[1]", "inconsistent"},
+                     {30, "agencies[3].duty_for", "inconsistent"}}},
+        DutyRefusal{"AnEndpointItsAgencyDoesNotList",
+                    {{std::string(kContacts), "duty_contacts: [la-derby-edt]"}},
+                    {{30, "agencies[3].duty_for", "inconsistent"}}},
+        DutyRefusal{"AnEndpointWithDutyContactsOfItsOwn",
+                    {{std::string(kEdtDutyFor),
+                      std::string(kEdtDutyFor) + "    duty_contacts: [la-derby-hos]\n"}},
+                    {{25, "agencies[2].duty_contacts", "inconsistent"}}},
+        DutyRefusal{"AnEndpointWithCodes",
+                    {{std::string(kEdtDutyFor),
+                      std::string(kEdtDutyFor) + "    codes: {la_number: \"831\"}\n"}},
+                    {{25, "agencies[2].codes", "unknown_field"}}},
+        DutyRefusal{"AnEndpointWithRouting",
+                    {{std::string(kEdtDutyFor),
+                      std::string(kEdtDutyFor) + "    routing: {postcode_districts: [DE3]}\n"}},
+                    {{25, "agencies[2].routing", "unknown_field"}}},
+        DutyRefusal{"AnEndpointThatSends",
+                    {{std::string(kEdtFormats),
+                      "derby-edt\"}\n    formats: {sends: [council-xml], receives: [council-xml]}"
+                      "\n    delivery: {mode: mailbox}\n"}},
+                    {{25, "agencies[2].formats.sends", "inconsistent"}}},
+        DutyRefusal{"AnEndpointReceivingAnotherFormat",
+                    {{std::string(kEdtFormats),
+                      "derby-edt\"}\n    formats: {receives: [canonical]}\n"
+                      "    delivery: {mode: mailbox}\n"}},
+                    {{25, "agencies[2].formats.receives", "inconsistent"}}},
+        DutyRefusal{"AnEndpointReceivingMoreThanItsAgencysFormat",
+                    {{std::string(kEdtFormats),
+                      "derby-edt\"}\n    formats: {receives: [council-xml, canonical]}\n"
+                      "    delivery: {mode: mailbox}\n"}},
+                    {{25, "agencies[2].formats.receives", "inconsistent"}}},
+        DutyRefusal{"AnEndpointReceivingNothing",
+                    {{std::string(kEdtFormats),
+                      "derby-edt\"}\n    formats: {}\n    delivery: {mode: mailbox}\n"}},
+                    {{25, "agencies[2].formats.receives", "required"}}},
+        DutyRefusal{"AnEndpointWithASanUriOfAnotherKind",
+                    {{"urn:isagw:agency:la:derby-edt", "urn:isagw:agency:police:derby-edt"}},
+                    {{24, "agencies[2].identity.san_uri", "inconsistent"}}},
+        // An entry that did not read is not also blamed on what names it.
+        DutyRefusal{"ADutyForThatIsNotText",
+                    {{std::string(kEdtDutyFor),
+                      "    duty_for: [la-derby]\n"
+                      "    identity: {san_uri: \"urn:isagw:agency:la:derby-edt\"}\n"}},
+                    {{23, "agencies[2].duty_for", "type"}}},
+        DutyRefusal{"AnAgencyWithoutRoutingThatIsNoDutyEndpoint",
+                    {{"    routing: {postcode_districts: [DE1, DE22]}\n", ""}},
+                    {{11, "agencies[1].routing", "required"}}}),
+    [](const ::testing::TestParamInfo<DutyRefusal>& param) {
+      return std::string(param.param.name);
+    });
+
 }  // namespace
 }  // namespace isagw::registry

@@ -209,6 +209,8 @@ const RefusalCase kRefusals[] = {
      "areas[1]", "unknown_agency"},
     {"AreaOfWrongKind", "areas: [la-derby]", "areas: [police-derbys]", 4, "areas[0]",
      "agency_kind"},
+    {"AreaIsADutyEndpoint", "areas: [la-derby]", "areas: [la-derby-edt]", 4, "areas[0]",
+     "agency_kind"},
     {"AreaTwiceInAFile", "areas: [la-derby]", "areas: [la-derby, la-derby]", 4, "areas[1]",
      "duplicate"},
     {"MissingClause", "  - clause: \"§3\"\n    after: 5d\n", "  - after: 5d\n", 14,
