@@ -77,6 +77,13 @@ store::AuditRecord MailboxAckRecord(const MailboxEntry& entry) {
   return Mailbox(kMailboxAckKind, entry);
 }
 
+store::AuditRecord DeliveryActionedRecord(const DeliveryActionedEntry& entry) {
+  return Record(kDeliveryActionedKind, {{"delivery_id", entry.delivery_id},
+                                        {"recipient", entry.recipient},
+                                        {"team", entry.team},
+                                        {"reference_given", entry.reference_given}});
+}
+
 store::AuditRecord ToAuditRecord(const ConfigReloadedEntry& entry) {
   return Record(kConfigReloadedKind, {{"component", entry.component},
                                       {"outcome", entry.outcome},

@@ -71,6 +71,16 @@ struct MailboxEntry {
   std::string recipient;  // the agency that read or acked it
 };
 
+// A recipient said it acted on one of its copies (a business
+// acknowledgement). Whether it gave a reference, never the reference: an
+// id in the recipient's own case system can name the child's case.
+struct DeliveryActionedEntry {
+  std::string delivery_id;
+  std::string recipient;  // the agency that acted
+  std::string team;       // the team or role that acted, as the recipient named it
+  bool reference_given = false;
+};
+
 // Configuration, policies, registry or TLS material replaced (or refused).
 struct ConfigReloadedEntry {
   std::string component;  // "config", "policies", "registry", "tls"
@@ -95,6 +105,7 @@ inline constexpr std::string_view kMessageRejectedKind = "message_rejected";
 inline constexpr std::string_view kDeliveryAttemptKind = "delivery_attempt";
 inline constexpr std::string_view kMailboxReadKind = "mailbox_read";
 inline constexpr std::string_view kMailboxAckKind = "mailbox_ack";
+inline constexpr std::string_view kDeliveryActionedKind = "delivery_actioned";
 inline constexpr std::string_view kConfigReloadedKind = "config_reloaded";
 inline constexpr std::string_view kKeyRotatedKind = "key_rotated";
 
@@ -104,6 +115,7 @@ store::AuditRecord ToAuditRecord(const MessageRejectedEntry& entry);
 store::AuditRecord ToAuditRecord(const DeliveryAttemptEntry& entry);
 store::AuditRecord MailboxReadRecord(const MailboxEntry& entry);
 store::AuditRecord MailboxAckRecord(const MailboxEntry& entry);
+store::AuditRecord DeliveryActionedRecord(const DeliveryActionedEntry& entry);
 store::AuditRecord ToAuditRecord(const ConfigReloadedEntry& entry);
 store::AuditRecord ToAuditRecord(const KeyRotatedEntry& entry);
 

@@ -1,11 +1,15 @@
 #include "gateway/pipeline/gateway_api_service.h"
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "adapters/compact/compact.h"
 #include "gateway/audit/audit_entries.h"
 #include "gateway/common/problem.h"
+#include "gateway/common/strict_json.h"
+#include "gateway/common/utf8.h"
 #include "gateway/pipeline/inbox_query.h"
 
 namespace isagw::pipeline {
@@ -42,6 +46,92 @@ HttpResponse StoreProblem(const store::StoreError& error, std::string_view not_f
 constexpr std::string_view kNoSuchMessage = "this agency sent no message with this id";
 constexpr std::string_view kNoSuchItem =
     "this agency's mailbox holds no item with this id (an acknowledged item has left it)";
+// One text for an unknown id, another agency's copy, and a copy not (or no
+// longer) delivered, so none can be told from the others.
+constexpr std::string_view kNoSuchCopy =
+    "this agency has no delivered copy with this id (pushed, in its mailbox or acknowledged)";
+
+// The body of POST /v1/inbox/{id}/action. Both members are identifiers,
+// never free text: a team or role name and a reference in the recipient's
+// own case system.
+struct ActionBody {
+  std::string team;
+  std::optional<std::string> reference;
+};
+
+// The rule for one member of an action body: 1 to 64 characters, the
+// first a letter or digit, the others letters, digits or `punctuation`.
+struct IdentifierRule {
+  std::string_view punctuation;
+  const char* reason;  // says the rule; never quotes a value
+};
+
+constexpr std::size_t kMaxActionChars = 64;
+constexpr IdentifierRule kTeamRule{
+    " &()./_-",
+    "must start with a letter or digit and hold only letters, digits, spaces and & ( ) . / _ -"};
+constexpr IdentifierRule kReferenceRule{
+    "/._:-", "must start with a letter or digit and hold only letters, digits and / . _ : -"};
+
+bool IsAsciiAlnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+std::optional<std::string> ActionText(const json& body, const char* member,
+                                      const IdentifierRule& rule, FieldErrors& errors) {
+  const std::string pointer = JoinPointer("", member);
+  const json& value = body.at(member);
+  if (!value.is_string()) {
+    errors.push_back({pointer, "type", "must be a string"});
+    return std::nullopt;
+  }
+  const auto& text = value.get_ref<const std::string&>();
+  if (text.empty()) {
+    errors.push_back({pointer, "empty", "must not be empty; leave the field out instead"});
+    return std::nullopt;
+  }
+  if (CountCodePoints(text) > kMaxActionChars) {
+    errors.push_back({pointer, "too_long",
+                      "must be at most " + std::to_string(kMaxActionChars) + " characters long"});
+    return std::nullopt;
+  }
+  const bool allowed =
+      IsAsciiAlnum(text.front()) && std::all_of(text.begin(), text.end(), [&rule](char c) {
+        return IsAsciiAlnum(c) || rule.punctuation.find(c) != std::string_view::npos;
+      });
+  if (!allowed) {
+    errors.push_back({pointer, "pattern", rule.reason});
+    return std::nullopt;
+  }
+  return text;
+}
+
+// Every error found, not only the first, as for a message.
+Result<ActionBody, FieldErrors> ParseActionBody(std::string_view text) {
+  auto parsed = ParseStrictJson(text);
+  if (!parsed.ok()) return Fail(std::move(parsed).error());
+  const json& body = *parsed;
+  if (!body.is_object()) {
+    return Fail(FieldErrors{{"", "type", "the body must be a JSON object"}});
+  }
+  FieldErrors errors;
+  ActionBody action;
+  if (!body.contains("team")) {
+    errors.push_back({"/team", "required", "is required"});
+  } else if (auto team = ActionText(body, "team", kTeamRule, errors)) {
+    action.team = std::move(*team);
+  }
+  if (body.contains("reference")) {
+    action.reference = ActionText(body, "reference", kReferenceRule, errors);
+  }
+  for (const auto& member : body.items()) {
+    if (member.key() == "team" || member.key() == "reference") continue;
+    errors.push_back({JoinPointer("", member.key()), "unknown_field",
+                      "is not a field of an action; only team and reference are"});
+  }
+  if (!errors.empty()) return Fail(std::move(errors));
+  return action;
+}
 
 // The audit record of a refused message: the problem's type and each
 // error's pointer and code, never a reason text or a value.
@@ -172,6 +262,11 @@ HttpResponse GatewayApiService::GetMessageStatus(const server::ApiCall& call,
                   {"state", std::string(store::DeliveryStateName(r.state))},
                   {"attempts", r.attempts}};
     if (r.last_error) entry["last_error"] = *r.last_error;
+    if (r.action) {
+      json actioned = {{"at", model::FormatTimestamp(r.action->at)}, {"team", r.action->team}};
+      if (r.action->reference) actioned["reference"] = *r.action->reference;
+      entry["actioned"] = std::move(actioned);
+    }
     const auto found = decided.find(r.delivery_id);
     if (found == decided.end()) {
       notices.push_back(std::move(entry));
@@ -247,6 +342,23 @@ HttpResponse GatewayApiService::AckInboxItem(const server::ApiCall& call,
   if (!acked.ok()) return StoreProblem(acked.error(), kNoSuchItem);
   HttpResponse response;
   response.status = 204;  // no body: the item has left the mailbox
+  return response;
+}
+
+// The first action stands: a repeat answers 204 and changes nothing, so a
+// recipient that lost the answer can simply send it again.
+HttpResponse GatewayApiService::ActionInboxItem(const server::ApiCall& call,
+                                                std::string_view item_id) {
+  auto body = ParseActionBody(call.body);
+  if (!body.ok()) return server::ProblemResponse(InvalidMessage(std::move(body).error()));
+  const store::BusinessAction action{body->team, body->reference, clock_()};
+  std::vector<store::AuditRecord> audit{audit::DeliveryActionedRecord(
+      {std::string(item_id), call.agency_id, action.team, action.reference.has_value()})};
+  auto recorded =
+      store_.RecordAction(call.agency_id, std::string(item_id), action, std::move(audit));
+  if (!recorded.ok()) return StoreProblem(recorded.error(), kNoSuchCopy);
+  HttpResponse response;
+  response.status = 204;  // no body, as for an acknowledgement
   return response;
 }
 

@@ -36,6 +36,8 @@ class GatewayApiService final : public server::ApiService {
   server::HttpResponse ListInbox(const server::ApiCall& call) override;
   server::HttpResponse GetInboxItem(const server::ApiCall& call, std::string_view item_id) override;
   server::HttpResponse AckInboxItem(const server::ApiCall& call, std::string_view item_id) override;
+  server::HttpResponse ActionInboxItem(const server::ApiCall& call,
+                                       std::string_view item_id) override;
 
  private:
   // Appends a "message_rejected" audit record for a refused message.

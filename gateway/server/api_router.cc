@@ -7,7 +7,16 @@ namespace isagw::server {
 
 namespace {
 
-enum class Route { kNone, kMessages, kMessage, kBatches, kInbox, kInboxItem, kInboxAck };
+enum class Route {
+  kNone,
+  kMessages,
+  kMessage,
+  kBatches,
+  kInbox,
+  kInboxItem,
+  kInboxAck,
+  kInboxAction
+};
 
 struct Match {
   Route route = Route::kNone;
@@ -15,6 +24,7 @@ struct Match {
 };
 
 constexpr std::size_t kMaxIdempotencyKey = 255;
+constexpr std::string_view kActionMediaType = "application/json";
 
 bool ConsumePrefix(std::string_view& s, std::string_view prefix) {
   if (!s.starts_with(prefix)) return false;
@@ -37,6 +47,7 @@ Match MatchPath(std::string_view path) {
     if (!IsValidResourceId(id)) return {};
     if (slash == std::string_view::npos) return {Route::kInboxItem, id};
     if (rest.substr(slash) == "/ack") return {Route::kInboxAck, id};
+    if (rest.substr(slash) == "/action") return {Route::kInboxAction, id};
   }
   return {};
 }
@@ -46,6 +57,7 @@ const char* AllowedMethod(Route route) {
     case Route::kMessages:
     case Route::kBatches:
     case Route::kInboxAck:
+    case Route::kInboxAction:
       return "POST";
     case Route::kMessage:
     case Route::kInbox:
@@ -71,6 +83,8 @@ const char* Label(Route route) {
       return "/v1/inbox/{id}";
     case Route::kInboxAck:
       return "/v1/inbox/{id}/ack";
+    case Route::kInboxAction:
+      return "/v1/inbox/{id}/action";
     case Route::kNone:
       break;
   }
@@ -155,6 +169,10 @@ std::optional<HttpResponse> ApiRouter::Admit(const HttpRequest& head) {
     return ProblemResponse(
         UnsupportedMediaTypeProblem("POST /v1/batches takes application/x-ndjson or text/csv"));
   }
+  if (match.route == Route::kInboxAction && head.MediaType() != kActionMediaType) {
+    return ProblemResponse(
+        UnsupportedMediaTypeProblem("POST /v1/inbox/{id}/action takes application/json"));
+  }
   return CheckIdempotencyKey(head);
 }
 
@@ -184,6 +202,8 @@ HttpResponse ApiRouter::Handle(const HttpRequest& request) {
       return service_->GetInboxItem(call, match.id);
     case Route::kInboxAck:
       return service_->AckInboxItem(call, match.id);
+    case Route::kInboxAction:
+      return service_->ActionInboxItem(call, match.id);
     case Route::kNone:
       break;
   }

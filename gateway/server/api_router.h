@@ -10,6 +10,7 @@
 //   GET  /v1/inbox
 //   GET  /v1/inbox/{id}
 //   POST /v1/inbox/{id}/ack     (no body needed; any or no media type)
+//   POST /v1/inbox/{id}/action  json
 #pragma once
 
 #include <cstdint>
@@ -41,7 +42,8 @@ class ApiRouter final : public RequestHandler {
   HttpResponse Handle(const HttpRequest& request) override;
   std::optional<std::uint64_t> BodyLimit(const HttpRequest& head) const override;
   // "/v1/messages", "/v1/messages/{id}", "/v1/batches", "/v1/inbox",
-  // "/v1/inbox/{id}", "/v1/inbox/{id}/ack", or "unmatched".
+  // "/v1/inbox/{id}", "/v1/inbox/{id}/ack", "/v1/inbox/{id}/action", or
+  // "unmatched".
   std::string RouteLabel(const HttpRequest& head) const override;
 
  private:

@@ -42,6 +42,13 @@ class ApiService {
   virtual HttpResponse GetInboxItem(const ApiCall& call, std::string_view item_id) = 0;
   // POST /v1/inbox/{id}/ack: the caller has safely received the item.
   virtual HttpResponse AckInboxItem(const ApiCall& call, std::string_view item_id) = 0;
+  // POST /v1/inbox/{id}/action: the caller has acted on one of its copies
+  // (a business acknowledgement); the body names the team and, optionally,
+  // the caller's own case reference. 204, also when repeated. A service
+  // that keeps no actions knows no such copy: 404.
+  virtual HttpResponse ActionInboxItem(const ApiCall& /*call*/, std::string_view /*item_id*/) {
+    return ProblemResponse(NotFoundProblem());
+  }
 };
 
 }  // namespace isagw::server

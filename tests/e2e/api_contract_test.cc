@@ -169,6 +169,39 @@ TEST_F(ApiContract, EveryDocumentedAnswerIsExercised) {
             204);
   EXPECT_EQ(Exchange("la-derby", "GET", "/v1/inbox/{id}", "/v1/inbox/" + item).status, 404);
 
+  // POST /v1/inbox/{id}/action: Derby says it acted on the copy (acknowledged
+  // or not); the first action stands, and the sender sees who acted.
+  const std::string action = "/v1/inbox/" + item + "/action";
+  const HttpReply actioned = Post("la-derby", "/v1/inbox/{id}/action", action, "application/json",
+                                  R"({"team":"MASH","reference":"CS/2026/0042"})");
+  EXPECT_EQ(actioned.status, 204) << actioned.body;
+  EXPECT_EQ(actioned.body, "");
+  EXPECT_EQ(
+      Post("la-derby", "/v1/inbox/{id}/action", action, "application/json", R"({"team":"EDT"})")
+          .status,
+      204);
+  const HttpReply unactionable = Post("la-derby", "/v1/inbox/{id}/action", action,
+                                      "application/json", R"({"team":"MASH","note":"seen"})");
+  EXPECT_EQ(unactionable.status, 400) << unactionable.body;
+  EXPECT_EQ(unactionable.Json()["errors"][0].value("pointer", ""), "/note");
+  EXPECT_EQ(
+      Post("la-stoke", "/v1/inbox/{id}/action", action, "application/json", R"({"team":"MASH"})")
+          .status,
+      404);
+  EXPECT_EQ(Post("la-derby", "/v1/inbox/{id}/action", action, "text/plain", "team=MASH").status,
+            415);
+  const std::string actioned_message = copy.Header("isagw-message-id");
+  const HttpReply actioned_status =
+      Exchange("police-derbys", "GET", "/v1/messages/{id}", "/v1/messages/" + actioned_message);
+  ASSERT_EQ(actioned_status.status, 200) << actioned_status.body;
+  json derby_copy;
+  for (const json& r : actioned_status.Json().value("recipients", json::array())) {
+    if (r.value("delivery_id", "") == item) derby_copy = r;
+  }
+  ASSERT_TRUE(derby_copy.is_object()) << actioned_status.body;
+  EXPECT_EQ(derby_copy["actioned"].value("team", ""), "MASH") << actioned_status.body;
+  EXPECT_EQ(derby_copy["actioned"].value("reference", ""), "CS/2026/0042");
+
   // The notice in the sender's own mailbox is a problem document.
   const HttpReply police_inbox = Exchange("police-derbys", "GET", "/v1/inbox", "/v1/inbox");
   std::string notice;

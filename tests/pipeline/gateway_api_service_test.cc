@@ -39,6 +39,62 @@ class GatewayApiServiceTest : public PipelineTest {
     return r.dump();
   }
 
+  static server::ApiCall ActionCall(const std::string& agency, std::string body) {
+    server::ApiCall call = Call(agency, std::move(body));
+    call.media_type = "application/json";
+    return call;
+  }
+  // Sends Missing() as Derbyshire and answers the message id and Derby's copy.
+  std::pair<std::string, std::string> SendToDerby() {
+    const auto posted =
+        service_->SubmitMessage(Call("police-derbys", Missing()), adapters::Format::kCompact);
+    EXPECT_EQ(posted.status, 202) << posted.body;
+    const json body = json::parse(posted.body);
+    for (const json& r : body["recipients"]) {
+      if (r["agency"] == "la-derby") return {body["message_id"], r["delivery_id"]};
+    }
+    ADD_FAILURE() << "no copy for la-derby: " << posted.body;
+    return {};
+  }
+  // The status entry of delivery `delivery_id` in police-derbys' view of `message_id`.
+  json StatusEntry(const std::string& message_id, const std::string& delivery_id) {
+    const auto status = service_->GetMessageStatus(Call("police-derbys"), message_id);
+    EXPECT_EQ(status.status, 200) << status.body;
+    const json body = json::parse(status.body);
+    for (const char* list : {"recipients", "notices"}) {
+      for (const json& r : body.value(list, json::array())) {
+        if (r["delivery_id"] == delivery_id) return r;
+      }
+    }
+    return nullptr;
+  }
+  std::vector<json> AuditBodies(const std::string& kind) {
+    auto db = store::SqliteDatabase::Open(path_);
+    auto q = db->Prepare("SELECT body FROM audit WHERE kind = ?1 ORDER BY seq");
+    q->Bind(1, std::string_view(kind));
+    std::vector<json> out;
+    while (*q->Step()) out.push_back(json::parse(q->ColumnText(0)));
+    return out;
+  }
+  // A message whose one copy goes by push to la-derby, stored as the
+  // pipeline would store it; the copy stays pending until an attempt.
+  void StorePushCopy(const std::string& message_id, const std::string& delivery_id) {
+    store::Acceptance a;
+    a.message.id = message_id;
+    a.message.sender = "police-derbys";
+    a.message.format = "compact";
+    a.message.kind = "missing_reported";
+    a.message.received_at = Now();
+    a.message.canonical_json = "{}";
+    a.message.answer_json = R"({"recipients":[{"agency":"la-derby","delivery_id":")" + delivery_id +
+                            R"("}],"not_sent":[]})";
+    a.deliveries.push_back(store::Delivery{
+        delivery_id, message_id, "la-derby", "la-derby|" + message_id, store::DeliveryMode::kPush,
+        "canonical", "application/json", "isa-ISA-DERBY-2026", "{}"});
+    const auto committed = store_->Commit(a);
+    ASSERT_TRUE(committed.ok()) << committed.error().detail;
+  }
+
   std::unique_ptr<GatewayApiService> service_;
 };
 
@@ -158,6 +214,182 @@ TEST_F(GatewayApiServiceTest, TheRecipientListsFetchesAndAcknowledgesItsMailbox)
   // Twice is harmless; another agency still cannot touch it.
   EXPECT_EQ(service_->AckInboxItem(Call("la-derby"), item).status, 204);
   EXPECT_EQ(service_->AckInboxItem(Call("la-croydon"), item).status, 404);
+}
+
+TEST_F(GatewayApiServiceTest, ARecipientActionsItsCopyAndTheSenderSeesWhoActed) {
+  const auto [message_id, item] = SendToDerby();
+  const auto actioned = service_->ActionInboxItem(
+      ActionCall("la-derby", R"({"team":"MASH","reference":"CS/2026/0042"})"), item);
+  EXPECT_EQ(actioned.status, 204) << actioned.body;
+  EXPECT_TRUE(actioned.body.empty());
+  EXPECT_EQ(actioned.Header("Content-Type"), nullptr);
+
+  const json entry = StatusEntry(message_id, item);
+  ASSERT_TRUE(entry.is_object());
+  EXPECT_EQ(entry["state"], "available") << "an action is not a transport acknowledgement";
+  EXPECT_EQ(
+      entry["actioned"],
+      json({{"at", "2026-11-22T21:41:00Z"}, {"team", "MASH"}, {"reference", "CS/2026/0042"}}));
+
+  // One audit record: who acted and whether it gave a reference, never the reference.
+  const auto audit = AuditBodies("delivery_actioned");
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0]["delivery_id"], item);
+  EXPECT_EQ(audit[0]["recipient"], "la-derby");
+  EXPECT_EQ(audit[0]["team"], "MASH");
+  EXPECT_EQ(audit[0]["reference_given"], true);
+  EXPECT_EQ(audit[0].dump().find("CS/2026/0042"), std::string::npos);
+}
+
+TEST_F(GatewayApiServiceTest, AnActionWithoutReferenceAndAfterTheAckIsTaken) {
+  const auto [message_id, item] = SendToDerby();
+  ASSERT_EQ(service_->AckInboxItem(Call("la-derby"), item).status, 204);
+  EXPECT_EQ(
+      service_
+          ->ActionInboxItem(ActionCall("la-derby", R"({"team":"Missing (EDT) & Return/1"})"), item)
+          .status,
+      204);
+  const json entry = StatusEntry(message_id, item);
+  EXPECT_EQ(entry["state"], "acked");
+  EXPECT_EQ(entry["actioned"]["team"], "Missing (EDT) & Return/1");
+  EXPECT_FALSE(entry["actioned"].contains("reference"));
+  const auto audit = AuditBodies("delivery_actioned");
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0]["reference_given"], false);
+}
+
+TEST_F(GatewayApiServiceTest, ARepeatedActionAnswers204AndTheFirstStands) {
+  const auto [message_id, item] = SendToDerby();
+  ASSERT_EQ(service_->ActionInboxItem(ActionCall("la-derby", R"({"team":"MASH"})"), item).status,
+            204);
+  const auto again = service_->ActionInboxItem(
+      ActionCall("la-derby", R"({"team":"EDT","reference":"X-1"})"), item);
+  EXPECT_EQ(again.status, 204) << again.body;
+  const json entry = StatusEntry(message_id, item);
+  EXPECT_EQ(entry["actioned"], json({{"at", "2026-11-22T21:41:00Z"}, {"team", "MASH"}}));
+  EXPECT_EQ(AuditBodies("delivery_actioned").size(), 1u) << "a repeat changes nothing";
+}
+
+TEST_F(GatewayApiServiceTest, AnotherAgencysCopyIsAnsweredLikeAnUnknownOne) {
+  const auto [message_id, item] = SendToDerby();
+  const auto foreign =
+      service_->ActionInboxItem(ActionCall("la-croydon", R"({"team":"MASH"})"), item);
+  const auto unknown =
+      service_->ActionInboxItem(ActionCall("la-croydon", R"({"team":"MASH"})"), "dlv_nothing");
+  EXPECT_EQ(foreign.status, 404);
+  EXPECT_EQ(*foreign.Header("Content-Type"), "application/problem+json");
+  EXPECT_EQ(foreign.body, unknown.body);
+  EXPECT_EQ(json::parse(foreign.body)["type"], "urn:isagw:problem:not-found");
+  // The sender cannot action the copy it sent either.
+  EXPECT_EQ(
+      service_->ActionInboxItem(ActionCall("police-derbys", R"({"team":"MASH"})"), item).status,
+      404);
+  EXPECT_FALSE(StatusEntry(message_id, item).contains("actioned"));
+  EXPECT_TRUE(AuditBodies("delivery_actioned").empty());
+}
+
+TEST_F(GatewayApiServiceTest, APushCopyCanBeActionedOnlyOnceDelivered) {
+  StorePushCopy("msg-push-1", "dlv-push-1");
+  StorePushCopy("msg-push-2", "dlv-push-2");
+  const auto unknown =
+      service_->ActionInboxItem(ActionCall("la-derby", R"({"team":"MASH"})"), "dlv_nothing");
+
+  // Pending: not delivered yet, so nothing to act on; answered like an unknown id.
+  const auto pending =
+      service_->ActionInboxItem(ActionCall("la-derby", R"({"team":"MASH"})"), "dlv-push-1");
+  EXPECT_EQ(pending.status, 404);
+  EXPECT_EQ(pending.body, unknown.body);
+
+  store::AttemptOutcome delivered;
+  delivered.kind = store::AttemptOutcome::Kind::kDelivered;
+  delivered.delivery_id = "dlv-push-1";
+  delivered.at = Now();
+  ASSERT_TRUE(store_->RecordAttempt(delivered).ok());
+  EXPECT_EQ(
+      service_->ActionInboxItem(ActionCall("la-derby", R"({"team":"MASH"})"), "dlv-push-1").status,
+      204);
+  EXPECT_EQ(StatusEntry("msg-push-1", "dlv-push-1")["actioned"]["team"], "MASH");
+
+  // Dead: given up, so nothing to act on either.
+  store::AttemptOutcome dead = delivered;
+  dead.kind = store::AttemptOutcome::Kind::kDead;
+  dead.delivery_id = "dlv-push-2";
+  dead.error = "http_4xx";
+  ASSERT_TRUE(store_->RecordAttempt(dead).ok());
+  const auto given_up =
+      service_->ActionInboxItem(ActionCall("la-derby", R"({"team":"MASH"})"), "dlv-push-2");
+  EXPECT_EQ(given_up.status, 404);
+  EXPECT_EQ(given_up.body, unknown.body);
+}
+
+TEST_F(GatewayApiServiceTest, AnActionEndsTheCopysUrgentAlertDeadlines) {
+  const auto [message_id, item] = SendToDerby();
+  store::Acceptance arm;
+  arm.message.id = "msg-arm-1";
+  arm.message.sender = "police-derbys";
+  arm.message.format = "compact";
+  arm.message.kind = "escalation";
+  arm.message.received_at = Now();
+  arm.message.canonical_json = "{}";
+  arm.message.answer_json = "{}";
+  arm.arm_timers.push_back({item + "|urgent_ack_business", item, "urgent_ack_business",
+                            Now() + std::chrono::hours(1), "{}", message_id});
+  ASSERT_TRUE(store_->Commit(arm).ok());
+  ASSERT_EQ(service_->ActionInboxItem(ActionCall("la-derby", R"({"team":"EDT"})"), item).status,
+            204);
+  const auto timers = store_->ListTimers(item);
+  ASSERT_TRUE(timers.ok());
+  ASSERT_EQ(timers->size(), 1u);
+  EXPECT_EQ((*timers)[0].state, store::TimerState::kCancelled);
+}
+
+TEST_F(GatewayApiServiceTest, AnActionBodyIsRefusedWithThePointerAndCodeOfEachError) {
+  const auto [message_id, item] = SendToDerby();
+  struct Case {
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> errors;  // pointer, code
+  };
+  const std::string long_text(65, 'A');
+  const std::vector<Case> cases = {
+      {R"({})", {{"/team", "required"}}},
+      {R"({"reference":"CS-1"})", {{"/team", "required"}}},
+      {R"({"team":""})", {{"/team", "empty"}}},
+      {R"({"team":")" + long_text + R"("})", {{"/team", "too_long"}}},
+      {R"({"team":"MASH","reference":")" + long_text + R"("})", {{"/reference", "too_long"}}},
+      {R"({"team":"Alex Example!"})", {{"/team", "pattern"}}},
+      {R"({"team":" MASH"})", {{"/team", "pattern"}}},
+      {R"({"team":"MASH\nEDT"})", {{"/team", "pattern"}}},
+      {R"({"team":"Équipe"})", {{"/team", "pattern"}}},
+      {R"({"team":"MASH","reference":"Alex Example"})", {{"/reference", "pattern"}}},
+      {R"({"team":"MASH","reference":"/CS"})", {{"/reference", "pattern"}}},
+      {R"({"team":42})", {{"/team", "type"}}},
+      {R"({"team":"MASH","reference":null})", {{"/reference", "type"}}},
+      {R"({"team":"MASH","note":"Alex Example was seen"})", {{"/note", "unknown_field"}}},
+      {R"({"team":"","reference":"a b","note":1})",
+       {{"/team", "empty"}, {"/reference", "pattern"}, {"/note", "unknown_field"}}},
+      {R"(["MASH"])", {{"", "type"}}},
+      {R"("MASH")", {{"", "type"}}},
+      {R"({"team":"MASH","team":"EDT"})", {{"/team", "duplicate_key"}}},
+      {R"({"team":"MASH")", {{"/team", "syntax"}}},  // where the parser stopped
+      {"team=MASH", {{"", "syntax"}}},
+      {"", {{"", "syntax"}}},
+  };
+  for (const Case& c : cases) {
+    const auto refused = service_->ActionInboxItem(ActionCall("la-derby", c.body), item);
+    ASSERT_EQ(refused.status, 400) << c.body;
+    ASSERT_NE(refused.Header("Content-Type"), nullptr);
+    EXPECT_EQ(*refused.Header("Content-Type"), "application/problem+json");
+    const json problem = json::parse(refused.body);
+    EXPECT_EQ(problem["type"], "urn:isagw:problem:invalid-message");
+    EXPECT_EQ(problem["status"], 400);
+    std::vector<std::pair<std::string, std::string>> errors;
+    for (const json& e : problem["errors"]) errors.emplace_back(e["pointer"], e["code"]);
+    EXPECT_EQ(errors, c.errors) << c.body << " -> " << refused.body;
+    EXPECT_EQ(refused.body.find("Alex"), std::string::npos) << "a reason quoted the value";
+    EXPECT_EQ(refused.body.find(long_text), std::string::npos);
+  }
+  EXPECT_FALSE(StatusEntry(message_id, item).contains("actioned"));
+  EXPECT_TRUE(AuditBodies("delivery_actioned").empty());
 }
 
 TEST_F(GatewayApiServiceTest, TheMailboxIsReadPageByPageWithoutAcknowledging) {

@@ -400,6 +400,41 @@ TEST_F(SafeguardingClockTest, SeventyTwoHoursAcrossTheAutumnClockChange) {
   EXPECT_EQ(Fired().back().first, "rhi_due");
 }
 
+// Last seen at noon GMT on Saturday 28 March 2026; the clocks go forward
+// at 01:00 on Sunday. 72 hours later is noon UTC on Tuesday, 13:00 BST on
+// the wall; five days later, noon UTC on Thursday 2 April.
+TEST_F(SafeguardingClockTest, LongMissingAcrossTheSpringClockChange) {
+  const std::string ref = "DB/21/2026/000113";
+  const model::Timestamp seen = sys_days{2026y / March / 28} + 12h;
+  clock_.Set(seen + 1h);
+  Missing(ref, seen);
+  EXPECT_EQ(FireAt(sys_days{2026y / March / 31} + 12h - 1s), 0);
+  EXPECT_EQ(Local(sys_days{2026y / March / 31} + 12h), "31/03/2026 13:00");
+  FireAt(sys_days{2026y / March / 31} + 12h);
+  EXPECT_EQ(TimerStates(ref)[ref + "|long_missing|259200"], "fired");
+  FireAt(sys_days{2026y / April / 2} + 12h - 1s);
+  EXPECT_EQ(TimerStates(ref)[ref + "|long_missing|432000"], "armed");
+  FireAt(sys_days{2026y / April / 2} + 12h);
+  EXPECT_EQ(TimerStates(ref)[ref + "|long_missing|432000"], "fired");
+}
+
+// An urgent deadline of 30 minutes that spans the autumn change (01:45
+// BST, then 01:15 GMT on the wall) is 30 minutes of elapsed time.
+TEST_F(SafeguardingClockTest, AnUrgentDeadlineAcrossTheAutumnClockChange) {
+  UseRules(R"(format: isagw.safeguarding/1
+id: SG-TEST-URGENT
+title: Test rules
+areas: [la-derby]
+urgent_alerts: {clause: "§9", risk_at_least: high, acknowledge: business, within: 30m}
+)");
+  const model::Timestamp received = sys_days{2026y / October / 25} + 45min;  // 01:45 BST
+  clock_.Set(received);
+  Missing("DB/21/2026/000114", received - 1h, "HIGH");
+  EXPECT_EQ(Local(received + 30min), "25/10/2026 01:15");
+  EXPECT_EQ(FireAt(received + 30min - 1s), 0);
+  EXPECT_EQ(FireAt(received + 30min), 2);  // Derby's and Staffordshire's copies
+}
+
 // Two workers (two replicas, or a process and its restart) on one store:
 // each timer fires once.
 TEST_F(SafeguardingClockTest, TwoWorkersFireEachTimerOnce) {

@@ -50,6 +50,8 @@ TEST_F(ApiRouterTest, RoutesEachPathToItsServiceMethod) {
       {Request("GET", "/v1/inbox?limit=5"), "ListInbox", ""},
       {Request("GET", "/v1/inbox/inbox-derby-1"), "GetInboxItem", "inbox-derby-1"},
       {Request("POST", "/v1/inbox/inbox-derby-1/ack"), "AckInboxItem", "inbox-derby-1"},
+      {Request("POST", "/v1/inbox/inbox-derby-1/action", "la-derby", "application/json"),
+       "ActionInboxItem", "inbox-derby-1"},
   };
   for (const auto& c : cases) {
     ASSERT_FALSE(router.Admit(c.request).has_value()) << c.request.target;
@@ -73,6 +75,47 @@ TEST_F(ApiRouterTest, AgencyCannotReadAnotherAgencysInboxItemOrMessage) {
   EXPECT_EQ(router.Handle(Request("GET", "/v1/inbox/inbox-stoke-1", "la-derby")).status, 404);
   EXPECT_EQ(router.Handle(Request("GET", "/v1/messages/msg-stoke-1", "la-derby")).status, 404);
   EXPECT_EQ(router.Handle(Request("GET", "/v1/inbox/inbox-stoke-1", "la-stoke")).status, 200);
+}
+
+TEST_F(ApiRouterTest, RoutesAnActionWithItsJsonBodyToTheCallersOwnCopy) {
+  HttpRequest request =
+      Request("POST", "/v1/inbox/inbox-derby-1/action", "la-derby", "application/json");
+  request.body = R"({"team":"MASH"})";
+  const HttpResponse response = router.Handle(request);
+  EXPECT_EQ(response.status, 204);
+  EXPECT_TRUE(response.body.empty());
+  EXPECT_EQ(response.Header("Content-Type"), nullptr);
+  ASSERT_EQ(service->Calls().size(), 1u);
+  EXPECT_EQ(service->Calls()[0].method, "ActionInboxItem");
+  EXPECT_EQ(service->Calls()[0].agency_id, "la-derby");
+  EXPECT_EQ(service->Calls()[0].body, R"({"team":"MASH"})");
+  EXPECT_EQ(service->Calls()[0].media_type, "application/json");
+
+  // Another agency's copy looks like a missing one.
+  request.agency_id = "la-stoke";
+  EXPECT_EQ(router.Handle(request).status, 404);
+}
+
+TEST_F(ApiRouterTest, AnActionTakesOnlyJsonAndOnlyByPost) {
+  for (const char* type :
+       {"", "text/plain", "application/x-www-form-urlencoded", "application/problem+json"}) {
+    ExpectProblem(
+        router.Handle(Request("POST", "/v1/inbox/inbox-derby-1/action", "la-derby", type)), 415,
+        isagw::problem_type::kUnsupportedFormat);
+  }
+  EXPECT_FALSE(router
+                   .Admit(Request("POST", "/v1/inbox/inbox-derby-1/action", "la-derby",
+                                  "Application/JSON; charset=utf-8"))
+                   .has_value());
+  const HttpResponse get = router.Handle(Request("GET", "/v1/inbox/inbox-derby-1/action"));
+  ExpectProblem(get, 405, problem_type::kMethodNotAllowed);
+  EXPECT_EQ(*get.Header("Allow"), "POST");
+  for (const char* target : {"/v1/inbox/a%2Fb/action", "/v1/inbox//action", "/v1/inbox/x/action/",
+                             "/v1/inbox/x/actions"}) {
+    ExpectProblem(router.Handle(Request("POST", target, "la-derby", "application/json")), 404,
+                  problem_type::kNotFound);
+  }
+  EXPECT_EQ(service->CallCount(), 0);
 }
 
 TEST_F(ApiRouterTest, AnswersNotFoundWithProblemForUnknownPaths) {
@@ -138,6 +181,7 @@ TEST_F(ApiRouterTest, GivesBatchesTheirOwnBodyLimit) {
 TEST_F(ApiRouterTest, LabelsRoutesByTemplateNeverByRawPath) {
   EXPECT_EQ(router.RouteLabel(Request("GET", "/v1/inbox/inbox-derby-1")), "/v1/inbox/{id}");
   EXPECT_EQ(router.RouteLabel(Request("POST", "/v1/inbox/x/ack")), "/v1/inbox/{id}/ack");
+  EXPECT_EQ(router.RouteLabel(Request("POST", "/v1/inbox/x/action")), "/v1/inbox/{id}/action");
   EXPECT_EQ(router.RouteLabel(Request("GET", "/v1/messages/abc?x=1")), "/v1/messages/{id}");
   EXPECT_EQ(router.RouteLabel(Request("GET", "/secret/Alex-Example")), "unmatched");
 }

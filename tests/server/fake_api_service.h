@@ -80,6 +80,12 @@ class FakeApiService final : public ApiService {
     if (response.status != 200) return response;
     return HttpResponse{204, {}, ""};
   }
+  HttpResponse ActionInboxItem(const ApiCall& call, std::string_view item_id) override {
+    Record("ActionInboxItem", call, std::string(item_id));
+    HttpResponse response = Owned(inbox_owner, call.agency_id, item_id);
+    if (response.status != 200) return response;
+    return HttpResponse{204, {}, ""};
+  }
 
  private:
   static HttpResponse Json(int status, std::string body) {
