@@ -22,18 +22,6 @@ using std::chrono::seconds;
 // Earlier signing keys kept trusted after rotations; a handful in practice.
 constexpr std::size_t kMaxTrustedKeys = 64;
 
-template <typename Map>
-std::string OneOf(const Map& map) {
-  std::string out = "must be one of";
-  const char* separator = " ";
-  for (const auto& entry : map.entries) {
-    out += separator;
-    out += entry.second;
-    separator = ", ";
-  }
-  return out;
-}
-
 bool IsIpv4(const std::string& text) {
   in_addr v4{};
   return inet_pton(AF_INET, text.c_str(), &v4) == 1;

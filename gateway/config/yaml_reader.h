@@ -131,6 +131,20 @@ class MapReader {
 ConfigError ErrorAtPointer(const std::string& file, const YAML::Node& root,
                            const FieldError& error);
 
+// "must be one of a, b, c": the reason for an enum error, listing a code
+// map's names (gateway/common/code_map.h) in their order.
+template <typename Map>
+std::string OneOf(const Map& map) {
+  std::string out = "must be one of";
+  const char* separator = " ";
+  for (const auto& entry : map.entries) {
+    out += separator;
+    out += entry.second;
+    separator = ", ";
+  }
+  return out;
+}
+
 // "DIR/relative" for a relative path, the path itself when absolute.
 std::filesystem::path ResolvePath(const std::filesystem::path& base_dir, const std::string& path);
 

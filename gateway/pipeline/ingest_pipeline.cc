@@ -137,13 +137,18 @@ FieldErrors SenderMismatches(const Agency& agency, adapters::Format format,
   return errors;
 }
 
-std::string DeliveryId(const std::string& message_id, const std::string& recipient,
-                       const std::string& kind) {
-  const std::string input = message_id + "|" + recipient + "|" + kind;
+// "dlv_" + 24 hex digits of a hash of what the copy is: stable, so a copy
+// made again (after a crash) has the id its recipient already knows.
+std::string StableDeliveryId(const std::string& input) {
   std::array<unsigned char, 32> out{};
   crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(input.data()),
                      input.size(), nullptr, 0);
   return "dlv_" + Hex(out.data(), out.size()).substr(0, 24);
+}
+
+std::string DeliveryId(const std::string& message_id, const std::string& recipient,
+                       const std::string& kind) {
+  return StableDeliveryId(message_id + "|" + recipient + "|" + kind);
 }
 
 // Removes the value at `pointer`, then any object or array left empty
@@ -975,12 +980,7 @@ IngestPipeline::FiringOutcome IngestPipeline::FireUrgentDeadline(
     // The same stored copy, to an endpoint of the same organisation: what
     // the ISA allowed the organisation, no more.
     store::Delivery duty = copy;
-    const std::string input = copy.id + "|duty|" + std::to_string(step);
-    std::array<unsigned char, 32> hash{};
-    crypto_generichash(hash.data(), hash.size(),
-                       reinterpret_cast<const unsigned char*>(input.data()), input.size(), nullptr,
-                       0);
-    duty.id = "dlv_" + Hex(hash.data(), hash.size()).substr(0, 24);
+    duty.id = StableDeliveryId(copy.id + "|duty|" + std::to_string(step));
     duty.recipient = contact->id;
     const std::size_t bar = copy.ordering_key.find('|');
     duty.ordering_key = contact->id + (bar == std::string::npos ? "|" + copy.message_id

@@ -14,22 +14,11 @@ namespace isagw::registry {
 namespace {
 
 using config::MapReader;
+using config::OneOf;
 using config::Presence;
 
 constexpr std::size_t kMaxAgencies = 1000;
 constexpr std::size_t kMaxRoutingItems = 500;
-
-template <typename Map>
-std::string OneOf(const Map& map) {
-  std::string out = "must be one of";
-  const char* separator = " ";
-  for (const auto& entry : map.entries) {
-    out += separator;
-    out += entry.second;
-    separator = ", ";
-  }
-  return out;
-}
 
 // Reads one agency entry. Value errors found after reading (enum names in
 // lists) go to `late` as pointers, to be placed on lines afterwards.

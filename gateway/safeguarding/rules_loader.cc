@@ -24,6 +24,7 @@ using config::ConfigError;
 using config::ConfigErrors;
 using config::ErrorList;
 using config::MapReader;
+using config::OneOf;
 using config::Presence;
 using std::chrono::days;
 using std::chrono::duration_cast;
@@ -39,18 +40,6 @@ constexpr std::size_t kMaxRulesPerList = 20;
 constexpr std::size_t kMaxIdLength = 64;
 constexpr std::size_t kMaxTitleLength = 300;
 constexpr std::size_t kMaxClauseLength = 40;
-
-template <typename Map>
-std::string OneOf(const Map& map) {
-  std::string out = "must be one of";
-  const char* separator = " ";
-  for (const auto& entry : map.entries) {
-    out += separator;
-    out += entry.second;
-    separator = ", ";
-  }
-  return out;
-}
 
 // Reads one rules file into AreaRules. Errors about list items (an area,
 // a role) are found after the list is read, so they go to `late` as JSON
@@ -284,16 +273,6 @@ bool Parse(const std::string& text, ErrorList& errors, YAML::Node& root) {
   return true;
 }
 
-std::string HexOf(const unsigned char* data, std::size_t size) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < size; ++i) {
-    out.push_back(kHex[data[i] >> 4]);
-    out.push_back(kHex[data[i] & 0x0f]);
-  }
-  return out;
-}
-
 // SHA-256 over each file's name, length and bytes, in name order (as the
 // policy set's hash, gateway/policy/loader.cc); "" for no files.
 std::string HashDocuments(const std::vector<Document>& documents) {
@@ -311,7 +290,9 @@ std::string HashDocuments(const std::vector<Document>& documents) {
   }
   unsigned char hash[crypto_hash_sha256_BYTES];
   crypto_hash_sha256_final(&state, hash);
-  return HexOf(hash, sizeof hash);
+  char hex[2 * sizeof hash + 1];
+  sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+  return std::string(hex, 2 * sizeof hash);
 }
 
 }  // namespace

@@ -37,6 +37,17 @@ store::Timer MakeTimer(std::string id, std::string_view kind, const std::string&
   return t;
 }
 
+// True when this record makes the episode reach `at_least`: it opens at
+// that risk or a re-grading raises it there.
+bool BecomesAtLeast(const PoliceRecordMoment& moment, model::RiskLevel at_least) {
+  const model::Episode& episode = *moment.episode;
+  if (episode.state() != model::EpisodeState::kMissing) return false;
+  const std::optional<model::RiskLevel> risk = episode.current_risk();
+  const bool now_at = risk && *risk >= at_least;
+  const bool was = moment.risk_before && *moment.risk_before >= at_least;
+  return now_at && (moment.opened || !was);
+}
+
 }  // namespace
 
 std::string Cite(const RuleSource& source) { return source.rules_id + " " + source.clause; }
@@ -146,22 +157,18 @@ TimerPlan PlanForPoliceRecord(const AreaRules& rules, const PoliceRecordMoment& 
     }
   }
 
-  if (rules.high_risk && episode.state() == model::EpisodeState::kMissing) {
+  if (rules.high_risk && BecomesAtLeast(moment, rules.high_risk->at_least)) {
     const HighRiskRule& rule = *rules.high_risk;
-    const std::optional<model::RiskLevel> risk = episode.current_risk();
-    const bool at_or_above = risk && *risk >= rule.at_least;
-    const bool was = moment.risk_before && *moment.risk_before >= rule.at_least;
-    if (at_or_above && (moment.opened || !was)) {
-      TimerSpec spec;
-      spec.reason = EscalationReason::kHighRiskMissing;
-      spec.source = rule.source;
-      spec.notify = rule.notify;
-      spec.detail = Cite(rule.source) + ": missing at " +
-                    std::string(*model::kRiskLevelNames.Name(*risk)) + " risk";
-      plan.arm.push_back(
-          MakeTimer(ref + "|high_risk|" + std::to_string(episode.latest_record_version()),
-                    kHighRisk, ref, now, spec, moment.message_id));
-    }
+    const model::RiskLevel risk = *episode.current_risk();
+    TimerSpec spec;
+    spec.reason = EscalationReason::kHighRiskMissing;
+    spec.source = rule.source;
+    spec.notify = rule.notify;
+    spec.detail = Cite(rule.source) + ": missing at " +
+                  std::string(*model::kRiskLevelNames.Name(risk)) + " risk";
+    plan.arm.push_back(
+        MakeTimer(ref + "|high_risk|" + std::to_string(episode.latest_record_version()), kHighRisk,
+                  ref, now, spec, moment.message_id));
   }
   return plan;
 }
@@ -169,21 +176,6 @@ TimerPlan PlanForPoliceRecord(const AreaRules& rules, const PoliceRecordMoment& 
 bool IsUrgentAck(std::string_view kind) {
   return kind == kUrgentAckTransport || kind == kUrgentAckBusiness;
 }
-
-namespace {
-
-// True when this record makes the episode reach `at_least`: it opens at
-// that risk or a re-grading raises it there.
-bool BecomesAtLeast(const PoliceRecordMoment& moment, model::RiskLevel at_least) {
-  const model::Episode& episode = *moment.episode;
-  if (episode.state() != model::EpisodeState::kMissing) return false;
-  const std::optional<model::RiskLevel> risk = episode.current_risk();
-  const bool now_at = risk && *risk >= at_least;
-  const bool was = moment.risk_before && *moment.risk_before >= at_least;
-  return now_at && (moment.opened || !was);
-}
-
-}  // namespace
 
 std::vector<store::Timer> PlanUrgentAlerts(const AreaRules& rules, const PoliceRecordMoment& moment,
                                            const std::vector<std::string>& delivery_ids) {
