@@ -137,6 +137,12 @@ FieldErrors SenderMismatches(const Agency& agency, adapters::Format format,
   return errors;
 }
 
+// How the store keeps a copy for `agency`: pushed, or left in its mailbox.
+store::DeliveryMode StoreModeOf(const Agency& agency) {
+  return agency.delivery == registry::DeliveryMode::kPush ? store::DeliveryMode::kPush
+                                                          : store::DeliveryMode::kMailbox;
+}
+
 // "dlv_" + 24 hex digits of a hash of what the copy is: stable, so a copy
 // made again (after a crash) has the id its recipient already knows.
 std::string StableDeliveryId(const std::string& input) {
@@ -692,9 +698,7 @@ void Attempt::MakeCopy(Prepared& out, const Parties& parties, const Route& route
   delivery.recipient = recipient.id;
   delivery.ordering_key =
       recipient.id + "|" + (event_.episode.police_ref ? *event_.episode.police_ref : message_id_);
-  delivery.mode = recipient.delivery == registry::DeliveryMode::kPush
-                      ? store::DeliveryMode::kPush
-                      : store::DeliveryMode::kMailbox;
+  delivery.mode = StoreModeOf(recipient);
   delivery.format = FormatName(format);
   delivery.content_type = std::string(ContentTypeOf(format));
   delivery.scope = "isa-" + decision.isa_id();
@@ -850,18 +854,7 @@ IngestPipeline::FiringOutcome IngestPipeline::FireTimer(const GatewayState& stat
                                                         model::Timestamp now) {
   using Kind = FiringOutcome::Kind;
   const store::Timer& t = timer.timer;
-  auto give_up = [&](std::string note) {
-    FiringOutcome outcome{Kind::kFailed, std::nullopt, note};
-    json body = {
-        {"timer_kind", t.kind}, {"due_at", model::FormatTimestamp(t.due_at)}, {"reason", note}};
-    auto finished = store_.FinishTimer(t.id, store::TimerState::kFailed, note, now,
-                                       {store::AuditRecord{"timer_failed", body.dump()}});
-    if (!finished.ok()) {
-      outcome.kind = finished.error().kind == store::StoreErrorKind::kNotFound ? Kind::kNotArmed
-                                                                               : Kind::kUnavailable;
-    }
-    return outcome;
-  };
+  auto give_up = [&](std::string note) { return GiveUpTimer(t, std::move(note), now); };
   const FiringOutcome unavailable{Kind::kUnavailable, std::nullopt, "the store failed"};
 
   auto spec = safeguarding::SpecFromJson(t.spec_json);
@@ -930,6 +923,23 @@ IngestPipeline::FiringOutcome IngestPipeline::FireTimer(const GatewayState& stat
   return unavailable;
 }
 
+// A timer that can never fire: marked failed with its audit record, so it
+// is neither retried for ever nor dropped silently.
+IngestPipeline::FiringOutcome IngestPipeline::GiveUpTimer(const store::Timer& t, std::string note,
+                                                          model::Timestamp now) {
+  using Kind = FiringOutcome::Kind;
+  json body = {
+      {"timer_kind", t.kind}, {"due_at", model::FormatTimestamp(t.due_at)}, {"reason", note}};
+  auto finished = store_.FinishTimer(t.id, store::TimerState::kFailed, note, now,
+                                     {store::AuditRecord{"timer_failed", body.dump()}});
+  if (finished.ok()) return FiringOutcome{Kind::kFailed, std::nullopt, std::move(note)};
+  // Fired or cancelled meanwhile by another worker: nothing is lost.
+  if (finished.error().kind == store::StoreErrorKind::kNotFound) {
+    return FiringOutcome{Kind::kNotArmed, std::nullopt, "the timer is no longer armed"};
+  }
+  return FiringOutcome{Kind::kUnavailable, std::nullopt, "the store failed"};
+}
+
 // An urgent copy nobody acknowledged in time goes again, as it is, to the
 // recipient's next duty endpoint (registry: duty_contacts), with a new
 // deadline; with no endpoint left, its sender gets a notice. Either way
@@ -940,21 +950,15 @@ IngestPipeline::FiringOutcome IngestPipeline::FireUrgentDeadline(
   using Kind = FiringOutcome::Kind;
   const store::Timer& t = timer.timer;
   const FiringOutcome unavailable{Kind::kUnavailable, std::nullopt, "the store failed"};
-  auto fail = [&](std::string note) {
-    json body = {{"timer_kind", t.kind}, {"reason", note}};
-    auto finished = store_.FinishTimer(t.id, store::TimerState::kFailed, note, now,
-                                       {store::AuditRecord{"timer_failed", body.dump()}});
-    if (!finished.ok()) return unavailable;
-    return FiringOutcome{Kind::kFailed, std::nullopt, note};
-  };
+  auto give_up = [&](std::string note) { return GiveUpTimer(t, std::move(note), now); };
 
   auto loaded = store_.LoadDelivery(spec.delivery_id.value_or(t.subject));
   if (!loaded.ok()) {
     return loaded.error().kind == store::StoreErrorKind::kBackend
                ? unavailable
-               : fail("the unacknowledged copy can no longer be read");
+               : give_up("the unacknowledged copy can no longer be read");
   }
-  if (!*loaded) return fail("the unacknowledged copy is not stored");
+  if (!*loaded) return give_up("the unacknowledged copy is not stored");
   const store::Delivery& copy = **loaded;
   const Agency* recipient = state.registry.FindById(copy.recipient);
   const Agency* principal = recipient;
@@ -985,8 +989,7 @@ IngestPipeline::FiringOutcome IngestPipeline::FireUrgentDeadline(
     const std::size_t bar = copy.ordering_key.find('|');
     duty.ordering_key = contact->id + (bar == std::string::npos ? "|" + copy.message_id
                                                                 : copy.ordering_key.substr(bar));
-    duty.mode = contact->delivery == registry::DeliveryMode::kPush ? store::DeliveryMode::kPush
-                                                                   : store::DeliveryMode::kMailbox;
+    duty.mode = StoreModeOf(*contact);
     next.push_back(safeguarding::NextUrgentDeadline(spec, t.kind, duty.id, step + 1,
                                                     t.source_message_id, now));
     body["escalated_to"] = contact->id;
@@ -1005,9 +1008,7 @@ IngestPipeline::FiringOutcome IngestPipeline::FireUrgentDeadline(
       delivery::NonDelivery facts;
       facts.dead = &copy;
       facts.sender = **sender;
-      facts.sender_mode = agency != nullptr && agency->delivery == registry::DeliveryMode::kPush
-                              ? store::DeliveryMode::kPush
-                              : store::DeliveryMode::kMailbox;
+      facts.sender_mode = agency != nullptr ? StoreModeOf(*agency) : store::DeliveryMode::kMailbox;
       facts.reason = "alert_unacknowledged";
       facts.given_up_at = now;
       facts.scope = "inbound";

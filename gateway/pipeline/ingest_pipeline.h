@@ -68,6 +68,7 @@ class IngestPipeline {
                           model::Timestamp now);
 
  private:
+  FiringOutcome GiveUpTimer(const store::Timer& timer, std::string note, model::Timestamp now);
   FiringOutcome FireUrgentDeadline(const GatewayState& state, const store::ClaimedTimer& timer,
                                    const safeguarding::TimerSpec& spec, model::Timestamp now);
 
