@@ -349,6 +349,11 @@ Prepared Attempt::Run() {
     a.message.police_ref = event_.episode.police_ref;
     a.message.record_version = event_.episode.record_version;
   }
+  if (event_.episode.police_ref) {
+    a.message.episode_ref = event_.episode.police_ref;
+  } else if (event_.rhi && !event_.rhi->police_refs.empty()) {
+    a.message.episode_ref = event_.rhi->police_refs.front();
+  }
   a.message.received_at = request_.received_at;
   a.message.canonical_json = canonical_text_;
 

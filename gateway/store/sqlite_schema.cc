@@ -125,6 +125,17 @@ CREATE INDEX timers_by_subject ON timers (subject, kind);
 ALTER TABLE outbox ADD COLUMN actioned_at INTEGER;
 ALTER TABLE outbox ADD COLUMN action TEXT;
 )sql"},
+      {5, "the episode each message is about, for reports", R"sql(
+-- The police_ref of the episode a message is about (an RHI's first
+-- episode): reports read an episode's messages by it. Police records
+-- stored before version 5 get theirs here; older RHIs (sealed) cannot.
+ALTER TABLE messages ADD COLUMN episode_ref TEXT;
+UPDATE messages SET episode_ref = police_ref WHERE police_ref IS NOT NULL;
+CREATE INDEX messages_by_episode ON messages (episode_ref);
+CREATE INDEX messages_by_sender_episode ON messages (sender, episode_ref);
+CREATE INDEX episodes_by_host ON episodes (host_la, missing_since);
+CREATE INDEX episodes_by_placing ON episodes (placing_la, missing_since);
+)sql"},
   };
   return migrations;
 }

@@ -198,8 +198,8 @@ Result<Ok, StoreError> SqliteStore::CommitLocked(const Acceptance& acceptance) {
   }
   auto insert = db_.Prepare(
       "INSERT INTO messages (id, sender, idempotency_key, format, kind, police_ref,"
-      " record_version, received_at, payload, payload_key, answer)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+      " record_version, received_at, payload, payload_key, answer, episode_ref)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
   if (!insert.ok()) return Fail(Backend(insert.error()));
   insert->Bind(1, std::string_view(message.id))
       .Bind(2, std::string_view(message.sender))
@@ -210,7 +210,8 @@ Result<Ok, StoreError> SqliteStore::CommitLocked(const Acceptance& acceptance) {
       .Bind(8, now)
       .BindBlob(9, *sealed)
       .Bind(10, std::string_view(*crypto::Sealer::KeyIdOf(*sealed)))
-      .Bind(11, std::string_view(message.answer_json));
+      .Bind(11, std::string_view(message.answer_json))
+      .Bind(12, message.episode_ref);
   if (message.record_version) {
     insert->Bind(7, static_cast<std::int64_t>(*message.record_version));
   } else {
@@ -483,6 +484,105 @@ Result<std::string, StoreError> SqliteStore::LoadMessageCanonical(const std::str
   auto opened = sealer_->Open(kInboundScope, query->ColumnBlob(0), "message:" + message_id);
   if (!opened.ok()) return Fail(Sealing(opened.error()));
   return std::move(*opened);
+}
+
+namespace {
+
+// The episodes a report query chooses, as a CTE the three reads share.
+constexpr std::string_view kChosenEpisodes =
+    "WITH chosen AS (SELECT police_ref FROM episodes"
+    " WHERE COALESCE(missing_since, updated_at) >= ?2 AND COALESCE(missing_since, updated_at) < ?3"
+    " AND (host_la = ?1 OR placing_la = ?1 OR police_ref IN"
+    " (SELECT episode_ref FROM messages WHERE sender = ?1 AND episode_ref IS NOT NULL))) ";
+
+}  // namespace
+
+Result<ReportRecords, StoreError> SqliteStore::LoadReportRecords(const ReportQuery& query) {
+  ReportRecords records;
+  // Sealed payloads are read under the lock and opened after it, so a
+  // long report holds up ingest only for the reads.
+  std::vector<std::string> sealed;
+  {
+    std::lock_guard lock(mutex_);
+    auto bind = [&](SqliteStatement& statement) {
+      statement.Bind(1, std::string_view(query.agency))
+          .Bind(2, Seconds(query.from))
+          .Bind(3, Seconds(query.to));
+    };
+    auto episodes =
+        db_.Prepare(std::string(kChosenEpisodes) +
+                    "SELECT e.police_ref, e.state, e.child_key, e.placing_la, e.host_la,"
+                    " COALESCE(e.missing_since, e.updated_at) AS since FROM episodes e"
+                    " JOIN chosen USING (police_ref) ORDER BY since, e.police_ref");
+    if (!episodes.ok()) return Fail(Backend(episodes.error()));
+    bind(*episodes);
+    for (;;) {
+      auto row = episodes->Step();
+      if (!row.ok()) return Fail(Backend(row.error()));
+      if (!*row) break;
+      ReportRecords::Episode e;
+      e.police_ref = episodes->ColumnText(0);
+      e.state = episodes->ColumnText(1);
+      if (!episodes->ColumnIsNull(2)) e.child_key = episodes->ColumnText(2);
+      if (!episodes->ColumnIsNull(3)) e.placing_la = episodes->ColumnText(3);
+      if (!episodes->ColumnIsNull(4)) e.host_la = episodes->ColumnText(4);
+      e.missing_since = FromSeconds(episodes->ColumnInt(5));
+      records.episodes.push_back(std::move(e));
+    }
+
+    auto messages = db_.Prepare(
+        std::string(kChosenEpisodes) +
+        "SELECT id, sender, kind, episode_ref, received_at, payload FROM messages"
+        " WHERE episode_ref IN (SELECT police_ref FROM chosen)"
+        " UNION ALL SELECT m.id, m.sender, m.kind, m.episode_ref, m.received_at, m.payload"
+        " FROM child_links c JOIN messages m ON m.id = c.message_id"
+        " WHERE c.child_key IN (SELECT child_key FROM episodes"
+        "   WHERE police_ref IN (SELECT police_ref FROM chosen))"
+        " ORDER BY 5, 1");
+    if (!messages.ok()) return Fail(Backend(messages.error()));
+    bind(*messages);
+    for (;;) {
+      auto row = messages->Step();
+      if (!row.ok()) return Fail(Backend(row.error()));
+      if (!*row) break;
+      ReportRecords::Message m;
+      m.id = messages->ColumnText(0);
+      m.sender = messages->ColumnText(1);
+      m.kind = messages->ColumnText(2);
+      if (!messages->ColumnIsNull(3)) m.episode_ref = messages->ColumnText(3);
+      m.received_at = FromSeconds(messages->ColumnInt(4));
+      sealed.push_back(messages->ColumnBlob(5));
+      records.messages.push_back(std::move(m));
+    }
+
+    // Only the police's missing reports: what "police report to council
+    // copy available" measures.
+    auto copies = db_.Prepare(
+        std::string(kChosenEpisodes) +
+        "SELECT o.message_id, o.recipient,"
+        " CASE WHEN o.mode = 'mailbox' THEN o.created_at ELSE o.finished_at END"
+        " FROM outbox o JOIN messages m ON m.id = o.message_id"
+        " WHERE m.episode_ref IN (SELECT police_ref FROM chosen) AND m.kind = 'missing_reported'"
+        " AND ((o.mode = 'mailbox' AND o.state IN ('available', 'acked'))"
+        "   OR (o.mode = 'push' AND o.state = 'delivered'))"
+        " ORDER BY o.seq");
+    if (!copies.ok()) return Fail(Backend(copies.error()));
+    bind(*copies);
+    for (;;) {
+      auto row = copies->Step();
+      if (!row.ok()) return Fail(Backend(row.error()));
+      if (!*row) break;
+      if (copies->ColumnIsNull(2)) continue;
+      records.copies.push_back(
+          {copies->ColumnText(0), copies->ColumnText(1), FromSeconds(copies->ColumnInt(2))});
+    }
+  }
+  for (std::size_t i = 0; i < records.messages.size(); ++i) {
+    ReportRecords::Message& m = records.messages[i];
+    auto opened = sealer_->Open(kInboundScope, sealed[i], "message:" + m.id);
+    if (opened.ok()) m.canonical_json = std::move(*opened);
+  }
+  return records;
 }
 
 Result<Ok, StoreError> SqliteStore::CancelTimers(const std::string& subject,

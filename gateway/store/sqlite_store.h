@@ -65,6 +65,7 @@ class SqliteStore final : public Store {
                                              model::Timestamp to,
                                              const std::string& except) override;
   Result<std::string, StoreError> LoadMessageCanonical(const std::string& message_id) override;
+  Result<ReportRecords, StoreError> LoadReportRecords(const ReportQuery& query) override;
   Result<Ok, StoreError> RecordAction(const std::string& recipient, const std::string& delivery_id,
                                       const BusinessAction& action,
                                       std::vector<AuditRecord> audit) override;

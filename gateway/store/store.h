@@ -48,6 +48,9 @@ struct InboundMessage {
   model::Timestamp received_at{};
   std::string canonical_json;  // sealed at rest
   std::string answer_json;     // the 202 body, replayed to duplicates; no personal data
+  // The episode the message is about (its police_ref; an RHI's first
+  // episode): what reports read an episode's messages by.
+  std::optional<std::string> episode_ref;
 };
 
 // The episode as the gateway last knew it.
@@ -233,6 +236,49 @@ struct MessageStatus {
 
 std::string_view DeliveryStateName(DeliveryState state);
 
+// What a report reads (gateway/reports): the episodes one agency is
+// involved in that began in [from, to), with their messages.
+struct ReportQuery {
+  // The host or placing LA of the episode, or a police force that sent a
+  // record of it.
+  std::string agency;
+  model::Timestamp from{};
+  model::Timestamp to{};
+};
+
+struct ReportRecords {
+  struct Episode {
+    std::string police_ref;
+    std::string state;
+    std::optional<std::string> child_key;
+    std::optional<std::string> placing_la;
+    std::optional<std::string> host_la;
+    model::Timestamp missing_since{};
+  };
+  struct Message {
+    std::string id;
+    std::string sender;
+    std::string kind;
+    std::optional<std::string> episode_ref;  // empty for a placement notification
+    model::Timestamp received_at{};
+    // Opened; nullopt when its key is gone (crypto-shredded): reports
+    // leave it out and count it.
+    std::optional<std::string> canonical_json;
+  };
+  // When a copy of one of the messages became the recipient's to read:
+  // put in its mailbox, or pushed and acknowledged.
+  struct CopyAvailable {
+    std::string message_id;
+    std::string recipient;
+    model::Timestamp at{};
+  };
+  std::vector<Episode> episodes;  // by missing_since, then police_ref
+  // The episodes' police, RHI and escalation messages, and the placement
+  // notifications that linked their children; by received_at, then id.
+  std::vector<Message> messages;
+  std::vector<CopyAvailable> copies;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -330,6 +376,10 @@ class Store {
   // One copy, payload opened: what an urgent alert's escalation re-sends.
   virtual Result<std::optional<Delivery>, StoreError> LoadDelivery(
       const std::string& delivery_id) = 0;
+
+  // Reports: every episode of the query's agency and period, with its
+  // messages opened through the key ring.
+  virtual Result<ReportRecords, StoreError> LoadReportRecords(const ReportQuery& query) = 0;
 
   // Status, always scoped to the sender asking.
   virtual Result<MessageStatus, StoreError> GetMessageStatus(const std::string& sender,

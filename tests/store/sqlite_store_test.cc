@@ -440,7 +440,7 @@ TEST_F(SqliteStoreTest, ATimerFiresOnceAndItsSecondFiringChangesNothing) {
     e.message = {id,           "la-derby",   "timer:t-" + id,
                  "canonical",  "escalation", std::nullopt,
                  std::nullopt, t0 + 73h,     R"({"kind":"escalation"})",
-                 R"({})"};
+                 R"({})",      std::nullopt};
     e.fires_timer = "t";
     e.deliveries.push_back(Delivery{id + "-d", id, "la-derby", "la-derby|x", DeliveryMode::kMailbox,
                                     "canonical", "application/json", "isa-derby", "{}"});
