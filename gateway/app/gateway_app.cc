@@ -10,6 +10,7 @@
 #include "gateway/app/audit_queue.h"
 #include "gateway/app/checkpointer.h"
 #include "gateway/app/gateway_keys.h"
+#include "gateway/app/gateway_state_loader.h"
 #include "gateway/audit/audit_entries.h"
 #include "gateway/crypto/sealer.h"
 #include "gateway/delivery/clock.h"
@@ -79,24 +80,8 @@ struct Generation {
 };
 
 Result<Generation, std::string> BuildGeneration(config::GatewayConfig config) {
-  std::set<std::string> ids;
-  for (const auto& agency : config.registry.agencies()) ids.insert(agency.id);
-  auto policies = policy::LoadPolicySet(config.policies_dir, ids);
-  if (!policies.ok()) {
-    std::string detail = "policies: " + std::to_string(policies.error().size()) + " error(s)";
-    if (!policies.error().empty()) detail += "; first: " + policy::Describe(policies.error()[0]);
-    return Fail(std::move(detail));
-  }
-  // The safeguarding clock's rules live beside the ISAs.
-  auto rules = safeguarding::LoadRuleSet(config.policies_dir / "safeguarding", config.registry);
-  if (!rules.ok()) {
-    std::string detail =
-        "safeguarding rules: " + std::to_string(rules.error().size()) + " error(s)";
-    if (!rules.error().empty()) detail += "; first: " + rules.error()[0].ToString();
-    return Fail(std::move(detail));
-  }
-  auto keys = PrepareGatewayKeys(config, *policies);
-  if (!keys.ok()) return Fail("keys: " + keys.error());
+  auto loaded = LoadGatewayState(config);
+  if (!loaded.ok()) return Fail(loaded.error());
 
   server::TlsFiles files;
   files.certificate_chain = config.tls.cert_file;
@@ -115,12 +100,10 @@ Result<Generation, std::string> BuildGeneration(config::GatewayConfig config) {
     next.server.agency_rate_limits[agency.id] =
         server::RateLimit{limit.requests_per_second, static_cast<double>(limit.burst)};
   }
-  next.state = std::make_shared<const pipeline::GatewayState>(pipeline::GatewayState{
-      config.registry, std::move(*policies), keys->pseudonyms, keys->child_link, keys->audit_key,
-      std::make_shared<const safeguarding::RuleSet>(std::move(*rules))});
-  next.sealing = keys->sealing;
-  next.signer = keys->signer;
-  next.keys_made = std::move(keys->made);
+  next.state = std::move(loaded->state);
+  next.sealing = std::move(loaded->sealing);
+  next.signer = std::move(loaded->signer);
+  next.keys_made = std::move(loaded->keys_made);
   next.config = std::move(config);
   return next;
 }
