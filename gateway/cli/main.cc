@@ -5,6 +5,7 @@
 
 #include "gateway/cli/audit_command.h"
 #include "gateway/cli/policy_command.h"
+#include "gateway/cli/report_command.h"
 #include "gateway/cli/serve_command.h"
 #include "gateway/cli/timers_command.h"
 #include "gateway/cli/translate_command.h"
@@ -58,6 +59,25 @@ int main(int argc, char** argv) {
   timers_cmd->add_option("POLICE_REF", timers.police_ref, "the episode's police reference")
       ->required();
   timers_cmd->add_flag("--json", timers.json, "a JSON array instead of text");
+
+  isagw::cli::ReportArgs report;
+  auto* report_cmd = app.add_subcommand(
+      "report", "One report for one agency: daily, kpis, repeats, hotspots, ssda903, annex-a");
+  report_cmd->add_option("NAME", report.report, "which report")
+      ->required()
+      ->check(CLI::IsMember({"daily", "kpis", "repeats", "hotspots", "ssda903", "annex-a"}));
+  report_cmd->add_option("--config", report.config, "gateway configuration (YAML)")->required();
+  report_cmd->add_option("--agency", report.agency, "whose report: an agency id")->required();
+  report_cmd->add_option("--period", report.period,
+                         "YYYY-MM, YYYY-Qn, YYYY-YY (April to March) or YYYY-MM-DD..YYYY-MM-DD");
+  report_cmd->add_option("--at", report.at, "run as at this RFC 3339 instant (default: now)");
+  report_cmd->add_option("--format", report.format, "csv | json | html | png")
+      ->capture_default_str();
+  report_cmd->add_option("--table", report.table, "csv: which table (default: the first)");
+  report_cmd->add_option("--chart", report.chart, "png: which chart, from 0")
+      ->capture_default_str();
+  report_cmd->add_option("--top", report.top, "rows in a ranking")->capture_default_str();
+  report_cmd->add_option("--out", report.out, "write here instead of standard output");
 
   auto* audit_cmd = app.add_subcommand("audit", "Tamper-evident audit tools (docs/audit.md)");
   audit_cmd->require_subcommand(1);
@@ -118,6 +138,7 @@ int main(int argc, char** argv) {
     return isagw::cli::RunPolicyExplain(explain, std::cin, std::cout, std::cerr);
   }
   if (*timers_cmd) return isagw::cli::RunPolicyTimersCommand(timers, std::cout, std::cerr);
+  if (*report_cmd) return isagw::cli::RunReportCommand(report, std::cout, std::cerr);
   if (*verify_cmd) return isagw::cli::RunAuditVerifyCommand(verify, std::cout, std::cerr);
   if (*subject_cmd) {
     // Options given, even empty, are passed on: RunAuditSubject judges them.

@@ -11,6 +11,10 @@
 #include "gateway/common/strict_json.h"
 #include "gateway/common/utf8.h"
 #include "gateway/pipeline/inbox_query.h"
+#include "gateway/pipeline/report_query.h"
+#include "gateway/reports/report_output.h"
+#include "gateway/reports/report_runner.h"
+#include "gateway/reports/reports.h"
 
 namespace isagw::pipeline {
 namespace {
@@ -359,6 +363,54 @@ HttpResponse GatewayApiService::ActionInboxItem(const server::ApiCall& call,
   if (!recorded.ok()) return StoreProblem(recorded.error(), kNoSuchCopy);
   HttpResponse response;
   response.status = 204;  // no body, as for an acknowledgement
+  return response;
+}
+
+HttpResponse GatewayApiService::GetReport(const server::ApiCall& call, std::string_view name) {
+  const auto& names = reports::ReportNames();
+  if (std::find(names.begin(), names.end(), name) == names.end()) {
+    return server::ProblemResponse(server::NotFoundProblem());
+  }
+  auto query = ParseReportQuery(name, call.query);
+  if (!query.ok()) return server::ProblemResponse(query.error());
+  const std::shared_ptr<const GatewayState> state = CurrentState();
+  reports::ReportRequest request;
+  request.report = std::string(name);
+  request.viewer = call.agency_id;
+  if (query->period) request.period = *query->period;
+  request.now = clock_();
+  request.top = query->top;
+  auto run = reports::RunReport(store_, *state, request);
+  if (!run.ok()) {
+    switch (run.error().kind) {
+      case reports::ReportErrorKind::kForbidden:
+      case reports::ReportErrorKind::kUnknownAgency:
+        return server::ProblemResponse(server::ForbiddenProblem(
+            "this agency may not run this report: councils run every report about the children "
+            "they are host or placing authority for, police forces the hot spots"));
+      case reports::ReportErrorKind::kUnknownReport:
+        return server::ProblemResponse(server::NotFoundProblem());
+      case reports::ReportErrorKind::kUnavailable:
+        break;
+    }
+    return server::ProblemResponse(
+        server::UnavailableProblem("the report could not be made; try again later"));
+  }
+  auto bytes = reports::FormatReport(run->document, query->output);
+  if (!bytes.ok()) {
+    Problem problem = server::MalformedRequestProblem("the report has no such table or chart");
+    const char* pointer =
+        query->output.format == reports::OutputFormat::kPng ? "/query/chart" : "/query/table";
+    problem.errors.push_back({pointer, "unknown", bytes.error()});
+    return server::ProblemResponse(problem);
+  }
+  HttpResponse response;
+  response.status = 200;
+  response.headers.push_back(
+      {"Content-Type", std::string(reports::MediaTypeOf(query->output.format))});
+  // A report lists children: no cache may keep it.
+  response.headers.push_back({"Cache-Control", "no-store"});
+  response.body = std::move(*bytes);
   return response;
 }
 

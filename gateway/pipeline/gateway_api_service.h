@@ -38,6 +38,7 @@ class GatewayApiService final : public server::ApiService {
   server::HttpResponse AckInboxItem(const server::ApiCall& call, std::string_view item_id) override;
   server::HttpResponse ActionInboxItem(const server::ApiCall& call,
                                        std::string_view item_id) override;
+  server::HttpResponse GetReport(const server::ApiCall& call, std::string_view name) override;
 
  private:
   // Appends a "message_rejected" audit record for a refused message.

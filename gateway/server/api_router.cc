@@ -15,7 +15,8 @@ enum class Route {
   kInbox,
   kInboxItem,
   kInboxAck,
-  kInboxAction
+  kInboxAction,
+  kReport
 };
 
 struct Match {
@@ -41,6 +42,10 @@ Match MatchPath(std::string_view path) {
     if (IsValidResourceId(rest)) return {Route::kMessage, rest};
     return {};
   }
+  if (ConsumePrefix(rest, "/v1/reports/")) {
+    if (IsValidResourceId(rest)) return {Route::kReport, rest};
+    return {};
+  }
   if (ConsumePrefix(rest, "/v1/inbox/")) {
     const auto slash = rest.find('/');
     const std::string_view id = rest.substr(0, slash);
@@ -62,6 +67,7 @@ const char* AllowedMethod(Route route) {
     case Route::kMessage:
     case Route::kInbox:
     case Route::kInboxItem:
+    case Route::kReport:
       return "GET";
     case Route::kNone:
       break;
@@ -85,6 +91,8 @@ const char* Label(Route route) {
       return "/v1/inbox/{id}/ack";
     case Route::kInboxAction:
       return "/v1/inbox/{id}/action";
+    case Route::kReport:
+      return "/v1/reports/{name}";
     case Route::kNone:
       break;
   }
@@ -204,6 +212,8 @@ HttpResponse ApiRouter::Handle(const HttpRequest& request) {
       return service_->AckInboxItem(call, match.id);
     case Route::kInboxAction:
       return service_->ActionInboxItem(call, match.id);
+    case Route::kReport:
+      return service_->GetReport(call, match.id);
     case Route::kNone:
       break;
   }

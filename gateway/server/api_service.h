@@ -49,6 +49,12 @@ class ApiService {
   virtual HttpResponse ActionInboxItem(const ApiCall& /*call*/, std::string_view /*item_id*/) {
     return ProblemResponse(NotFoundProblem());
   }
+  // GET /v1/reports/{name}: one report about the children the caller is
+  // host or placing authority for (docs/reports.md); the query names the
+  // period and the format. A service without reports knows none: 404.
+  virtual HttpResponse GetReport(const ApiCall& /*call*/, std::string_view /*name*/) {
+    return ProblemResponse(NotFoundProblem());
+  }
 };
 
 }  // namespace isagw::server

@@ -212,6 +212,27 @@ TEST_F(ApiContract, EveryDocumentedAnswerIsExercised) {
   }
   ASSERT_NE(notice, "") << police_inbox.body;
   EXPECT_EQ(Exchange("police-derbys", "GET", "/v1/inbox/{id}", "/v1/inbox/" + notice).status, 200);
+
+  // Reports: the host council's own, as JSON and CSV; a bad period, a
+  // report the caller may not run, and one that does not exist.
+  const HttpReply kpis =
+      Exchange("la-derby", "GET", "/v1/reports/{name}", "/v1/reports/kpis?period=2026-11");
+  ASSERT_EQ(kpis.status, 200) << kpis.body;
+  EXPECT_EQ(kpis.Json().value("report", ""), "kpis");
+  EXPECT_EQ(kpis.Json().value("agency", ""), "la-derby");
+  const HttpReply csv = Exchange("la-derby", "GET", "/v1/reports/{name}",
+                                 "/v1/reports/daily?format=csv&table=missing_now");
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_TRUE(csv.body.starts_with("police_ref,child,")) << csv.body;
+  EXPECT_EQ(
+      Exchange("la-derby", "GET", "/v1/reports/{name}", "/v1/reports/kpis?period=2026-13").status,
+      400);
+  EXPECT_EQ(
+      Exchange("police-derbys", "GET", "/v1/reports/{name}", "/v1/reports/kpis?period=2026-11")
+          .status,
+      403);
+  EXPECT_EQ(Exchange("la-derby", "GET", "/v1/reports/{name}", "/v1/reports/everything").status,
+            404);
 }
 
 }  // namespace
