@@ -32,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/common/example_gateway.h"
 #include "gateway/crypto/sealer.h"
 #include "gateway/pipeline/gateway_state.h"
 #include "gateway/pipeline/ingest_pipeline.h"
@@ -58,51 +59,9 @@ std::string ReadSource(const std::string& relative) {
   return text.str();
 }
 
-// The example registry and ISAs, with fixed keys (as tests/pipeline does).
-const GatewayState& State() {
-  static const GatewayState state = [] {
-    // The registry names a push recipient's CA file; an empty one will do.
-    const fs::path dir =
-        fs::temp_directory_path() / ("isagw-ingest-bench-reg-" + std::to_string(::getpid()));
-    fs::create_directories(dir / "out");
-    fs::copy_file(ISAGW_SOURCE_DIR "/certs-example/registry.yaml", dir / "registry.yaml",
-                  fs::copy_options::overwrite_existing);
-    std::ofstream(dir / "out" / "receiver-ca.crt").flush();
-    auto registry = registry::LoadAgencyRegistry(dir / "registry.yaml");
-    fs::remove_all(dir);
-    if (!registry.ok()) Die("the example registry does not load");
-    std::set<std::string> ids;
-    for (const auto& agency : registry->agencies()) ids.insert(agency.id);
-    auto policies = policy::LoadPolicySet(ISAGW_SOURCE_DIR "/policies", ids);
-    if (!policies.ok()) Die("the example policies do not load");
-
-    auto keys = std::make_shared<policy::KeyRing>();
-    unsigned char bytes[policy::PseudonymKey::kBytes] = {};
-    for (const auto& isa : policies->agreements()) {
-      bytes[0] = static_cast<unsigned char>(bytes[0] + 1);
-      keys->Add(isa.id, policy::PseudonymKey(bytes));
-    }
-    ChildLinkKey link_key{};
-    link_key.fill(3);
-    std::array<std::uint8_t, audit::AuditKey::kBytes> audit_bytes{};
-    audit_bytes.fill(5);
-    return GatewayState{std::move(*registry), std::move(*policies), std::move(keys), link_key,
-                        audit::AuditKey::FromBytes(audit_bytes)};
-  }();
-  return state;
-}
-
-std::shared_ptr<const crypto::Sealer> Sealer() {
-  auto ring = std::make_shared<crypto::KeyRing>();
-  crypto::SecretKey key{};
-  std::uint8_t fill = 1;
-  for (const char* scope : {"inbound", "child-link", "isa-ISA-DERBY-2026", "isa-ISA-STAFFS-2026",
-                            "isa-ISA-OOA-2026", "isa-ISA-PLACING-2026"}) {
-    key.fill(fill++);
-    ring->Add(scope, "k1", key);
-  }
-  return std::make_shared<crypto::Sealer>(ring);
-}
+// The example registry and ISAs, with fixed keys (bench/common).
+const GatewayState& State() { return bench::ExampleGatewayState(); }
+std::shared_ptr<const crypto::Sealer> Sealer() { return bench::ExampleSealer(); }
 
 // Every Store call goes to `inner`; Commit copies the Acceptance and, for
 // the no-audit variant, drops its audit entries first.
@@ -208,6 +167,10 @@ class CommitFilter final : public store::Store {
   Result<std::optional<store::Delivery>, store::StoreError> LoadDelivery(
       const std::string& delivery_id) override {
     return inner_.LoadDelivery(delivery_id);
+  }
+  Result<store::ReportRecords, store::StoreError> LoadReportRecords(
+      const store::ReportQuery& query) override {
+    return inner_.LoadReportRecords(query);
   }
 
  private:
