@@ -93,10 +93,7 @@ ReportDocument HotSpotReport(const ReportContext& context) {
   Tallies adults;
   std::map<std::string, const EpisodeRow*, std::less<>> by_ref;
   for (const EpisodeRow& e : data.episodes) {
-    if (!InScope(e, viewer) || e.missing_since < context.period.from ||
-        e.missing_since >= context.period.to) {
-      continue;
-    }
+    if (!InScope(e, viewer) || !BeganIn(e, context.period)) continue;
     by_ref.emplace(e.police_ref, &e);
     auto count = [&](const Place& place, int Tally::*field) {
       if (!place.district.empty()) {

@@ -4,6 +4,7 @@
 // how long the council waited for the police report.
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
@@ -40,10 +41,7 @@ Funnel Count(const ReportData& data, const std::string& viewer, const ReportPeri
   Funnel f;
   std::map<std::string, int> per_child;
   for (const EpisodeRow& e : data.episodes) {
-    if (!ResponsibleFor(e, viewer) || e.missing_since < period.from ||
-        e.missing_since >= period.to) {
-      continue;
-    }
+    if (!ResponsibleFor(e, viewer) || !BeganIn(e, period)) continue;
     ++f.episodes;
     ++per_child[e.child];
     if (e.host_la == viewer && !e.placing_la.empty()) ++f.to_placing_las;
@@ -162,8 +160,9 @@ ReportDocument KpiReport(const ReportContext& context) {
     trend.series[0].values.push_back(static_cast<double>(f.episodes));
     trend.series[1].values.push_back(static_cast<double>(f.children));
     rhi_trend.x_labels.push_back(month.label);
+    // A month with nobody found has no rate: a gap in the line, not 0 %.
     rhi_trend.series[0].values.push_back(
-        f.found == 0 ? 0.0
+        f.found == 0 ? std::numeric_limits<double>::quiet_NaN()
                      : 100.0 * static_cast<double>(f.rhi_completed_within_72h) /
                            static_cast<double>(f.found));
   }

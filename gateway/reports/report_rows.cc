@@ -16,6 +16,10 @@ std::string RoleOf(const EpisodeRow& episode, std::string_view viewer) {
   return role;
 }
 
+bool BeganIn(const EpisodeRow& episode, const ReportPeriod& period) {
+  return episode.missing_since >= period.from && episode.missing_since < period.to;
+}
+
 std::string ChildName(const ChildDetails& details) {
   if (details.forename.empty()) return details.surname;
   if (details.surname.empty()) return details.forename;

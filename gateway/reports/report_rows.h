@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "gateway/reports/report_data.h"
+#include "gateway/reports/report_period.h"
 
 namespace isagw::reports {
 
@@ -15,6 +16,9 @@ bool ResponsibleFor(const EpisodeRow& episode, std::string_view viewer);
 
 // "host", "placing" or "host, placing".
 std::string RoleOf(const EpisodeRow& episode, std::string_view viewer);
+
+// The episode began in the period: what puts it in a month's figures.
+bool BeganIn(const EpisodeRow& episode, const ReportPeriod& period);
 
 // "Forename Surname" as the viewer may see it; "" when withheld.
 std::string ChildName(const ChildDetails& details);

@@ -177,7 +177,7 @@ ReportDocument AnnexAReport(const ReportContext& context) {
   };
   std::map<std::string, Child> children;
   for (const EpisodeRow& e : data.episodes) {  // by missing_since: the last one wins
-    if (e.missing_since < context.period.from || e.missing_since >= context.period.to) continue;
+    if (!BeganIn(e, context.period)) continue;
     // The council's own children: those it placed, or in its area and placed by nobody else.
     if (!(e.placing_la == viewer.id || (e.host_la == viewer.id && e.placing_la.empty()))) continue;
     Child& c = children[e.child];

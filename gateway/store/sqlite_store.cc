@@ -86,7 +86,9 @@ Result<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::Prepare(
 
 Result<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::Open(
     const std::filesystem::path& path, std::shared_ptr<const crypto::Sealer> sealer) {
-  return Prepare(SqliteDatabase::Open(path), std::move(sealer));
+  auto store = Prepare(SqliteDatabase::Open(path), std::move(sealer));
+  if (store.ok()) (*store)->path_ = path;
+  return store;
 }
 
 Result<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::OpenInMemory(
@@ -498,89 +500,108 @@ constexpr std::string_view kChosenEpisodes =
 }  // namespace
 
 Result<ReportRecords, StoreError> SqliteStore::LoadReportRecords(const ReportQuery& query) {
-  ReportRecords records;
-  // Sealed payloads are read under the lock and opened after it, so a
-  // long report holds up ingest only for the reads.
+  // A year's report reads for a second or more: on a connection of its own
+  // it never holds up ingest, which keeps writing meanwhile (WAL). The
+  // payloads are opened after the reads.
   std::vector<std::string> sealed;
-  {
+  Result<ReportRecords, StoreError> records = Fail(StoreError{});
+  if (!path_.empty()) {
+    auto reader = SqliteDatabase::Open(path_);
+    if (!reader.ok()) return Fail(Backend(reader.error()));
+    records = ReadReportRecords(*reader, query, sealed);
+  } else {
     std::lock_guard lock(mutex_);
-    auto bind = [&](SqliteStatement& statement) {
-      statement.Bind(1, std::string_view(query.agency))
-          .Bind(2, Seconds(query.from))
-          .Bind(3, Seconds(query.to));
-    };
-    auto episodes =
-        db_.Prepare(std::string(kChosenEpisodes) +
-                    "SELECT e.police_ref, e.state, e.child_key, e.placing_la, e.host_la,"
-                    " COALESCE(e.missing_since, e.updated_at) AS since FROM episodes e"
-                    " JOIN chosen USING (police_ref) ORDER BY since, e.police_ref");
-    if (!episodes.ok()) return Fail(Backend(episodes.error()));
-    bind(*episodes);
-    for (;;) {
-      auto row = episodes->Step();
-      if (!row.ok()) return Fail(Backend(row.error()));
-      if (!*row) break;
-      ReportRecords::Episode e;
-      e.police_ref = episodes->ColumnText(0);
-      e.state = episodes->ColumnText(1);
-      if (!episodes->ColumnIsNull(2)) e.child_key = episodes->ColumnText(2);
-      if (!episodes->ColumnIsNull(3)) e.placing_la = episodes->ColumnText(3);
-      if (!episodes->ColumnIsNull(4)) e.host_la = episodes->ColumnText(4);
-      e.missing_since = FromSeconds(episodes->ColumnInt(5));
-      records.episodes.push_back(std::move(e));
-    }
-
-    auto messages = db_.Prepare(
-        std::string(kChosenEpisodes) +
-        "SELECT id, sender, kind, episode_ref, received_at, payload FROM messages"
-        " WHERE episode_ref IN (SELECT police_ref FROM chosen)"
-        " UNION ALL SELECT m.id, m.sender, m.kind, m.episode_ref, m.received_at, m.payload"
-        " FROM child_links c JOIN messages m ON m.id = c.message_id"
-        " WHERE c.child_key IN (SELECT child_key FROM episodes"
-        "   WHERE police_ref IN (SELECT police_ref FROM chosen))"
-        " ORDER BY 5, 1");
-    if (!messages.ok()) return Fail(Backend(messages.error()));
-    bind(*messages);
-    for (;;) {
-      auto row = messages->Step();
-      if (!row.ok()) return Fail(Backend(row.error()));
-      if (!*row) break;
-      ReportRecords::Message m;
-      m.id = messages->ColumnText(0);
-      m.sender = messages->ColumnText(1);
-      m.kind = messages->ColumnText(2);
-      if (!messages->ColumnIsNull(3)) m.episode_ref = messages->ColumnText(3);
-      m.received_at = FromSeconds(messages->ColumnInt(4));
-      sealed.push_back(messages->ColumnBlob(5));
-      records.messages.push_back(std::move(m));
-    }
-
-    // Only the police's missing reports: what "police report to council
-    // copy available" measures.
-    auto copies = db_.Prepare(
-        std::string(kChosenEpisodes) +
-        "SELECT o.message_id, o.recipient,"
-        " CASE WHEN o.mode = 'mailbox' THEN o.created_at ELSE o.finished_at END"
-        " FROM outbox o JOIN messages m ON m.id = o.message_id"
-        " WHERE m.episode_ref IN (SELECT police_ref FROM chosen) AND m.kind = 'missing_reported'"
-        " AND ((o.mode = 'mailbox' AND o.state IN ('available', 'acked'))"
-        "   OR (o.mode = 'push' AND o.state = 'delivered'))"
-        " ORDER BY o.seq");
-    if (!copies.ok()) return Fail(Backend(copies.error()));
-    bind(*copies);
-    for (;;) {
-      auto row = copies->Step();
-      if (!row.ok()) return Fail(Backend(row.error()));
-      if (!*row) break;
-      if (copies->ColumnIsNull(2)) continue;
-      records.copies.push_back(
-          {copies->ColumnText(0), copies->ColumnText(1), FromSeconds(copies->ColumnInt(2))});
-    }
+    records = ReadReportRecords(db_, query, sealed);
   }
-  for (std::size_t i = 0; i < records.messages.size(); ++i) {
-    ReportRecords::Message& m = records.messages[i];
+  if (!records.ok()) return records;
+  for (std::size_t i = 0; i < records->messages.size(); ++i) {
+    ReportRecords::Message& m = records->messages[i];
     auto opened = sealer_->Open(kInboundScope, sealed[i], "message:" + m.id);
     if (opened.ok()) m.canonical_json = std::move(*opened);
+  }
+  return records;
+}
+
+Result<ReportRecords, StoreError> SqliteStore::ReadReportRecords(SqliteDatabase& db,
+                                                                 const ReportQuery& query,
+                                                                 std::vector<std::string>& sealed) {
+  ReportRecords records;
+  // One read transaction: the three reads see the same snapshot.
+  if (auto begun = db.Execute("BEGIN"); !begun.ok()) return Fail(Backend(begun.error()));
+  struct EndRead {
+    SqliteDatabase& db;
+    ~EndRead() { (void)db.Execute("COMMIT"); }
+  } end_read{db};
+  auto bind = [&](SqliteStatement& statement) {
+    statement.Bind(1, std::string_view(query.agency))
+        .Bind(2, Seconds(query.from))
+        .Bind(3, Seconds(query.to));
+  };
+  auto episodes = db.Prepare(std::string(kChosenEpisodes) +
+                             "SELECT e.police_ref, e.state, e.child_key, e.placing_la, e.host_la,"
+                             " COALESCE(e.missing_since, e.updated_at) AS since FROM episodes e"
+                             " JOIN chosen USING (police_ref) ORDER BY since, e.police_ref");
+  if (!episodes.ok()) return Fail(Backend(episodes.error()));
+  bind(*episodes);
+  for (;;) {
+    auto row = episodes->Step();
+    if (!row.ok()) return Fail(Backend(row.error()));
+    if (!*row) break;
+    ReportRecords::Episode e;
+    e.police_ref = episodes->ColumnText(0);
+    e.state = episodes->ColumnText(1);
+    if (!episodes->ColumnIsNull(2)) e.child_key = episodes->ColumnText(2);
+    if (!episodes->ColumnIsNull(3)) e.placing_la = episodes->ColumnText(3);
+    if (!episodes->ColumnIsNull(4)) e.host_la = episodes->ColumnText(4);
+    e.missing_since = FromSeconds(episodes->ColumnInt(5));
+    records.episodes.push_back(std::move(e));
+  }
+
+  auto messages =
+      db.Prepare(std::string(kChosenEpisodes) +
+                 "SELECT id, sender, kind, episode_ref, received_at, payload FROM messages"
+                 " WHERE episode_ref IN (SELECT police_ref FROM chosen)"
+                 " UNION ALL SELECT m.id, m.sender, m.kind, m.episode_ref, m.received_at, m.payload"
+                 " FROM child_links c JOIN messages m ON m.id = c.message_id"
+                 " WHERE c.child_key IN (SELECT child_key FROM episodes"
+                 "   WHERE police_ref IN (SELECT police_ref FROM chosen))"
+                 " ORDER BY 5, 1");
+  if (!messages.ok()) return Fail(Backend(messages.error()));
+  bind(*messages);
+  for (;;) {
+    auto row = messages->Step();
+    if (!row.ok()) return Fail(Backend(row.error()));
+    if (!*row) break;
+    ReportRecords::Message m;
+    m.id = messages->ColumnText(0);
+    m.sender = messages->ColumnText(1);
+    m.kind = messages->ColumnText(2);
+    if (!messages->ColumnIsNull(3)) m.episode_ref = messages->ColumnText(3);
+    m.received_at = FromSeconds(messages->ColumnInt(4));
+    sealed.push_back(messages->ColumnBlob(5));
+    records.messages.push_back(std::move(m));
+  }
+
+  // Only the police's missing reports: what "police report to council
+  // copy available" measures.
+  auto copies = db.Prepare(
+      std::string(kChosenEpisodes) +
+      "SELECT o.message_id, o.recipient,"
+      " CASE WHEN o.mode = 'mailbox' THEN o.created_at ELSE o.finished_at END"
+      " FROM outbox o JOIN messages m ON m.id = o.message_id"
+      " WHERE m.episode_ref IN (SELECT police_ref FROM chosen) AND m.kind = 'missing_reported'"
+      " AND ((o.mode = 'mailbox' AND o.state IN ('available', 'acked'))"
+      "   OR (o.mode = 'push' AND o.state = 'delivered'))"
+      " ORDER BY o.seq");
+  if (!copies.ok()) return Fail(Backend(copies.error()));
+  bind(*copies);
+  for (;;) {
+    auto row = copies->Step();
+    if (!row.ok()) return Fail(Backend(row.error()));
+    if (!*row) break;
+    if (copies->ColumnIsNull(2)) continue;
+    records.copies.push_back(
+        {copies->ColumnText(0), copies->ColumnText(1), FromSeconds(copies->ColumnInt(2))});
   }
   return records;
 }

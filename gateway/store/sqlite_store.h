@@ -94,9 +94,16 @@ class SqliteStore final : public Store {
   template <typename Body>
   auto Transaction(Body&& body) -> decltype(body());
 
+  // The reads of LoadReportRecords, on `db`: one consistent snapshot.
+  Result<ReportRecords, StoreError> ReadReportRecords(SqliteDatabase& db, const ReportQuery& query,
+                                                      std::vector<std::string>& sealed);
+
   std::mutex mutex_;  // one statement stream per connection
   SqliteDatabase db_;
   std::shared_ptr<const crypto::Sealer> sealer_;
+  // The database file, so that a report reads on a connection of its own
+  // (WAL lets it read beside the writer); empty for an in-memory store.
+  std::filesystem::path path_;
 };
 
 }  // namespace isagw::store
