@@ -190,7 +190,8 @@ TEST_F(YearReportsTest, TheDailyReportListsExactlyTheChildrenStillMissing) {
       }
     }
     std::set<std::string> listed;
-    for (const auto& row : Run("daily", council).tables.at(0).rows) listed.insert(row[0]);
+    const ReportDocument daily = Run("daily", council);  // a range-for would not keep it alive
+    for (const auto& row : daily.tables.at(0).rows) listed.insert(row[0]);
     EXPECT_EQ(listed, expected);
   }
 }
@@ -226,7 +227,8 @@ TEST_F(YearReportsTest, NoReportNamesAChildToACouncilThatIsNeitherHostNorPlacing
   int cells_checked = 0;
   for (const std::string& council : kCouncils) {
     for (const std::string& report : ReportNames()) {
-      for (const ReportTable& table : Run(report, council).tables) {
+      const ReportDocument doc = Run(report, council);
+      for (const ReportTable& table : doc.tables) {
         for (const auto& row : table.rows) {
           for (const std::string& cell : row) {
             auto it = allowed.find(cell);
