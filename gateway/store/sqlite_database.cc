@@ -2,9 +2,63 @@
 
 #include <sqlite3.h>
 
+#include <mutex>
+#include <unordered_map>
 #include <utility>
 
 namespace isagw::store {
+
+// The idle prepared statements of one connection, by their SQL. Its own
+// mutex: statements go back to it from wherever their scope ends, and the
+// lock is never contended in practice (the store serialises a connection).
+class StatementCache {
+ public:
+  StatementCache() = default;
+  StatementCache(const StatementCache&) = delete;
+  StatementCache& operator=(const StatementCache&) = delete;
+  ~StatementCache() { FinalizeAll(); }
+
+  // An idle statement for `sql`, or nullptr.
+  sqlite3_stmt* Take(std::string_view sql) {
+    std::lock_guard lock(mutex_);
+    auto found = idle_.find(sql);
+    if (found == idle_.end() || found->second.empty()) return nullptr;
+    sqlite3_stmt* statement = found->second.back();
+    found->second.pop_back();
+    return statement;
+  }
+
+  // A statement done with: reset (ending any read it held open) and kept.
+  void Give(sqlite3_stmt* statement) {
+    sqlite3_reset(statement);
+    sqlite3_clear_bindings(statement);
+    std::lock_guard lock(mutex_);
+    const char* sql = sqlite3_sql(statement);
+    auto found = idle_.find(std::string_view(sql));
+    if (found == idle_.end()) found = idle_.emplace(std::string(sql), Idle{}).first;
+    found->second.push_back(statement);
+  }
+
+  void FinalizeAll() {
+    std::lock_guard lock(mutex_);
+    for (auto& [sql, statements] : idle_) {
+      for (sqlite3_stmt* statement : statements) sqlite3_finalize(statement);
+    }
+    idle_.clear();
+  }
+
+ private:
+  using Idle = std::vector<sqlite3_stmt*>;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+  std::mutex mutex_;
+  std::unordered_map<std::string, Idle, Hash, std::equal_to<>> idle_;
+};
+
 namespace {
 
 SqliteError ErrorOf(sqlite3* db, int code) {
@@ -24,18 +78,28 @@ Result<SqliteDatabase, SqliteError> Configure(Result<SqliteDatabase, SqliteError
 }  // namespace
 
 SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
-    : db_(other.db_), statement_(std::exchange(other.statement_, nullptr)) {}
+    : db_(other.db_), statement_(std::exchange(other.statement_, nullptr)), cache_(other.cache_) {}
 
 SqliteStatement& SqliteStatement::operator=(SqliteStatement&& other) noexcept {
   if (this != &other) {
-    sqlite3_finalize(statement_);
+    Release();
     db_ = other.db_;
     statement_ = std::exchange(other.statement_, nullptr);
+    cache_ = other.cache_;
   }
   return *this;
 }
 
-SqliteStatement::~SqliteStatement() { sqlite3_finalize(statement_); }
+SqliteStatement::~SqliteStatement() { Release(); }
+
+void SqliteStatement::Release() {
+  if (statement_ == nullptr) return;
+  if (cache_ != nullptr) {
+    cache_->Give(std::exchange(statement_, nullptr));
+  } else {
+    sqlite3_finalize(std::exchange(statement_, nullptr));
+  }
+}
 
 SqliteStatement& SqliteStatement::Bind(int index, std::int64_t value) {
   sqlite3_bind_int64(statement_, index, value);
@@ -136,18 +200,28 @@ Result<SqliteDatabase, SqliteError> SqliteDatabase::OpenInMemory() {
   return Configure(SqliteDatabase(db), /*wal=*/false);
 }
 
+SqliteDatabase::SqliteDatabase(sqlite3* db) : db_(db), cache_(std::make_unique<StatementCache>()) {}
+
 SqliteDatabase::SqliteDatabase(SqliteDatabase&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)) {}
+    : db_(std::exchange(other.db_, nullptr)), cache_(std::move(other.cache_)) {}
 
 SqliteDatabase& SqliteDatabase::operator=(SqliteDatabase&& other) noexcept {
   if (this != &other) {
-    sqlite3_close(db_);
+    Close();
     db_ = std::exchange(other.db_, nullptr);
+    cache_ = std::move(other.cache_);
   }
   return *this;
 }
 
-SqliteDatabase::~SqliteDatabase() { sqlite3_close(db_); }
+SqliteDatabase::~SqliteDatabase() { Close(); }
+
+void SqliteDatabase::Close() {
+  // Statements must be finalized before the connection closes.
+  if (cache_) cache_->FinalizeAll();
+  sqlite3_close(db_);
+  db_ = nullptr;
+}
 
 Result<Ok, SqliteError> SqliteDatabase::Execute(std::string_view sql) {
   const std::string text(sql);
@@ -162,12 +236,28 @@ Result<Ok, SqliteError> SqliteDatabase::Execute(std::string_view sql) {
 }
 
 Result<SqliteStatement, SqliteError> SqliteDatabase::Prepare(std::string_view sql) {
+  if (sqlite3_stmt* idle = cache_->Take(sql); idle != nullptr) {
+    return SqliteStatement(db_, idle, cache_.get());
+  }
   sqlite3_stmt* statement = nullptr;
-  const int rc =
-      sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &statement, nullptr);
+  const char* tail = nullptr;
+  const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                    SQLITE_PREPARE_PERSISTENT, &statement, &tail);
   if (rc != SQLITE_OK) return Fail(ErrorOf(db_, rc));
-  return SqliteStatement(db_, statement);
+  // Kept only when the statement is the whole text: the cache finds it
+  // again by sqlite3_sql(), which is the text of this statement alone.
+  const bool whole = tail == sql.data() + sql.size() && statement != nullptr &&
+                     std::string_view(sqlite3_sql(statement)) == sql;
+  return SqliteStatement(db_, statement, whole ? cache_.get() : nullptr);
 }
+
+Result<Ok, SqliteError> SqliteDatabase::Run(std::string_view sql) {
+  auto statement = Prepare(sql);
+  if (!statement.ok()) return Fail(statement.error());
+  return statement->Run();
+}
+
+bool SqliteDatabase::InAutocommit() const { return sqlite3_get_autocommit(db_) != 0; }
 
 std::int64_t SqliteDatabase::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
 

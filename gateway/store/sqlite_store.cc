@@ -87,7 +87,10 @@ Result<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::Prepare(
 Result<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::Open(
     const std::filesystem::path& path, std::shared_ptr<const crypto::Sealer> sealer) {
   auto store = Prepare(SqliteDatabase::Open(path), std::move(sealer));
-  if (store.ok()) (*store)->path_ = path;
+  if (store.ok()) {
+    (*store)->path_ = path;
+    (*store)->readers_ = std::make_unique<SqliteReaderPool>(path);
+  }
   return store;
 }
 
@@ -96,85 +99,149 @@ Result<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::OpenInMemory(
   return Prepare(SqliteDatabase::OpenInMemory(), std::move(sealer));
 }
 
+template <typename Body>
+auto SqliteStore::Read(Body&& body) -> decltype(body(std::declval<SqliteDatabase&>())) {
+  if (readers_) {
+    auto lease = readers_->Acquire();
+    if (!lease.ok()) return Fail(Backend(lease.error()));
+    return body(lease->db());
+  }
+  std::lock_guard lock(mutex_);
+  return body(db_);
+}
+
 Result<std::optional<std::string>, StoreError> SqliteStore::FindAnswerByIdempotencyKey(
     const std::string& sender, const std::string& key) {
-  std::lock_guard lock(mutex_);
-  auto query =
-      db_.Prepare("SELECT answer FROM messages WHERE sender = ?1 AND idempotency_key = ?2");
-  if (query.ok()) query->Bind(1, std::string_view(sender)).Bind(2, std::string_view(key));
-  return FirstText(std::move(query));
+  return Read([&](SqliteDatabase& db) -> Result<std::optional<std::string>, StoreError> {
+    auto query =
+        db.Prepare("SELECT answer FROM messages WHERE sender = ?1 AND idempotency_key = ?2");
+    if (query.ok()) query->Bind(1, std::string_view(sender)).Bind(2, std::string_view(key));
+    return FirstText(std::move(query));
+  });
 }
 
 Result<std::optional<std::string>, StoreError> SqliteStore::FindAnswerByPoliceRecord(
     const std::string& police_ref, int record_version) {
-  std::lock_guard lock(mutex_);
-  auto query =
-      db_.Prepare("SELECT answer FROM messages WHERE police_ref = ?1 AND record_version = ?2");
-  if (query.ok()) {
-    query->Bind(1, std::string_view(police_ref)).Bind(2, static_cast<std::int64_t>(record_version));
-  }
-  return FirstText(std::move(query));
+  return Read([&](SqliteDatabase& db) -> Result<std::optional<std::string>, StoreError> {
+    auto query =
+        db.Prepare("SELECT answer FROM messages WHERE police_ref = ?1 AND record_version = ?2");
+    if (query.ok()) {
+      query->Bind(1, std::string_view(police_ref))
+          .Bind(2, static_cast<std::int64_t>(record_version));
+    }
+    return FirstText(std::move(query));
+  });
 }
 
 Result<std::optional<EpisodeRecord>, StoreError> SqliteStore::LoadEpisode(
     const std::string& police_ref) {
-  std::lock_guard lock(mutex_);
-  auto query = db_.Prepare(
-      "SELECT state, latest_record_version, child_key, placing_la, host_la, snapshot,"
-      " missing_since FROM episodes WHERE police_ref = ?1");
-  if (!query.ok()) return Fail(Backend(query.error()));
-  query->Bind(1, std::string_view(police_ref));
-  auto row = query->Step();
-  if (!row.ok()) return Fail(Backend(row.error()));
-  if (!*row) return std::optional<EpisodeRecord>();
-  EpisodeRecord episode;
-  episode.police_ref = police_ref;
-  episode.state = query->ColumnText(0);
-  episode.latest_record_version = static_cast<int>(query->ColumnInt(1));
-  episode.child_key = query->ColumnOptionalText(2);
-  episode.placing_la = query->ColumnOptionalText(3);
-  episode.host_la = query->ColumnOptionalText(4);
-  if (!query->ColumnIsNull(6)) episode.missing_since = FromSeconds(query->ColumnInt(6));
-  auto snapshot = sealer_->Open(kInboundScope, query->ColumnBlob(5), "episode:" + police_ref);
-  if (!snapshot.ok()) {
-    return Fail(Sealing(snapshot.error()));
-  }
-  episode.snapshot_json = std::move(*snapshot);
-  return std::optional<EpisodeRecord>(std::move(episode));
+  return Read([&](SqliteDatabase& db) -> Result<std::optional<EpisodeRecord>, StoreError> {
+    auto query = db.Prepare(
+        "SELECT state, latest_record_version, child_key, placing_la, host_la, snapshot,"
+        " missing_since FROM episodes WHERE police_ref = ?1");
+    if (!query.ok()) return Fail(Backend(query.error()));
+    query->Bind(1, std::string_view(police_ref));
+    auto row = query->Step();
+    if (!row.ok()) return Fail(Backend(row.error()));
+    if (!*row) return std::optional<EpisodeRecord>();
+    EpisodeRecord episode;
+    episode.police_ref = police_ref;
+    episode.state = query->ColumnText(0);
+    episode.latest_record_version = static_cast<int>(query->ColumnInt(1));
+    episode.child_key = query->ColumnOptionalText(2);
+    episode.placing_la = query->ColumnOptionalText(3);
+    episode.host_la = query->ColumnOptionalText(4);
+    if (!query->ColumnIsNull(6)) episode.missing_since = FromSeconds(query->ColumnInt(6));
+    auto snapshot = sealer_->Open(kInboundScope, query->ColumnBlob(5), "episode:" + police_ref);
+    if (!snapshot.ok()) {
+      return Fail(Sealing(snapshot.error()));
+    }
+    episode.snapshot_json = std::move(*snapshot);
+    return std::optional<EpisodeRecord>(std::move(episode));
+  });
 }
 
 Result<std::optional<ChildLink>, StoreError> SqliteStore::FindChildLink(
     const std::string& child_key) {
-  std::lock_guard lock(mutex_);
-  auto query =
-      db_.Prepare("SELECT placing_la, host_la, message_id FROM child_links WHERE child_key = ?1");
-  if (!query.ok()) return Fail(Backend(query.error()));
-  query->Bind(1, std::string_view(child_key));
-  auto row = query->Step();
-  if (!row.ok()) return Fail(Backend(row.error()));
-  if (!*row) return std::optional<ChildLink>();
-  return std::optional<ChildLink>(ChildLink{child_key, query->ColumnText(0),
-                                            query->ColumnOptionalText(1), query->ColumnText(2)});
+  return Read([&](SqliteDatabase& db) -> Result<std::optional<ChildLink>, StoreError> {
+    auto query =
+        db.Prepare("SELECT placing_la, host_la, message_id FROM child_links WHERE child_key = ?1");
+    if (!query.ok()) return Fail(Backend(query.error()));
+    query->Bind(1, std::string_view(child_key));
+    auto row = query->Step();
+    if (!row.ok()) return Fail(Backend(row.error()));
+    if (!*row) return std::optional<ChildLink>();
+    return std::optional<ChildLink>(ChildLink{child_key, query->ColumnText(0),
+                                              query->ColumnOptionalText(1), query->ColumnText(2)});
+  });
 }
 
 template <typename Body>
 auto SqliteStore::Transaction(Body&& body) -> decltype(body()) {
   std::lock_guard lock(mutex_);
-  if (auto begun = db_.Execute("BEGIN IMMEDIATE"); !begun.ok()) return Fail(Backend(begun.error()));
+  if (auto begun = db_.Run("BEGIN IMMEDIATE"); !begun.ok()) return Fail(Backend(begun.error()));
   auto result = body();
   if (!result.ok()) {
-    (void)db_.Execute("ROLLBACK");
+    (void)db_.Run("ROLLBACK");
     return result;
   }
-  if (auto committed = db_.Execute("COMMIT"); !committed.ok()) {
-    (void)db_.Execute("ROLLBACK");
+  if (auto committed = db_.Run("COMMIT"); !committed.ok()) {
+    (void)db_.Run("ROLLBACK");
     return Fail(Backend(committed.error()));
   }
   return result;
 }
 
 Result<Ok, StoreError> SqliteStore::Commit(const Acceptance& acceptance) {
-  return Transaction([&] { return CommitLocked(acceptance); });
+  return commits_.Commit(
+      acceptance, [this](std::span<CommitQueue::Entry* const> group) { CommitGroup(group); });
+}
+
+void SqliteStore::CommitGroup(std::span<CommitQueue::Entry* const> group) {
+  std::vector<const Acceptance*> acceptances;
+  acceptances.reserve(group.size());
+  for (const CommitQueue::Entry* entry : group) acceptances.push_back(entry->acceptance);
+  auto outcomes = CommitAll(acceptances);
+  for (std::size_t i = 0; i < group.size(); ++i) group[i]->outcome = std::move(outcomes[i]);
+}
+
+std::vector<Result<Ok, StoreError>> SqliteStore::CommitAll(
+    std::span<const Acceptance* const> acceptances) {
+  std::vector<Result<Ok, StoreError>> outcomes;
+  outcomes.reserve(acceptances.size());
+  auto fail_all = [&](const SqliteError& error) {
+    outcomes.assign(acceptances.size(), Fail(Backend(error)));
+    return std::move(outcomes);
+  };
+  std::lock_guard lock(mutex_);
+  if (auto begun = db_.Run("BEGIN IMMEDIATE"); !begun.ok()) return fail_all(begun.error());
+  // Each in a savepoint of its own: one that fails (a conflict, a
+  // duplicate) is undone alone and the others stay. In order, so the
+  // second message of an episode meets the first as a conflict and runs
+  // again, as it would have one transaction later.
+  for (const Acceptance* acceptance : acceptances) {
+    if (auto saved = db_.Run("SAVEPOINT acceptance"); !saved.ok()) {
+      (void)db_.Run("ROLLBACK");
+      return fail_all(saved.error());
+    }
+    auto applied = CommitLocked(*acceptance);
+    if (!applied.ok() && db_.InAutocommit()) {
+      // SQLite rolled the whole transaction back (disk full, I/O error):
+      // nothing of the group is stored.
+      return fail_all(SqliteError{0, applied.error().detail});
+    }
+    if (!applied.ok()) (void)db_.Run("ROLLBACK TO acceptance");
+    if (auto released = db_.Run("RELEASE acceptance"); !released.ok()) {
+      (void)db_.Run("ROLLBACK");
+      return fail_all(released.error());
+    }
+    outcomes.push_back(std::move(applied));
+  }
+  if (auto committed = db_.Run("COMMIT"); !committed.ok()) {
+    (void)db_.Run("ROLLBACK");
+    return fail_all(committed.error());
+  }
+  return outcomes;
 }
 
 Result<Ok, StoreError> SqliteStore::CommitLocked(const Acceptance& acceptance) {
@@ -461,18 +528,19 @@ Result<std::vector<TimerRecord>, StoreError> SqliteStore::ListTimers(const std::
 Result<int, StoreError> SqliteStore::CountChildEpisodes(const std::string& child_key,
                                                         model::Timestamp from, model::Timestamp to,
                                                         const std::string& except) {
-  std::lock_guard lock(mutex_);
-  auto count = db_.Prepare(
-      "SELECT COUNT(*) FROM episodes WHERE child_key = ?1 AND missing_since BETWEEN ?2 AND ?3"
-      " AND police_ref != ?4");
-  if (!count.ok()) return Fail(Backend(count.error()));
-  count->Bind(1, std::string_view(child_key))
-      .Bind(2, Seconds(from))
-      .Bind(3, Seconds(to))
-      .Bind(4, std::string_view(except));
-  auto row = count->Step();
-  if (!row.ok()) return Fail(Backend(row.error()));
-  return static_cast<int>(*row ? count->ColumnInt(0) : 0);
+  return Read([&](SqliteDatabase& db) -> Result<int, StoreError> {
+    auto count = db.Prepare(
+        "SELECT COUNT(*) FROM episodes WHERE child_key = ?1 AND missing_since BETWEEN ?2 AND ?3"
+        " AND police_ref != ?4");
+    if (!count.ok()) return Fail(Backend(count.error()));
+    count->Bind(1, std::string_view(child_key))
+        .Bind(2, Seconds(from))
+        .Bind(3, Seconds(to))
+        .Bind(4, std::string_view(except));
+    auto row = count->Step();
+    if (!row.ok()) return Fail(Backend(row.error()));
+    return static_cast<int>(*row ? count->ColumnInt(0) : 0);
+  });
 }
 
 Result<std::string, StoreError> SqliteStore::LoadMessageCanonical(const std::string& message_id) {
@@ -498,6 +566,25 @@ constexpr std::string_view kChosenEpisodes =
     " (SELECT episode_ref FROM messages WHERE sender = ?1 AND episode_ref IS NOT NULL))) ";
 
 }  // namespace
+
+Result<Store::ReleasedLeases, StoreError> SqliteStore::ReleaseLeases() {
+  return Transaction([&]() -> Result<ReleasedLeases, StoreError> {
+    ReleasedLeases released;
+    if (auto ran = db_.Run("UPDATE outbox SET lease_until = NULL WHERE state = 'pending' AND "
+                           "lease_until IS NOT NULL");
+        !ran.ok()) {
+      return Fail(Backend(ran.error()));
+    }
+    released.deliveries = db_.Changes();
+    if (auto ran = db_.Run("UPDATE timers SET lease_until = NULL WHERE state = 'armed' AND "
+                           "lease_until IS NOT NULL");
+        !ran.ok()) {
+      return Fail(Backend(ran.error()));
+    }
+    released.timers = db_.Changes();
+    return released;
+  });
+}
 
 Result<ReportRecords, StoreError> SqliteStore::LoadReportRecords(const ReportQuery& query) {
   // A year's report reads for a second or more: on a connection of its own
@@ -527,10 +614,10 @@ Result<ReportRecords, StoreError> SqliteStore::ReadReportRecords(SqliteDatabase&
                                                                  std::vector<std::string>& sealed) {
   ReportRecords records;
   // One read transaction: the three reads see the same snapshot.
-  if (auto begun = db.Execute("BEGIN"); !begun.ok()) return Fail(Backend(begun.error()));
+  if (auto begun = db.Run("BEGIN"); !begun.ok()) return Fail(Backend(begun.error()));
   struct EndRead {
     SqliteDatabase& db;
-    ~EndRead() { (void)db.Execute("COMMIT"); }
+    ~EndRead() { (void)db.Run("COMMIT"); }
   } end_read{db};
   auto bind = [&](SqliteStatement& statement) {
     statement.Bind(1, std::string_view(query.agency))

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -295,6 +296,11 @@ class Store {
 
   // Ingest commit: all of it, or nothing.
   virtual Result<Ok, StoreError> Commit(const Acceptance& acceptance) = 0;
+  // Several Acceptances in one transaction, in order, each with its own
+  // outcome: one that fails (a conflict, a duplicate) is undone alone and
+  // the others are committed. What a batch from one sender commits with.
+  virtual std::vector<Result<Ok, StoreError>> CommitAll(
+      std::span<const Acceptance* const> acceptances) = 0;
 
   // Delivery. Claims up to `limit` push deliveries that are due at `now`
   // and first in line for their ordering key (no earlier delivery with the
@@ -376,6 +382,19 @@ class Store {
   // One copy, payload opened: what an urgent alert's escalation re-sends.
   virtual Result<std::optional<Delivery>, StoreError> LoadDelivery(
       const std::string& delivery_id) = 0;
+
+  // Ends every claim's lease on outbox rows and timers now, so that what a
+  // killed process had claimed is claimed again at once rather than when
+  // its lease runs out. Only for a process that is the store's sole user
+  // (the embedded store, under SoleUserLock), at start, when every lease
+  // in it is a dead process's. Acknowledged copies are not pending and
+  // are never claimed again; a copy pushed but not yet recorded goes again
+  // with the same delivery id, which its recipient drops as a duplicate.
+  struct ReleasedLeases {
+    int deliveries = 0;
+    int timers = 0;
+  };
+  virtual Result<ReleasedLeases, StoreError> ReleaseLeases() = 0;
 
   // Reports: every episode of the query's agency and period, with its
   // messages opened through the key ring.

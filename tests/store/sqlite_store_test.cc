@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <thread>
 
 #include "gateway/audit/audit_chain.h"
 
@@ -81,9 +82,37 @@ class SqliteStoreTest : public ::testing::Test {
     return static_cast<int>(q->ColumnInt(0));
   }
 
+  // Walks the audit chain from genesis; the number of entries, or -1 when
+  // a link is broken.
+  int VerifiedAuditEntries() {
+    auto db = SqliteDatabase::Open(path_);
+    auto q = db->Prepare("SELECT seq, at, kind, body, prev_hash, hash FROM audit ORDER BY seq");
+    audit::ChainHash previous = audit::kGenesisHash;
+    int rows = 0;
+    while (*q->Step()) {
+      ++rows;
+      if (q->ColumnInt(0) != rows) return -1;
+      if (q->ColumnBlob(4) != std::string(previous.begin(), previous.end())) return -1;
+      previous = audit::NextHash(previous, q->ColumnInt(0), q->ColumnInt(1), q->ColumnText(2),
+                                 q->ColumnText(3));
+      if (q->ColumnBlob(5) != std::string(previous.begin(), previous.end())) return -1;
+    }
+    return rows;
+  }
+
   std::filesystem::path path_;
   std::unique_ptr<SqliteStore> store_;
 };
+
+// A missing report of an episode of its own (`ref` distinct per episode).
+Acceptance MissingReportOf(const std::string& id, const std::string& ref) {
+  Acceptance a = MissingReport(id, 1, 0);
+  a.message.police_ref = ref;
+  a.message.episode_ref = ref;
+  a.episode->police_ref = ref;
+  a.deliveries[0].ordering_key = "la-derby|" + ref;
+  return a;
+}
 
 TEST_F(SqliteStoreTest, ReadsBackWhatItCommitted) {
   ASSERT_TRUE(store_->Commit(MissingReport("m1", 1, 0)).ok());
@@ -165,6 +194,65 @@ TEST_F(SqliteStoreTest, ChainsAuditEntriesAcrossCommits) {
     EXPECT_EQ(hash, std::string(previous.begin(), previous.end()));
   }
   EXPECT_EQ(rows, 4);
+}
+
+TEST_F(SqliteStoreTest, CommittedTogetherAConflictOrADuplicateIsUndoneAloneTheOthersStay) {
+  const Acceptance first = MissingReport("m1", 1, 0);
+  const Acceptance stale = MissingReport("m2", 2, 0);  // read before m1: conflict
+  const Acceptance again = MissingReport("m3", 1, 0);  // m1's record again
+  const Acceptance other = MissingReportOf("m4", "DB/21/2026/000001");
+  const Acceptance* group[] = {&first, &stale, &again, &other};
+  auto outcomes = store_->CommitAll(group);
+  ASSERT_EQ(outcomes.size(), 4u);
+  EXPECT_TRUE(outcomes[0].ok());
+  ASSERT_FALSE(outcomes[1].ok());
+  EXPECT_EQ(outcomes[1].error().kind, StoreErrorKind::kConflict);
+  ASSERT_FALSE(outcomes[2].ok());
+  // m3 meets m1 (committed a moment before in the same transaction) as a
+  // conflict on the episode's version, before its record is looked at.
+  EXPECT_EQ(outcomes[2].error().kind, StoreErrorKind::kConflict);
+  EXPECT_TRUE(outcomes[3].ok());
+  EXPECT_EQ(Count("messages"), 2);
+  EXPECT_EQ(Count("episodes"), 2);
+  EXPECT_EQ(Count("outbox"), 2);
+  EXPECT_EQ(VerifiedAuditEntries(), 4);  // m1's two and m4's two, chained
+  EXPECT_EQ(*store_->FindAnswerByIdempotencyKey("police-derbys", "key-m4"),
+            R"({"message_id":"m4"})");
+  EXPECT_EQ(*store_->FindAnswerByIdempotencyKey("police-derbys", "key-m2"), std::nullopt);
+}
+
+TEST_F(SqliteStoreTest, ADuplicateInAGroupFailsAloneWithItsKind) {
+  const Acceptance first = MissingReportOf("m1", "DB/21/2026/000001");
+  Acceptance same_key = MissingReportOf("m2", "DB/21/2026/000002");
+  same_key.message.idempotency_key = "key-m1";  // the sender's key used twice
+  const Acceptance* group[] = {&first, &same_key};
+  auto outcomes = store_->CommitAll(group);
+  EXPECT_TRUE(outcomes[0].ok());
+  ASSERT_FALSE(outcomes[1].ok());
+  EXPECT_EQ(outcomes[1].error().kind, StoreErrorKind::kDuplicate);
+  EXPECT_EQ(Count("messages"), 1);
+  EXPECT_EQ(Count("episodes"), 1);  // m2's episode went with it
+  EXPECT_EQ(VerifiedAuditEntries(), 2);
+}
+
+TEST_F(SqliteStoreTest, CommitsFromManyThreadsAllLandAndTheAuditChainHolds) {
+  constexpr int kThreads = 8;
+  constexpr int kEach = 40;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const std::string n = std::to_string(t * kEach + i);
+        if (!store_->Commit(MissingReportOf("m" + n, "DB/21/2026/" + n)).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(Count("messages"), kThreads * kEach);
+  EXPECT_EQ(Count("outbox"), kThreads * kEach);
+  EXPECT_EQ(VerifiedAuditEntries(), 2 * kThreads * kEach);
 }
 
 TEST_F(SqliteStoreTest, LinksAChildToItsPlacingAuthority) {
@@ -492,6 +580,41 @@ TEST_F(SqliteStoreTest, LoadsAStoredMessagesCanonicalFormOnly) {
   auto missing = store_->LoadMessageCanonical("m9");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().kind, StoreErrorKind::kNotFound);
+}
+
+// What a killed gateway had claimed is claimed again at once after
+// ReleaseLeases; what was delivered is never claimed again.
+TEST_F(SqliteStoreTest, ReleasedLeasesAreClaimedAgainAtOnceAndDeliveredCopiesNever) {
+  Acceptance first = PushRecord("m1", 1);
+  first.message.police_ref = first.episode->police_ref = "DB/21/2026/000001";
+  first.deliveries[0].ordering_key = "la-staffordshire|DB/21/2026/000001";
+  ASSERT_TRUE(store_->Commit(first).ok());
+  Acceptance second = PushRecord("m2", 1);
+  second.message.police_ref = second.episode->police_ref = "DB/21/2026/000002";
+  second.deliveries[0].ordering_key = "la-staffordshire|DB/21/2026/000002";
+  const auto t0 = second.message.received_at;
+  second.arm_timers.push_back(MakeTimer("t", "long_missing", t0 - 1h, "m2"));
+  ASSERT_TRUE(store_->Commit(second).ok());
+
+  ASSERT_EQ(store_->ClaimDueDeliveries(kNow, kNow + 5min, 10)->size(), 2u);
+  ASSERT_EQ(store_->ClaimDueTimers(t0, t0 + 5min, 10)->size(), 1u);
+  // m1's copy was pushed and acknowledged; then the process was killed.
+  ASSERT_TRUE(
+      store_
+          ->RecordAttempt(
+              {AttemptOutcome::Kind::kDelivered, "m1-la-staffordshire", kNow, {}, "", {}, {}})
+          .ok());
+  EXPECT_TRUE(store_->ClaimDueDeliveries(kNow + 1s, kNow + 5min, 10)->empty());
+
+  auto released = store_->ReleaseLeases();
+  ASSERT_TRUE(released.ok());
+  EXPECT_EQ(released->deliveries, 1);  // m2's copy: m1's was delivered
+  EXPECT_EQ(released->timers, 1);
+  auto again = store_->ClaimDueDeliveries(kNow + 1s, kNow + 5min, 10);
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ(again->front().delivery.id, "m2-la-staffordshire");
+  EXPECT_EQ(store_->ClaimDueTimers(t0 + 1s, t0 + 5min, 10)->size(), 1u);
+  EXPECT_EQ(store_->ReleaseLeases()->deliveries, 1);  // claimed again, so leased again
 }
 
 }  // namespace
