@@ -20,9 +20,14 @@ namespace isagw::pipeline {
 class GatewayApiService final : public server::ApiService {
  public:
   using Clock = std::function<model::Timestamp()>;
+  // Called after each commit of accepted messages (from a handler thread):
+  // the delivery worker wakes for the new copies instead of waiting for
+  // its next poll.
+  using AcceptedHook = std::function<void()>;
 
   // `store` must outlive the service; `state` must not be null.
-  GatewayApiService(store::Store& store, std::shared_ptr<const GatewayState> state, Clock clock);
+  GatewayApiService(store::Store& store, std::shared_ptr<const GatewayState> state, Clock clock,
+                    AcceptedHook on_accepted = {});
 
   // Reload: later requests use `next`; requests under way finish with theirs.
   void SwapState(std::shared_ptr<const GatewayState> next);
@@ -47,6 +52,7 @@ class GatewayApiService final : public server::ApiService {
   store::Store& store_;
   IngestPipeline pipeline_;
   Clock clock_;
+  AcceptedHook on_accepted_;
   mutable std::mutex state_mutex_;  // guards the pointer, not the state
   std::shared_ptr<const GatewayState> state_;
 };

@@ -799,13 +799,18 @@ IngestAnswer IngestPipeline::Submit(const GatewayState& state, const IngestReque
   return SubmitDecoded(state, request, *decoded);
 }
 
-IngestAnswer IngestPipeline::SubmitDecoded(const GatewayState& state, const IngestRequest& request,
-                                           const adapters::Decoded& decoded) {
-  const Agency* sender = state.registry.FindById(request.sender);
+namespace {
+
+// What the pipeline checks before it decides anything: a replay of an
+// answer given under the same key, and whether this sender may send this.
+// An answer means the request ends here.
+std::optional<IngestAnswer> Precheck(store::Store& store, const Agency* sender,
+                                     const IngestRequest& request,
+                                     const adapters::Decoded& decoded) {
   if (sender == nullptr) return ProblemAnswer(Forbidden("the caller is not a registered agency"));
   if (request.idempotency_key) {
     // Again here: batches come straight to this step.
-    auto stored = store_.FindAnswerByIdempotencyKey(sender->id, *request.idempotency_key);
+    auto stored = store.FindAnswerByIdempotencyKey(sender->id, *request.idempotency_key);
     if (!stored.ok()) return ProblemAnswer(Unavailable());
     if (*stored) return Replay(**stored);
   }
@@ -817,6 +822,39 @@ IngestAnswer IngestPipeline::SubmitDecoded(const GatewayState& state, const Inge
     return ProblemAnswer(
         Forbidden("the message claims to come from another agency", std::move(mismatches)));
   }
+  return std::nullopt;
+}
+
+IngestAnswer AcceptedAnswer(const Prepared& prepared, const std::string& message_id) {
+  IngestAnswer answer;
+  answer.status = 202;
+  answer.body = json::parse(prepared.acceptance.message.answer_json);
+  answer.message_id = message_id;
+  return answer;
+}
+
+// A commit refused as a duplicate: another request stored the same message
+// first (same key, or same police record version). Its answer is replayed.
+IngestAnswer DuplicateAnswer(store::Store& store, const Agency& sender,
+                             const IngestRequest& request, const adapters::Decoded& decoded) {
+  if (request.idempotency_key) {
+    auto stored = store.FindAnswerByIdempotencyKey(sender.id, *request.idempotency_key);
+    if (stored.ok() && *stored) return Replay(**stored);
+  }
+  const model::EpisodeFacts& e = decoded.event.episode;
+  if (e.police_ref && e.record_version) {
+    auto stored = store.FindAnswerByPoliceRecord(*e.police_ref, *e.record_version);
+    if (stored.ok() && *stored) return Replay(**stored);
+  }
+  return ProblemAnswer(Unavailable());
+}
+
+}  // namespace
+
+IngestAnswer IngestPipeline::SubmitDecoded(const GatewayState& state, const IngestRequest& request,
+                                           const adapters::Decoded& decoded) {
+  const Agency* sender = state.registry.FindById(request.sender);
+  if (auto early = Precheck(store_, sender, request, decoded)) return std::move(*early);
 
   const std::string message_id = NewMessageId();
   for (int attempt = 0; attempt < kMaxCommitAttempts; ++attempt) {
@@ -825,33 +863,106 @@ IngestAnswer IngestPipeline::SubmitDecoded(const GatewayState& state, const Inge
     if (prepared.early) return std::move(*prepared.early);
 
     auto committed = store_.Commit(prepared.acceptance);
-    if (committed.ok()) {
-      IngestAnswer answer;
-      answer.status = 202;
-      answer.body = json::parse(prepared.acceptance.message.answer_json);
-      answer.message_id = message_id;
-      return answer;
-    }
+    if (committed.ok()) return AcceptedAnswer(prepared, message_id);
     switch (committed.error().kind) {
       case store::StoreErrorKind::kConflict:
         continue;  // the episode moved on: read it again and decide again
-      case store::StoreErrorKind::kDuplicate: {
-        if (request.idempotency_key) {
-          auto stored = store_.FindAnswerByIdempotencyKey(sender->id, *request.idempotency_key);
-          if (stored.ok() && *stored) return Replay(**stored);
-        }
-        const model::EpisodeFacts& e = decoded.event.episode;
-        if (e.police_ref && e.record_version) {
-          auto stored = store_.FindAnswerByPoliceRecord(*e.police_ref, *e.record_version);
-          if (stored.ok() && *stored) return Replay(**stored);
-        }
-        return ProblemAnswer(Unavailable());
-      }
+      case store::StoreErrorKind::kDuplicate:
+        return DuplicateAnswer(store_, *sender, request, decoded);
       default:
         return ProblemAnswer(Unavailable());
     }
   }
   return ProblemAnswer(Unavailable());
+}
+
+std::vector<IngestAnswer> IngestPipeline::SubmitDecodedAll(
+    const GatewayState& state, std::span<const IngestRequest> requests,
+    std::span<const adapters::Decoded> decoded) {
+  const std::size_t n = std::min(requests.size(), decoded.size());
+  std::vector<std::optional<IngestAnswer>> answers(n);
+  std::vector<std::string> message_ids(n);
+  std::vector<const Agency*> senders(n);
+  std::vector<std::size_t> remaining;
+  for (std::size_t i = 0; i < n; ++i) {
+    senders[i] = state.registry.FindById(requests[i].sender);
+    answers[i] = Precheck(store_, senders[i], requests[i], decoded[i]);
+    if (answers[i]) continue;
+    message_ids[i] = NewMessageId();
+    remaining.push_back(i);
+  }
+  // Rounds: decide records on the stored state, commit them all in one
+  // transaction, and go round again for the rest. A round takes at most
+  // one record per episode and per child, in the batch's order: a record
+  // is decided on what the ones before it stored (the episode's state, the
+  // child's episode count for the repeat thresholds), as it would be sent
+  // alone. A record that still meets a conflict (another writer) goes
+  // round again.
+  std::vector<std::vector<std::string>> keys(n);
+  for (std::size_t i : remaining) {
+    const model::Event& event = decoded[i].event;
+    if (event.episode.police_ref) keys[i].push_back("episode:" + *event.episode.police_ref);
+    for (std::string& key : ChildKeysOf(event.child, state.child_link_key)) {
+      keys[i].push_back("child:" + std::move(key));
+    }
+  }
+  const std::size_t max_rounds = remaining.size() + kMaxCommitAttempts;
+  for (std::size_t round = 0; round < max_rounds && !remaining.empty(); ++round) {
+    std::vector<std::size_t> indices;
+    std::vector<Prepared> prepared;
+    std::vector<std::size_t> later;
+    std::set<std::string> taken;
+    for (std::size_t i : remaining) {
+      const bool waits = std::any_of(keys[i].begin(), keys[i].end(),
+                                     [&](const std::string& key) { return taken.count(key) > 0; });
+      // Its keys are taken either way: a record behind a waiting one waits too.
+      taken.insert(keys[i].begin(), keys[i].end());
+      if (waits) {
+        later.push_back(i);
+        continue;
+      }
+      Attempt run(store_, state, requests[i], *senders[i], decoded[i], message_ids[i]);
+      Prepared p = run.Run();
+      if (p.early) {
+        answers[i] = std::move(*p.early);
+        continue;
+      }
+      indices.push_back(i);
+      prepared.push_back(std::move(p));
+    }
+    std::vector<const store::Acceptance*> acceptances;
+    acceptances.reserve(prepared.size());
+    for (const Prepared& p : prepared) acceptances.push_back(&p.acceptance);
+    auto outcomes = store_.CommitAll(acceptances);
+    std::vector<std::size_t> again;
+    for (std::size_t k = 0; k < indices.size(); ++k) {
+      const std::size_t i = indices[k];
+      if (outcomes[k].ok()) {
+        answers[i] = AcceptedAnswer(prepared[k], message_ids[i]);
+        continue;
+      }
+      switch (outcomes[k].error().kind) {
+        case store::StoreErrorKind::kConflict:
+          again.push_back(i);
+          break;
+        case store::StoreErrorKind::kDuplicate:
+          answers[i] = DuplicateAnswer(store_, *senders[i], requests[i], decoded[i]);
+          break;
+        default:
+          answers[i] = ProblemAnswer(Unavailable());
+      }
+    }
+    // Conflicted and waiting records, back in the batch's order.
+    again.insert(again.end(), later.begin(), later.end());
+    std::sort(again.begin(), again.end());
+    remaining = std::move(again);
+  }
+  std::vector<IngestAnswer> result;
+  result.reserve(n);
+  for (auto& answer : answers) {
+    result.push_back(answer ? std::move(*answer) : ProblemAnswer(Unavailable()));
+  }
+  return result;
 }
 
 IngestPipeline::FiringOutcome IngestPipeline::FireTimer(const GatewayState& state,

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "adapters/adapter.h"
@@ -46,6 +47,15 @@ class IngestPipeline {
   // decode every line first). `received_bytes` is what the audit hashes.
   IngestAnswer SubmitDecoded(const GatewayState& state, const IngestRequest& request,
                              const adapters::Decoded& decoded);
+
+  // Many decoded records from one request (a batch), committed together:
+  // one transaction for all of them rather than one each, with each
+  // record's own answer, as SubmitDecoded would give it. Records of one
+  // episode are applied in their order (a later one is decided again after
+  // the earlier one is stored). `requests[i]` goes with `decoded[i]`.
+  std::vector<IngestAnswer> SubmitDecodedAll(const GatewayState& state,
+                                             std::span<const IngestRequest> requests,
+                                             std::span<const adapters::Decoded> decoded);
 
   // What became of a due safeguarding timer handed to FireTimer.
   struct FiringOutcome {

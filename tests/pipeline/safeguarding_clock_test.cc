@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/compact/compact.h"
 #include "adapters/translator.h"
 #include "gateway/common/clock.h"
 #include "gateway/pipeline/timer_worker.h"
@@ -340,6 +341,60 @@ TEST_F(SafeguardingClockTest, ThirdFifthAndNinthEpisodesIn90DaysAlertAndTheFourt
     }
   }
   EXPECT_EQ(alerted, (std::vector<int>{3, 5, 9}));
+}
+
+// A force's back-fill: one batch holding three episodes of one child (each
+// reported and found) is committed together, and yet each record is decided
+// on what the ones before it stored: the third episode crosses the 3-in-90
+// threshold exactly as when the records came one by one, and each episode
+// ends found.
+TEST_F(SafeguardingClockTest, ABatchBackFillCountsAChildsEpisodesAsIfSentOneByOne) {
+  std::string ndjson;
+  std::vector<std::string> refs;
+  for (int n = 0; n < 3; ++n) {
+    const std::string ref = "DB/21/2026/0004" + std::to_string(10 + n);
+    refs.push_back(ref);
+    const model::Timestamp seen = Start() + n * 5 * 24h;
+    json found = Record("FOUND", ref, 2, seen);
+    found["FoundDateTime"] = Local(seen + 2h);
+    found["FoundLocation"] = "Derby bus station DE1 2AB";
+    found["FoundBy"] = "POLICE";
+    ndjson += Record("MISSING_REPORT", ref, 1, seen).dump() + "\n" + found.dump() + "\n";
+  }
+  auto decoded = adapters::compact::DecodeNdjson(ndjson, {});
+  ASSERT_TRUE(decoded.ok());
+  ASSERT_EQ(decoded->size(), 6u);
+  clock_.Set(Start() + 10 * 24h + 3h);
+  std::vector<IngestRequest> requests;
+  for (std::size_t i = 0; i < decoded->size(); ++i) {
+    requests.push_back(IngestRequest{"police-derbys", adapters::Format::kCompact, "",
+                                     "backfill#" + std::to_string(i), clock_.Now()});
+  }
+  const auto answers = pipeline_->SubmitDecodedAll(*rules_state_, requests, *decoded);
+  ASSERT_EQ(answers.size(), 6u);
+  for (const IngestAnswer& answer : answers) EXPECT_EQ(answer.status, 202) << answer.body.dump();
+  for (const std::string& ref : refs) {
+    auto episode = store_->LoadEpisode(ref);
+    ASSERT_TRUE(episode.ok() && episode->has_value()) << ref;
+    EXPECT_EQ((*episode)->state, "found") << ref;
+    EXPECT_EQ((*episode)->latest_record_version, 2) << ref;
+  }
+  EXPECT_EQ(TimerStates(refs[0]).count(refs[0] + "|repeat|3/90"), 0u);
+  EXPECT_EQ(TimerStates(refs[1]).count(refs[1] + "|repeat|3/90"), 0u);
+  EXPECT_EQ(TimerStates(refs[2]).count(refs[2] + "|repeat|3/90"), 1u);
+  ASSERT_GE(FireAt(clock_.Now()), 1);
+  EXPECT_EQ(TimerStates(refs[2])[refs[2] + "|repeat|3/90"], "fired");
+  EXPECT_TRUE(Has(CopyFor(refs[2] + "|repeat|3/90", "la-derby"), "<EpisodeCount>3</EpisodeCount>"));
+
+  // The same batch again replays every record and stores nothing new.
+  const std::size_t fired = Fired().size();
+  const auto again = pipeline_->SubmitDecodedAll(*rules_state_, requests, *decoded);
+  for (std::size_t i = 0; i < again.size(); ++i) {
+    EXPECT_EQ(again[i].status, 202);
+    EXPECT_EQ(again[i].message_id, answers[i].message_id) << i;
+  }
+  EXPECT_EQ(Fired().size(), fired);
+  EXPECT_EQ(FireAt(clock_.Now()), 0);
 }
 
 TEST_F(SafeguardingClockTest, DerbyshireThreeIn30DaysFromTheSameCode) {
