@@ -16,6 +16,10 @@
 // counts only that status as success (latencies are of those alone) and
 // reports every other answer per status.
 //
+// With --new-connection every request has a connection of its own: TCP
+// connect and a full TLS handshake (the client keeps no session), counted
+// in its latency, then a TLS close. That measures handshakes per second.
+//
 // Safety: only loopback targets are accepted, and every run is bounded
 // by --duration (at most 600 s) and --max-requests.
 #include <openssl/ssl.h>
@@ -85,6 +89,7 @@ struct Options {
   std::string run_id;            // --vary: Idempotency-Key prefix; default from time and pid
   std::uint64_t vary_start = 1;  // --vary: first value of {{n}}
   int expect_status = 0;         // 0: any 2xx is success
+  bool new_connection = false;   // a new TCP connection and full TLS handshake per request
 };
 
 constexpr std::string_view kCounterMark = "{{n}}";
@@ -140,6 +145,10 @@ class Connection {
   const Tally& tally() const { return tally_; }
 
   asio::awaitable<void> Run() {
+    if (options_.new_connection) {
+      co_await RunNewConnectionEach();
+      co_return;
+    }
     Clock::time_point intended = start_;
     bool scheduled = false;
     while (Clock::now() < stop_) {
@@ -175,6 +184,32 @@ class Connection {
   }
 
  private:
+  // --new-connection: connect, handshake, one request, close; the
+  // request's latency runs from its intended start, handshake included.
+  asio::awaitable<void> RunNewConnectionEach() {
+    Clock::time_point intended = Clock::now();
+    while (Clock::now() < stop_) {
+      if (interval_ != Clock::duration::zero()) {
+        intended += interval_;
+        if (intended >= stop_) break;
+        if (intended > Clock::now()) {
+          asio::steady_timer wait(io_, intended);
+          co_await wait.async_wait(kAwait);
+        }
+      } else {
+        intended = Clock::now();
+      }
+      if (!TakeFromBudget()) break;
+      if (!co_await Connect()) continue;
+      co_await OneRequest(intended);
+      if (stream_) {
+        beast::get_lowest_layer(*stream_).expires_after(std::chrono::seconds(2));
+        co_await stream_->async_shutdown(kAwait);
+        stream_.reset();
+      }
+    }
+  }
+
   asio::awaitable<bool> Connect() {
     stream_.emplace(io_, context_);
     // SSL_set_tlsext_host_name is a macro with a C cast; this is its expansion.
@@ -221,7 +256,7 @@ class Connection {
     request.target(options_.path);
     request.version(11);
     request.set(http::field::host, options_.server_name);
-    request.keep_alive(true);
+    request.keep_alive(!options_.new_connection);
     if (options_.vary) {
       const std::string n = std::to_string(workload_.next.fetch_add(1));
       std::string& body = request.body();
@@ -383,6 +418,7 @@ int Run(const Options& options) {
         {"max", total.latencies_ms.empty() ? 0.0 : total.latencies_ms.back()}}},
       {"connects", total.connects},
       {"vary", options.vary},
+      {"new_connection", options.new_connection},
       {"bytes_received", total.bytes_received},
   };
   nlohmann::json statuses = nlohmann::json::object();
@@ -392,7 +428,8 @@ int Run(const Options& options) {
 
   char rate_text[64];
   std::snprintf(rate_text, sizeof rate_text, "open loop at %g req/s", options.rate);
-  const std::string mode = options.rate > 0 ? rate_text : "closed loop";
+  std::string mode = options.rate > 0 ? rate_text : "closed loop";
+  if (options.new_connection) mode += ", a new connection per request";
   std::printf("%s: %s %s, %d connections, %s, %.1f s\n", options.label.c_str(),
               options.method.c_str(), result["target"].get<std::string>().c_str(),
               options.connections, mode.c_str(), elapsed);
@@ -405,8 +442,8 @@ int Run(const Options& options) {
               result["latency_ms"]["p99"].get<double>(), result["latency_ms"]["max"].get<double>());
   if (options.vary) {
     std::printf("  varied       {{n}} %llu..%llu, Idempotency-Key %s-<n>\n",
-                static_cast<unsigned long long>(options.vary_start),           // NOLINT
-                static_cast<unsigned long long>(workload.next.load() - 1),     // NOLINT
+                static_cast<unsigned long long>(options.vary_start),        // NOLINT
+                static_cast<unsigned long long>(workload.next.load() - 1),  // NOLINT
                 options.run_id.c_str());
   }
   std::printf("  unexpected   %llu (not %s)\n",
@@ -462,6 +499,8 @@ int main(int argc, char** argv) {
   app.add_option("--expect-status", options.expect_status,
                  "count only this status as success (default: any 2xx)")
       ->check(CLI::Range(100, 599));
+  app.add_flag("--new-connection", options.new_connection,
+               "open a new connection (TCP + full TLS handshake) for every request");
   CLI11_PARSE(app, argc, argv);
   if (options.method.empty()) options.method = options.body_file.empty() ? "GET" : "POST";
   if (options.run_id.empty()) {

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <system_error>
 #include <utility>
@@ -27,6 +28,7 @@
 #include "gateway/server/event_log.h"
 #include "gateway/server/server.h"
 #include "gateway/server/tls_context.h"
+#include "gateway/store/sole_user_lock.h"
 #include "gateway/store/sqlite_store.h"
 #include "gateway/tls/peer_identity.h"
 
@@ -159,7 +161,8 @@ struct GatewayApp::Impl {
   std::shared_ptr<metrics::MetricsRegistry> metrics = std::make_shared<metrics::MetricsRegistry>();
 
   // Destroyed in reverse: the server first, the store last.
-  std::shared_ptr<crypto::Sealer> sealer;  // its key ring is replaced on reload
+  std::shared_ptr<crypto::Sealer> sealer;        // its key ring is replaced on reload
+  std::optional<store::SoleUserLock> sole_user;  // held for as long as the store is open
   std::unique_ptr<store::SqliteStore> store;
   std::shared_ptr<pipeline::GatewayApiService> service;
   std::unique_ptr<AuditQueue> audit_queue;  // refused handshakes
@@ -254,13 +257,28 @@ Result<std::unique_ptr<GatewayApp>, std::string> GatewayApp::Create(config::Gate
   std::error_code ignored;
   std::filesystem::create_directories(cfg.store.path.parent_path(), ignored);
   impl->sealer = std::make_shared<crypto::Sealer>(generation->sealing);
+  auto sole_user = store::SoleUserLock::Take(cfg.store.path);
+  if (!sole_user.ok()) return Fail("store: " + sole_user.error());
+  impl->sole_user.emplace(std::move(*sole_user));
   auto store = store::SqliteStore::Open(cfg.store.path, impl->sealer);
   if (!store.ok()) return Fail("store: " + store.error().detail);
   impl->store = std::move(*store);
+  // Whatever a killed predecessor had claimed is claimed again now, not
+  // when its lease would have run out.
+  auto released = impl->store->ReleaseLeases();
+  if (!released.ok()) return Fail("store: " + released.error().detail);
+  if (released->deliveries > 0 || released->timers > 0) {
+    impl->log.Info("leases_released",
+                   {{"deliveries", released->deliveries}, {"timers", released->timers}});
+  }
   impl->Audit(std::move(generation->keys_made));
 
+  Impl* raw = impl.get();
   impl->service = std::make_shared<pipeline::GatewayApiService>(
-      *impl->store, generation->state, [clock = &impl->clock] { return clock->Now(); });
+      *impl->store, generation->state, [clock = &impl->clock] { return clock->Now(); },
+      [raw] {
+        if (raw->worker) raw->worker->Wake();
+      });
   auto router = std::make_shared<server::ApiRouter>(impl->service, cfg.limits.max_batch_bytes);
 
   if (!cfg.delivery.client_cert_file.empty()) {
@@ -279,7 +297,6 @@ Result<std::unique_ptr<GatewayApp>, std::string> GatewayApp::Create(config::Gate
   } else {
     impl->pusher = std::make_unique<NoClientCertificate>();
   }
-  Impl* raw = impl.get();
   impl->worker = std::make_unique<delivery::DeliveryWorker>(
       *impl->store, *impl->pusher, [raw] { return raw->CurrentRegistry(); }, impl->clock,
       WorkerOptionsFrom(cfg.delivery, impl->metrics.get()));

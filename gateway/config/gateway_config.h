@@ -42,7 +42,7 @@ struct TlsSettings {
 
 // The episode store (a later issue reads these; checked for shape only).
 struct StoreSettings {
-  std::filesystem::path path;      // SQLite database file
+  std::filesystem::path path;  // SQLite database file
   // Every key the gateway holds, outside the database: store/<scope>/ for
   // sealing payloads, pseudonym/<ISA id>.key, audit/ (docs/operations.md).
   std::filesystem::path key_dir;
@@ -111,10 +111,10 @@ inline constexpr auto kLogLevelNames =
 struct GatewayConfig {
   std::filesystem::path file;  // the configuration file, absolute
 
-  Listener api;             // agencies' mutual-TLS API
-  Listener admin;           // /healthz, /readyz, /metrics: loopback only
-  int io_threads = 2;       // sockets and TLS
-  int handler_threads = 2;  // request handling (may block on the store)
+  Listener api;              // agencies' mutual-TLS API
+  Listener admin;            // /healthz, /readyz, /metrics: loopback only
+  int io_threads = 2;        // sockets and TLS
+  int handler_threads = 16;  // request handling (waits on the store's group commit)
   LogLevel log_level = LogLevel::kInfo;
 
   TlsSettings tls;
