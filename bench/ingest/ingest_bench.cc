@@ -174,8 +174,9 @@ class CommitFilter final : public store::Store {
   }
   Result<int, store::StoreError> CountChildEpisodes(const std::string& child_key,
                                                     model::Timestamp from, model::Timestamp to,
-                                                    const std::string& except) override {
-    return inner_.CountChildEpisodes(child_key, from, to, except);
+                                                    const std::string& except,
+                                                    int at_most) override {
+    return inner_.CountChildEpisodes(child_key, from, to, except, at_most);
   }
   Result<std::string, store::StoreError> LoadMessageCanonical(
       const std::string& message_id) override {

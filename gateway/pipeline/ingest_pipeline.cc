@@ -550,10 +550,11 @@ bool Attempt::PlanTimers(store::Acceptance& a) {
     bool failed = false;
     const model::Timestamp since = *a.episode->missing_since;
     const std::string& ref = episode_->police_ref();
-    const safeguarding::EpisodeCounter counter = [&](int window_days) -> std::optional<int> {
+    const safeguarding::EpisodeCounter counter = [&](int window_days,
+                                                     int at_most) -> std::optional<int> {
       if (!child_key_) return std::nullopt;
       auto counted = store_.CountChildEpisodes(*child_key_, since - std::chrono::days(window_days),
-                                               since, ref);
+                                               since, ref, at_most);
       if (!counted.ok()) {
         failed = true;
         return std::nullopt;

@@ -141,7 +141,8 @@ TimerPlan PlanForPoliceRecord(const AreaRules& rules, const PoliceRecordMoment& 
 
   if (moment.opened) {
     for (const RepeatRule& rule : rules.repeat_episodes) {
-      const std::optional<int> others = other_episodes_in_window(rule.window_days);
+      // Up to the count: more than count - 1 others is as good as any more.
+      const std::optional<int> others = other_episodes_in_window(rule.window_days, rule.count);
       if (!others || *others + 1 != rule.count) continue;
       TimerSpec spec;
       spec.reason = EscalationReason::kRepeatEpisodes;

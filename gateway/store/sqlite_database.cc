@@ -69,7 +69,9 @@ Result<SqliteDatabase, SqliteError> Configure(Result<SqliteDatabase, SqliteError
                                               bool wal) {
   if (!opened.ok()) return opened;
   std::string pragmas =
-      "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;";
+      "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;"
+      // Savepoint journals (group commit) in memory, not in temporary files.
+      " PRAGMA temp_store=MEMORY;";
   if (wal) pragmas += "PRAGMA journal_mode=WAL;";
   if (auto done = opened->Execute(pragmas); !done.ok()) return Fail(done.error());
   return opened;

@@ -101,13 +101,17 @@ Result<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::OpenInMemory(
 
 template <typename Body>
 auto SqliteStore::Read(Body&& body) -> decltype(body(std::declval<SqliteDatabase&>())) {
-  if (readers_) {
-    auto lease = readers_->Acquire();
-    if (!lease.ok()) return Fail(Backend(lease.error()));
-    return body(lease->db());
+  // The writer's connection when it is free: its page cache is current,
+  // where a reader's is dropped after every commit by another connection.
+  // A reader when the writer is busy (committing a group, syncing).
+  std::unique_lock writer(mutex_, std::try_to_lock);
+  if (writer.owns_lock() || !readers_) {
+    if (!writer.owns_lock()) writer.lock();
+    return body(db_);
   }
-  std::lock_guard lock(mutex_);
-  return body(db_);
+  auto lease = readers_->Acquire();
+  if (!lease.ok()) return Fail(Backend(lease.error()));
+  return body(lease->db());
 }
 
 Result<std::optional<std::string>, StoreError> SqliteStore::FindAnswerByIdempotencyKey(
@@ -214,6 +218,19 @@ std::vector<Result<Ok, StoreError>> SqliteStore::CommitAll(
     return std::move(outcomes);
   };
   std::lock_guard lock(mutex_);
+  if (acceptances.size() == 1) {
+    // Alone in its transaction: no savepoint needed, a failure rolls back all.
+    if (auto begun = db_.Run("BEGIN IMMEDIATE"); !begun.ok()) return fail_all(begun.error());
+    auto applied = CommitLocked(*acceptances.front());
+    if (!applied.ok()) {
+      if (!db_.InAutocommit()) (void)db_.Run("ROLLBACK");
+    } else if (auto committed = db_.Run("COMMIT"); !committed.ok()) {
+      (void)db_.Run("ROLLBACK");
+      return fail_all(committed.error());
+    }
+    outcomes.push_back(std::move(applied));
+    return outcomes;
+  }
   if (auto begun = db_.Run("BEGIN IMMEDIATE"); !begun.ok()) return fail_all(begun.error());
   // Each in a savepoint of its own: one that fails (a conflict, a
   // duplicate) is undone alone and the others stay. In order, so the
@@ -527,16 +544,17 @@ Result<std::vector<TimerRecord>, StoreError> SqliteStore::ListTimers(const std::
 
 Result<int, StoreError> SqliteStore::CountChildEpisodes(const std::string& child_key,
                                                         model::Timestamp from, model::Timestamp to,
-                                                        const std::string& except) {
+                                                        const std::string& except, int at_most) {
   return Read([&](SqliteDatabase& db) -> Result<int, StoreError> {
     auto count = db.Prepare(
-        "SELECT COUNT(*) FROM episodes WHERE child_key = ?1 AND missing_since BETWEEN ?2 AND ?3"
-        " AND police_ref != ?4");
+        "SELECT COUNT(*) FROM (SELECT 1 FROM episodes WHERE child_key = ?1"
+        " AND missing_since BETWEEN ?2 AND ?3 AND police_ref != ?4 LIMIT ?5)");
     if (!count.ok()) return Fail(Backend(count.error()));
     count->Bind(1, std::string_view(child_key))
         .Bind(2, Seconds(from))
         .Bind(3, Seconds(to))
-        .Bind(4, std::string_view(except));
+        .Bind(4, std::string_view(except))
+        .Bind(5, static_cast<std::int64_t>(at_most < 0 ? 0 : at_most));
     auto row = count->Step();
     if (!row.ok()) return Fail(Backend(row.error()));
     return static_cast<int>(*row ? count->ColumnInt(0) : 0);

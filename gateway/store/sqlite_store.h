@@ -72,8 +72,8 @@ class SqliteStore final : public Store {
                                                  std::vector<AuditRecord> audit) override;
   Result<std::vector<TimerRecord>, StoreError> ListTimers(const std::string& subject) override;
   Result<int, StoreError> CountChildEpisodes(const std::string& child_key, model::Timestamp from,
-                                             model::Timestamp to,
-                                             const std::string& except) override;
+                                             model::Timestamp to, const std::string& except,
+                                             int at_most) override;
   Result<std::string, StoreError> LoadMessageCanonical(const std::string& message_id) override;
   Result<ReportRecords, StoreError> LoadReportRecords(const ReportQuery& query) override;
   Result<ReleasedLeases, StoreError> ReleaseLeases() override;
@@ -103,9 +103,9 @@ class SqliteStore final : public Store {
   Result<Ok, StoreError> CancelTimers(const std::string& subject,
                                       std::initializer_list<std::string_view> kinds,
                                       std::int64_t at);
-  // Runs `body` with a connection to read the last committed state on: a
-  // reader of the pool (a file store) or the writer under the mutex (in
-  // memory, where there is only the one connection).
+  // Runs `body` with a connection to read the last committed state on: the
+  // writer's when it is free (or in memory, where there is only that one),
+  // else one of the pool's readers.
   template <typename Body>
   auto Read(Body&& body) -> decltype(body(std::declval<SqliteDatabase&>()));
   // Runs `body` in BEGIN IMMEDIATE ... COMMIT under the mutex.

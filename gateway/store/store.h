@@ -362,10 +362,12 @@ class Store {
   // Every timer about `subject`, in order of due time.
   virtual Result<std::vector<TimerRecord>, StoreError> ListTimers(const std::string& subject) = 0;
   // Episodes of one child whose missing_since lies in [from, to], the
-  // episode `except` left out: what repeat thresholds count.
+  // episode `except` left out, counted up to `at_most`: what repeat
+  // thresholds count. A threshold only asks whether its count is reached,
+  // so a child with hundreds of episodes costs no more than one with a few.
   virtual Result<int, StoreError> CountChildEpisodes(const std::string& child_key,
                                                      model::Timestamp from, model::Timestamp to,
-                                                     const std::string& except) = 0;
+                                                     const std::string& except, int at_most) = 0;
   // The canonical JSON of a stored message (opened); kNotFound when absent,
   // kSealing when its key is gone.
   virtual Result<std::string, StoreError> LoadMessageCanonical(const std::string& message_id) = 0;

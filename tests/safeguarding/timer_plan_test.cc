@@ -38,7 +38,7 @@ model::Event Record(model::EventKind kind, int version, const char* risk = "medi
   return e;
 }
 
-std::optional<int> NoOtherEpisodes(int) { return 0; }
+std::optional<int> NoOtherEpisodes(int, int) { return 0; }
 
 TEST(TimerPlan, AMissingReportArmsEachLongMissingTimerFromTheTimeLastSeen) {
   auto episode = model::Episode::Open(Record(model::EventKind::kMissingReported, 1));
@@ -78,10 +78,10 @@ TEST(TimerPlan, RepeatsAlertOnlyWhenTheCountIsReachedExactly) {
   ASSERT_TRUE(episode.ok());
   for (int others : {1, 2, 3}) {
     int window_asked = 0;
-    const TimerPlan plan =
-        PlanForPoliceRecord(Rules(), {&*episode, true, std::nullopt, "m1", T0()}, [&](int window) {
+    const TimerPlan plan = PlanForPoliceRecord(
+        Rules(), {&*episode, true, std::nullopt, "m1", T0()}, [&](int window, int at_most) {
           window_asked = window;
-          return std::optional<int>(others);
+          return std::optional<int>(std::min(others, at_most));
         });
     EXPECT_EQ(window_asked, 90);
     const bool repeat = std::any_of(plan.arm.begin(), plan.arm.end(), [](const store::Timer& t) {
@@ -92,7 +92,7 @@ TEST(TimerPlan, RepeatsAlertOnlyWhenTheCountIsReachedExactly) {
   // Not a new episode: nothing is counted.
   const TimerPlan later =
       PlanForPoliceRecord(Rules(), {&*episode, false, model::RiskLevel::kMedium, "m2", T0()},
-                          [](int) -> std::optional<int> {
+                          [](int, int) -> std::optional<int> {
                             ADD_FAILURE() << "counted for a record that did not open the episode";
                             return 2;
                           });

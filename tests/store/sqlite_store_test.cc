@@ -568,10 +568,19 @@ TEST_F(SqliteStoreTest, CountsAChildsEpisodesThatBeganInAWindow) {
   Acceptance a = MissingReport("m1", 1, 0);  // began 2 hours before it was received
   ASSERT_TRUE(store_->Commit(a).ok());
   const auto began = a.message.received_at - 2h;
-  EXPECT_EQ(*store_->CountChildEpisodes("child-key-1", began - 24h, began, "DB/other"), 1);
-  EXPECT_EQ(*store_->CountChildEpisodes("child-key-1", began + 1s, began + 24h, "DB/other"), 0);
-  EXPECT_EQ(*store_->CountChildEpisodes("child-key-1", began - 24h, began, "DB/21/2026/004512"), 0);
-  EXPECT_EQ(*store_->CountChildEpisodes("child-key-2", began - 24h, began, "DB/other"), 0);
+  EXPECT_EQ(*store_->CountChildEpisodes("child-key-1", began - 24h, began, "DB/other", 9), 1);
+  EXPECT_EQ(*store_->CountChildEpisodes("child-key-1", began + 1s, began + 24h, "DB/other", 9), 0);
+  EXPECT_EQ(*store_->CountChildEpisodes("child-key-1", began - 24h, began, "DB/21/2026/004512", 9),
+            0);
+  EXPECT_EQ(*store_->CountChildEpisodes("child-key-2", began - 24h, began, "DB/other", 9), 0);
+  // Counted up to at_most only: four more episodes, counted up to 3.
+  for (int n = 1; n <= 4; ++n) {
+    Acceptance more =
+        MissingReportOf("m" + std::to_string(n + 1), "DB/21/2026/00000" + std::to_string(n));
+    ASSERT_TRUE(store_->Commit(more).ok());
+  }
+  EXPECT_EQ(*store_->CountChildEpisodes("child-key-1", began - 24h, began, "DB/other", 9), 5);
+  EXPECT_EQ(*store_->CountChildEpisodes("child-key-1", began - 24h, began, "DB/other", 3), 3);
 }
 
 TEST_F(SqliteStoreTest, LoadsAStoredMessagesCanonicalFormOnly) {
