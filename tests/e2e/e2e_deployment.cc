@@ -89,8 +89,12 @@ std::string E2eDeployment::Start() {
   receiver_ = std::move(*receiver);
 
   if (std::string error = WriteFiles(); !error.empty()) return error;
+  return StartGateway();
+}
+
+Result<std::unique_ptr<app::GatewayApp>, std::string> E2eDeployment::CreateGateway() {
   auto config = config::LoadGatewayConfig(dir_.path() / "gateway.yaml");
-  if (!config.ok()) return "configuration: " + config::ToString(config.error());
+  if (!config.ok()) return Fail("configuration: " + config::ToString(config.error()));
   config->api.port = 0;  // ephemeral: LoadGatewayConfig refuses 0 in the file
   config->admin.port = 0;
   store_path_ = config->store.path;
@@ -104,7 +108,13 @@ std::string E2eDeployment::Start() {
     logs->lines.emplace_back(line);
   };
   auto created = app::GatewayApp::Create(std::move(*config), std::move(options));
-  if (!created.ok()) return "gateway: " + created.error();
+  if (!created.ok()) return Fail("gateway: " + created.error());
+  return std::move(*created);
+}
+
+std::string E2eDeployment::StartGateway() {
+  auto created = CreateGateway();
+  if (!created.ok()) return created.error();
   app_ = std::move(*created);
   api_port_ = app_->api_port();
   admin_port_ = app_->admin_port();
@@ -117,6 +127,17 @@ void E2eDeployment::Stop() {
     app_->Stop();
     runner_.join();
   }
+}
+
+std::string E2eDeployment::Restart() {
+  Stop();
+  app_.reset();  // closes the store and lets go of its lock
+  return StartGateway();
+}
+
+std::string E2eDeployment::TrySecondGateway() {
+  auto second = CreateGateway();
+  return second.ok() ? "" : second.error();
 }
 
 TestClient E2eDeployment::Client(const std::string& agency) const {

@@ -64,6 +64,12 @@ class E2eDeployment {
   std::string Start();
   // Drains and stops the gateway; idempotent.
   void Stop();
+  // Stops the gateway, closes its store, and starts a new one on the same
+  // deployment and store (the receiver stays up): a restart.
+  std::string Restart();
+  // Creates a second gateway on this deployment's store while the first
+  // runs; the error it is refused with, or "" when it was created.
+  std::string TrySecondGateway();
 
   // A client presenting `agency`'s example certificate.
   TestClient Client(const std::string& agency) const;
@@ -80,6 +86,9 @@ class E2eDeployment {
 
  private:
   std::string WriteFiles();
+  // Creates and runs the gateway from the written gateway.yaml.
+  std::string StartGateway();
+  Result<std::unique_ptr<app::GatewayApp>, std::string> CreateGateway();
 
   testing::ScratchDir dir_;
   StoryClock clock_;

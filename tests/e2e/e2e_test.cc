@@ -370,6 +370,48 @@ TEST_F(EndToEnd, ARecipientThatWasDownGetsEveryMessageOnceAndInOrder) {
   EXPECT_EQ(Distinct(accepted).size(), accepted.size());
 }
 
+// Issue 13: a gateway killed while it held a push claimed leaves it leased
+// for minutes; started again it releases the lease (it is the store's only
+// user) and pushes the copy at once, exactly once.
+TEST_F(EndToEnd, AfterARestartWhatAKilledGatewayHadClaimedIsPushedAtOnce) {
+  gateway_.receiver().GoDown();
+  const json answer = Police(DerbyMissing());
+  const std::string staffs = DeliveryOf(answer, kPushRecipient);
+  ASSERT_FALSE(staffs.empty()) << answer.dump();
+  gateway_.Stop();
+  {
+    // As a killed gateway leaves it: claimed, the lease an hour away.
+    auto db = store::SqliteDatabase::Open(gateway_.store_path());
+    ASSERT_TRUE(db.ok());
+    const auto now = gateway_.clock().Now().time_since_epoch().count();
+    auto lease = db->Prepare(
+        "UPDATE outbox SET lease_until = ?1, next_attempt_at = ?2"
+        " WHERE id = ?3 AND state = 'pending'");
+    ASSERT_TRUE(lease.ok());
+    lease->Bind(1, static_cast<std::int64_t>(now + 3600))
+        .Bind(2, static_cast<std::int64_t>(now))
+        .Bind(3, std::string_view(staffs));
+    ASSERT_TRUE(lease->Run().ok());
+    ASSERT_EQ(db->Changes(), 1);
+  }
+  ASSERT_TRUE(gateway_.receiver().ComeBack());
+  ASSERT_EQ(gateway_.Restart(), "");
+  // Bounded by 20 s: an hour's lease left to run out would fail it.
+  ASSERT_TRUE(WaitForPushes({staffs}));
+  const auto accepted = AcceptedDeliveries(gateway_.receiver().requests());
+  EXPECT_EQ(std::count(accepted.begin(), accepted.end(), staffs), 1);
+  const auto logs = gateway_.LogLines();
+  EXPECT_TRUE(std::any_of(logs.begin(), logs.end(), [](const std::string& line) {
+    return line.find("leases_released") != std::string::npos;
+  }));
+}
+
+TEST_F(EndToEnd, ASecondGatewayOnTheSameStoreIsRefusedWhileTheFirstServes) {
+  const std::string refused = gateway_.TrySecondGateway();
+  EXPECT_NE(refused.find("another gateway is serving from this store"), std::string::npos)
+      << refused;
+}
+
 // Issue 11: a missing report, then found, and no return home interview:
 // 72 hours after the child was found (simulated time, real TLS) the host
 // LA and its commissioned provider each find an RHI-overdue escalation in
