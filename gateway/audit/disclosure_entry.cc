@@ -1,6 +1,7 @@
 #include "gateway/audit/disclosure_entry.h"
 
 #include "gateway/audit/body_json.h"
+#include "gateway/audit/body_writer.h"
 #include "gateway/common/strict_json.h"
 
 namespace isagw::audit {
@@ -10,43 +11,61 @@ using nlohmann::json;
 
 constexpr int kBodyVersion = 1;
 
-json FlowJson(const FlowClause& flow) { return {{"isa", flow.isa_id}, {"flow", flow.clause}}; }
-
 }  // namespace
 
 store::AuditRecord ToAuditRecord(const DisclosureEntry& entry) {
-  json body = {{"v", kBodyVersion},
-               {"message_id", entry.message_id},
-               {"delivery_id", entry.delivery_id},
-               {"sender", entry.sender},
-               {"recipient", entry.recipient},
-               {"event_kind", entry.event_kind},
-               {"format", entry.format},
-               {"isa", entry.flow.isa_id},
-               {"flow", entry.flow.clause},
-               {"record_hash", entry.record_hash},
-               {"sent_hash", entry.sent_hash},
-               {"sent_size", entry.sent_size},
-               {"policy_set", entry.policy_set_hash}};
-  PutChild(body, entry.child);
-  if (!entry.other_flows.empty()) {
-    json flows = json::array();
-    for (const FlowClause& flow : entry.other_flows) flows.push_back(FlowJson(flow));
-    body["other_flows"] = std::move(flows);
+  // Keys in sorted order: the bytes DumpBody gives for the same document
+  // (tests/audit/audit_entries_test.cc holds the two side by side).
+  BodyWriter w;
+  w.BeginObject();
+  if (!entry.child.empty()) {
+    w.Member("child", entry.child.front().str());
+    if (entry.child.size() > 1) {
+      w.Key("child_aliases").BeginArray();
+      for (std::size_t i = 1; i < entry.child.size(); ++i) w.String(entry.child[i].str());
+      w.EndArray();
+    }
   }
-  json sent = json::array();
+  w.Member("delivery_id", entry.delivery_id).Member("event_kind", entry.event_kind);
+  w.Key("fields_sent").BeginArray();
   for (const SentField& field : entry.fields_sent) {
-    sent.push_back({{"pointer", field.pointer}, {"fate", field.fate}, {"clause", field.clause}});
+    w.BeginObject()
+        .Member("clause", field.clause)
+        .Member("fate", field.fate)
+        .Member("pointer", field.pointer)
+        .EndObject();
   }
-  body["fields_sent"] = std::move(sent);
-  json withheld = json::array();
+  w.EndArray();
+  w.Key("fields_withheld").BeginArray();
   for (const WithheldField& field : entry.fields_withheld) {
-    json item = {{"pointer", field.pointer}, {"fate", field.fate}, {"reason", field.reason}};
-    if (!field.clause.empty()) item["clause"] = field.clause;
-    withheld.push_back(std::move(item));
+    w.BeginObject();
+    if (!field.clause.empty()) w.Member("clause", field.clause);
+    w.Member("fate", field.fate)
+        .Member("pointer", field.pointer)
+        .Member("reason", field.reason)
+        .EndObject();
   }
-  body["fields_withheld"] = std::move(withheld);
-  return {std::string(kDisclosureKind), DumpBody(body)};
+  w.EndArray();
+  w.Member("flow", entry.flow.clause)
+      .Member("format", entry.format)
+      .Member("isa", entry.flow.isa_id)
+      .Member("message_id", entry.message_id);
+  if (!entry.other_flows.empty()) {
+    w.Key("other_flows").BeginArray();
+    for (const FlowClause& flow : entry.other_flows) {
+      w.BeginObject().Member("flow", flow.clause).Member("isa", flow.isa_id).EndObject();
+    }
+    w.EndArray();
+  }
+  w.Member("policy_set", entry.policy_set_hash)
+      .Member("recipient", entry.recipient)
+      .Member("record_hash", entry.record_hash)
+      .Member("sender", entry.sender)
+      .Member("sent_hash", entry.sent_hash)
+      .Member("sent_size", entry.sent_size)
+      .Member("v", std::int64_t{kBodyVersion});
+  w.EndObject();
+  return {std::string(kDisclosureKind), w.Take()};
 }
 
 Result<DisclosureEntry, FieldErrors> ParseDisclosure(std::string_view body_json) {

@@ -257,6 +257,7 @@ struct NotSent {
 struct Prepared {
   std::optional<IngestAnswer> early;  // replay, stale or a problem: nothing to commit
   store::Acceptance acceptance;
+  json answer;  // acceptance.message.answer_json as a document: the 202 body
 };
 
 // A safeguarding timer being fired: the escalation goes to the rule's
@@ -411,6 +412,7 @@ Prepared Attempt::Run() {
   body["not_sent"] = std::move(not_sent);
   if (!decoded_.dropped_fields.empty()) body["dropped_fields"] = decoded_.dropped_fields;
   a.message.answer_json = body.dump();
+  out.answer = std::move(body);
 
   // message_accepted goes first in the chain, then the disclosures.
   audit::MessageAcceptedEntry accepted;
@@ -826,10 +828,10 @@ std::optional<IngestAnswer> Precheck(store::Store& store, const Agency* sender,
   return std::nullopt;
 }
 
-IngestAnswer AcceptedAnswer(const Prepared& prepared, const std::string& message_id) {
+IngestAnswer AcceptedAnswer(Prepared& prepared, const std::string& message_id) {
   IngestAnswer answer;
   answer.status = 202;
-  answer.body = json::parse(prepared.acceptance.message.answer_json);
+  answer.body = std::move(prepared.answer);
   answer.message_id = message_id;
   return answer;
 }

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit_test_util.h"
+#include "gateway/audit/body_json.h"
 #include "gateway/audit/disclosure_entry.h"
 
 namespace isagw::audit {
@@ -111,6 +112,64 @@ TEST(DisclosureEntry, HoldsPointersFatesAndHashesButNoValue) {
   EXPECT_TRUE(body["sent_hash"].get<std::string>().starts_with("blake2b-256:"));
   EXPECT_EQ(body["isa"], "isa-derby-2026");
   EXPECT_EQ(body["child_aliases"].size(), 1u);
+}
+
+// The body as it was built before BodyWriter: a JSON document dumped by
+// DumpBody. Entries written since must have exactly these bytes.
+std::string BodyAsDocument(const DisclosureEntry& entry) {
+  json body = {{"v", 1},
+               {"message_id", entry.message_id},
+               {"delivery_id", entry.delivery_id},
+               {"sender", entry.sender},
+               {"recipient", entry.recipient},
+               {"event_kind", entry.event_kind},
+               {"format", entry.format},
+               {"isa", entry.flow.isa_id},
+               {"flow", entry.flow.clause},
+               {"record_hash", entry.record_hash},
+               {"sent_hash", entry.sent_hash},
+               {"sent_size", entry.sent_size},
+               {"policy_set", entry.policy_set_hash}};
+  PutChild(body, entry.child);
+  if (!entry.other_flows.empty()) {
+    json flows = json::array();
+    for (const FlowClause& flow : entry.other_flows) {
+      flows.push_back({{"isa", flow.isa_id}, {"flow", flow.clause}});
+    }
+    body["other_flows"] = std::move(flows);
+  }
+  json sent = json::array();
+  for (const SentField& field : entry.fields_sent) {
+    sent.push_back({{"pointer", field.pointer}, {"fate", field.fate}, {"clause", field.clause}});
+  }
+  body["fields_sent"] = std::move(sent);
+  json withheld = json::array();
+  for (const WithheldField& field : entry.fields_withheld) {
+    json item = {{"pointer", field.pointer}, {"fate", field.fate}, {"reason", field.reason}};
+    if (!field.clause.empty()) item["clause"] = field.clause;
+    withheld.push_back(std::move(item));
+  }
+  body["fields_withheld"] = std::move(withheld);
+  return DumpBody(body);
+}
+
+TEST(DisclosureEntry, IsWrittenWithTheBytesADocumentDumpGives) {
+  DisclosureEntry entry = Sample();
+  EXPECT_EQ(ToAuditRecord(entry).body_json, BodyAsDocument(entry));
+  // Everything that needs escaping, and more than one alias and flow.
+  entry.other_flows = {{"isa-staffs-2026", "flows.placing_la"}, {"isa-\"q\"", "f\\"}};
+  entry.fields_sent.push_back({"/rhi/with_whom/0/name", "pseudonymised", "fields.é.ünïcode"});
+  entry.fields_sent.push_back({"/tab\there", "sent", "new\nline \x01 \x7f"});
+  entry.fields_withheld.push_back({"/bad\xff\xfeutf8", "no_rule", "", "not a field"});
+  entry.child.push_back(entry.child.front());
+  entry.sent_size = -42;
+  entry.message_id.clear();
+  EXPECT_EQ(ToAuditRecord(entry).body_json, BodyAsDocument(entry));
+  entry.child.clear();
+  entry.fields_sent.clear();
+  entry.fields_withheld.clear();
+  entry.other_flows.clear();
+  EXPECT_EQ(ToAuditRecord(entry).body_json, BodyAsDocument(entry));
 }
 
 TEST(DisclosureEntry, TheSameEntryAlwaysHasTheSameBytes) {
