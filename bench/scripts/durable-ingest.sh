@@ -6,7 +6,16 @@
 #
 #   bench/scripts/durable-ingest.sh --isagw build/isagw \
 #       --loadgen build/bench/isagw-loadgen --certs build/certs \
-#       [--connections 16] [--threads 1] [--duration 20] [--keep DIR]
+#       [--connections 16] [--threads 1] [--duration 20] [--keep DIR] [--fresh] [--rate R]
+#
+# --rate R: open loop at R messages/s in all (latency counted from each
+# request's intended start), instead of closed loop.
+# --fresh: the report says the child was last seen an hour ago and grades
+# the risk MEDIUM, so no safeguarding timer falls due during the run. By
+# default the example report is sent as it is: a HIGH risk child last seen
+# on 22 November 2026, so every report also raises (through the timer
+# worker) a high-risk and two long-missing escalations, committed as
+# messages of their own, which the store counts below show.
 #
 # Each request is a new compact missing report from police-derbys (the
 # OccurrenceRef and the Idempotency-Key carry a counter: isagw-loadgen
@@ -23,9 +32,9 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 source_dir="$(cd "$here/../.." && pwd)"
-isagw="" loadgen="" certs="" connections=16 threads=1 duration=20 keep=""
+isagw="" loadgen="" certs="" connections=16 threads=1 duration=20 keep="" fresh=0 rate=0
 
-usage() { sed -n '2,22p' "$0" >&2; exit 2; }
+usage() { sed -n '2,31p' "$0" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --isagw) isagw="$2"; shift 2 ;;
@@ -35,6 +44,8 @@ while [ $# -gt 0 ]; do
     --threads) threads="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --keep) keep="$2"; shift 2 ;;
+    --fresh) fresh=1; shift ;;
+    --rate) rate="$2"; shift 2 ;;
     -h|--help) usage ;;
     *) echo "durable-ingest: unknown argument $1" >&2; usage ;;
   esac
@@ -60,13 +71,25 @@ nginx_port="$("$python" -c 'import sys; sys.path.insert(0, sys.argv[1]); import 
 sed 's#"OccurrenceRef":"DB/21/2026/004512"#"OccurrenceRef":"DB/21/2026/{{n}}"#' \
   "$source_dir/docs/examples/compact/formats-example.json" >"$work/missing-report.json"
 grep -q '{{n}}' "$work/missing-report.json" || { echo "durable-ingest: template not made" >&2; exit 1; }
+if [ "$fresh" = 1 ]; then
+  "$python" - "$work/missing-report.json" <<'FRESH'
+import json, sys, datetime, zoneinfo
+path = sys.argv[1]
+report = json.load(open(path))
+now = datetime.datetime.now(zoneinfo.ZoneInfo("Europe/London"))
+report["LastSeenDateTime"] = (now - datetime.timedelta(hours=1)).strftime("%d/%m/%Y %H:%M")
+report["ReportedDateTime"] = (now - datetime.timedelta(minutes=30)).strftime("%d/%m/%Y %H:%M")
+report["RiskGrading"] = "MEDIUM"
+json.dump(report, open(path, "w"))
+FRESH
+fi
 
 echo "durable-ingest: $connections connections, $threads loadgen thread(s), ${duration} s each, closed loop"
 status=0
 "$here/compare-nginx.sh" --loadgen "$loadgen" --certs "$certs" \
   --gateway-cmd "$isagw serve --config $config" --gateway-port "$api_port" \
   --nginx-port "$nginx_port" --connections "$connections" --threads "$threads" \
-  --duration "$duration" --body "$work/missing-report.json" --agency police-derbys \
+  --duration "$duration" --rate "$rate" --body "$work/missing-report.json" --agency police-derbys \
   --loadgen-arg --vary --loadgen-arg --vary-start=100000 --loadgen-arg --max-requests=899999 \
   --loadgen-arg --expect-status=202 | tee "$work/compare.out" || status=1
 
@@ -81,6 +104,7 @@ count = lambda sql: db.execute(sql).fetchone()[0]
 messages = count("SELECT COUNT(*) FROM messages")
 outbox = count("SELECT COUNT(*) FROM outbox")
 accepted = count("SELECT COUNT(*) FROM audit WHERE kind = 'message_accepted'")
+escalations = count("SELECT COUNT(*) FROM messages WHERE kind = 'escalation'")
 audit = count("SELECT COUNT(*) FROM audit")
 acked = gateway["requests_ok"]
 print()
@@ -91,9 +115,9 @@ print(f"latency ms          gateway p50 {gateway['latency_ms']['p50']:.2f} "
       f"p99 {gateway['latency_ms']['p99']:.2f};  nginx p50 {nginx['latency_ms']['p50']:.2f} "
       f"p99 {nginx['latency_ms']['p99']:.2f}")
 print(f"gateway statuses    {gateway['statuses']}  errors {gateway['errors']}")
-print(f"store               messages {messages}  outbox rows {outbox}  "
+print(f"store               messages {messages} (escalations raised by timers {escalations})  outbox rows {outbox}  "
       f"message_accepted audit entries {accepted}  audit entries {audit}")
-ok = messages >= acked and accepted == messages and gateway["unexpected"] == 0
+ok = messages - escalations >= acked and accepted == messages and gateway["unexpected"] == 0
 print("check               " + ("every acknowledged message is in the store" if ok else
       "MISMATCH between acknowledged and committed"))
 sys.exit(0 if ok else 1)
