@@ -164,17 +164,7 @@ class Connection {
         intended = Clock::now() - interval_;
         scheduled = true;
       }
-      if (interval_ != Clock::duration::zero()) {
-        intended += interval_;
-        if (intended >= stop_) break;
-        if (intended > Clock::now()) {
-          asio::steady_timer wait(io_, intended);
-          co_await wait.async_wait(kAwait);
-        }
-      } else {
-        intended = Clock::now();
-      }
-      if (!TakeFromBudget()) break;
+      if (!co_await NextTurn(intended)) break;
       co_await OneRequest(intended);
     }
     if (stream_) {
@@ -184,22 +174,29 @@ class Connection {
   }
 
  private:
+  // Waits for the next request's intended start (open loop) or takes now
+  // (closed loop), and a request from the budget; false when the run is
+  // over.
+  asio::awaitable<bool> NextTurn(Clock::time_point& intended) {
+    if (interval_ != Clock::duration::zero()) {
+      intended += interval_;
+      if (intended >= stop_) co_return false;
+      if (intended > Clock::now()) {
+        asio::steady_timer wait(io_, intended);
+        co_await wait.async_wait(kAwait);
+      }
+    } else {
+      intended = Clock::now();
+    }
+    co_return TakeFromBudget();
+  }
+
   // --new-connection: connect, handshake, one request, close; the
   // request's latency runs from its intended start, handshake included.
   asio::awaitable<void> RunNewConnectionEach() {
     Clock::time_point intended = Clock::now();
     while (Clock::now() < stop_) {
-      if (interval_ != Clock::duration::zero()) {
-        intended += interval_;
-        if (intended >= stop_) break;
-        if (intended > Clock::now()) {
-          asio::steady_timer wait(io_, intended);
-          co_await wait.async_wait(kAwait);
-        }
-      } else {
-        intended = Clock::now();
-      }
-      if (!TakeFromBudget()) break;
+      if (!co_await NextTurn(intended)) break;
       if (!co_await Connect()) continue;
       co_await OneRequest(intended);
       if (stream_) {
