@@ -217,20 +217,13 @@ std::vector<Result<Ok, StoreError>> SqliteStore::CommitAll(
     outcomes.assign(acceptances.size(), Fail(Backend(error)));
     return std::move(outcomes);
   };
-  std::lock_guard lock(mutex_);
+  if (acceptances.empty()) return outcomes;  // no transaction for nothing
   if (acceptances.size() == 1) {
     // Alone in its transaction: no savepoint needed, a failure rolls back all.
-    if (auto begun = db_.Run("BEGIN IMMEDIATE"); !begun.ok()) return fail_all(begun.error());
-    auto applied = CommitLocked(*acceptances.front());
-    if (!applied.ok()) {
-      if (!db_.InAutocommit()) (void)db_.Run("ROLLBACK");
-    } else if (auto committed = db_.Run("COMMIT"); !committed.ok()) {
-      (void)db_.Run("ROLLBACK");
-      return fail_all(committed.error());
-    }
-    outcomes.push_back(std::move(applied));
+    outcomes.push_back(Transaction([&] { return CommitLocked(*acceptances.front()); }));
     return outcomes;
   }
+  std::lock_guard lock(mutex_);
   if (auto begun = db_.Run("BEGIN IMMEDIATE"); !begun.ok()) return fail_all(begun.error());
   // Each in a savepoint of its own: one that fails (a conflict, a
   // duplicate) is undone alone and the others stay. In order, so the
