@@ -2,9 +2,11 @@
 
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
+#include <libxml/xmlreader.h>
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -24,6 +26,10 @@ struct ValidCtxtFree {
 
 // One complaint of the validator, kept without its message (which quotes
 // the document) but with what the message says about its kind.
+struct ReaderFree {
+  void operator()(xmlTextReader* reader) const { xmlFreeTextReader(reader); }
+};
+
 struct Finding {
   const xmlNode* node = nullptr;
   int code = 0;
@@ -63,13 +69,17 @@ void CollectFinding(void* user_data, xmlErrorPtr error) {
   Finding f;
   f.node = static_cast<const xmlNode*>(error->node);
   f.code = error->code;
-  f.missing_child = error->message != nullptr &&
-                    std::strstr(error->message, "Missing child") != nullptr;
+  f.missing_child =
+      error->message != nullptr && std::strstr(error->message, "Missing child") != nullptr;
   f.attribute = AttributeNamed(error->message);
   findings->push_back(f);
 }
 
 void IgnoreError(void* /*user_data*/, xmlErrorPtr /*error*/) {}
+
+// The xmlTextReader form of an error handler; libxml2's messages quote the
+// document, so they go nowhere.
+void IgnoreReaderError(void* /*arg*/, xmlErrorPtr /*error*/) {}
 
 std::string TextOfNode(const xmlNode* node) {
   if (node->type != XML_ATTRIBUTE_NODE) return TextOf(node);
@@ -156,7 +166,8 @@ void CouncilSchema::Validate(xmlDoc& doc, ErrorLog& log) const {
 
   for (const Finding& f : findings) {
     if (f.node == nullptr) {
-      log.AddUnlessCovered("", "pattern", "the document does not conform to the council XML schema");
+      log.AddUnlessCovered("", "pattern",
+                           "the document does not conform to the council XML schema");
       continue;
     }
     const xmlNode* node = Concerned(f.node, f.attribute);
@@ -222,8 +233,7 @@ void CouncilSchema::Validate(xmlDoc& doc, ErrorLog& log) const {
         log.AddUnlessCovered(place.path, "unknown_field", "the attribute is not allowed here");
         break;
       default:
-        log.AddUnlessCovered(place.path, "pattern",
-                             "does not conform to the council XML schema");
+        log.AddUnlessCovered(place.path, "pattern", "does not conform to the council XML schema");
         break;
     }
   }
@@ -232,6 +242,30 @@ void CouncilSchema::Validate(xmlDoc& doc, ErrorLog& log) const {
   if (result != 0 && findings.empty()) {
     log.Add("", "syntax", "the document could not be validated against the council XML schema");
   }
+}
+
+bool CouncilSchema::Accepts(std::string_view document) const {
+  // The same parser options as ParseUntrustedXml (no network, no entity
+  // substitution, no DTD loading), and no messages: a refusal is answered
+  // by the caller's full check, which places each finding.
+  if (document.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) return false;
+  constexpr int kOptions =
+      XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
+  // The reader unplugs the validator when freed, so the validator is made
+  // first and freed last.
+  std::unique_ptr<xmlSchemaValidCtxt, ValidCtxtFree> ctxt(xmlSchemaNewValidCtxt(schema_.get()));
+  if (!ctxt) return false;
+  xmlSchemaSetValidStructuredErrors(ctxt.get(), IgnoreError, nullptr);
+  std::unique_ptr<xmlTextReader, ReaderFree> reader(xmlReaderForMemory(
+      document.data(), static_cast<int>(document.size()), nullptr, "UTF-8", kOptions));
+  if (!reader) return false;
+  xmlTextReaderSetStructuredErrorHandler(reader.get(), IgnoreReaderError, nullptr);
+  if (xmlTextReaderSchemaValidateCtxt(reader.get(), ctxt.get(), 0) != 0) return false;
+  int step = 0;
+  while ((step = xmlTextReaderRead(reader.get())) == 1) {
+  }
+  // 0: the end of a well-formed document; -1: a parse or validation error.
+  return step == 0 && xmlTextReaderIsValid(reader.get()) == 1;
 }
 
 }  // namespace isagw::adapters::council_xml

@@ -11,6 +11,7 @@
 #include <libxml/xmlschemas.h>
 
 #include <memory>
+#include <string_view>
 
 #include "adapters/council_xml/element_catalogue.h"
 #include "adapters/council_xml/error_log.h"
@@ -30,6 +31,13 @@ class CouncilSchema {
   // vocabulary. Reasons never quote the document (libxml2's messages do,
   // so they are never passed on).
   void Validate(xmlDoc& doc, ErrorLog& log) const;
+
+  // True when `document`, read as a stream of parser events with no tree
+  // built, is well-formed and valid against the XSD. Says nothing of why
+  // not: a caller that needs the reasons parses the document and calls
+  // Validate. For checking the gateway's own output, where a refusal is
+  // the exception and most of a full check's cost is building the tree.
+  bool Accepts(std::string_view document) const;
 
  private:
   struct SchemaFree {
