@@ -120,6 +120,10 @@ class CommitFilter final : public store::Store {
   Result<Ok, store::StoreError> RecordAttempt(const store::AttemptOutcome& outcome) override {
     return inner_.RecordAttempt(outcome);
   }
+  std::vector<Result<Ok, store::StoreError>> RecordAttempts(
+      std::span<const store::AttemptOutcome> outcomes) override {
+    return inner_.RecordAttempts(outcomes);
+  }
   Result<std::vector<store::ClaimedDelivery>, store::StoreError> ListExpiredMailboxItems(
       model::Timestamp created_before, int limit) override {
     return inner_.ListExpiredMailboxItems(created_before, limit);

@@ -85,9 +85,9 @@ void DeliveryWorker::Loop() {
       room = options_.max_in_flight - outstanding_;
     }
     if (const auto now = clock_.Now(); now >= next_mailbox_sweep_) {
-      ExpireMailboxItems();
-      next_mailbox_sweep_ = now + std::chrono::duration_cast<std::chrono::seconds>(
-                                      options_.mailbox_sweep_interval);
+      ExpireMailboxItems(summary);
+      next_mailbox_sweep_ =
+          now + std::chrono::duration_cast<std::chrono::seconds>(options_.mailbox_sweep_interval);
     }
     bool more_due = false;
     if (room > 0) {
@@ -120,7 +120,7 @@ Result<DeliveryWorker::PassSummary, store::StoreError> DeliveryWorker::RunOnce()
   }
   RecordFinished(summary);
   if (!claimed.ok()) return Fail(claimed.error());
-  summary.expired = ExpireMailboxItems();
+  ExpireMailboxItems(summary);
   return summary;
 }
 
@@ -144,7 +144,7 @@ Result<int, store::StoreError> DeliveryWorker::ClaimAndStart(int room, PassSumma
       // Unknown, or no longer pushed to: the registry may be fixed; if it
       // is not, the horizon gives the delivery up with a notice.
       Defer(claim, retry_.AfterFailure(claim.created_at, claim.attempts, now).next_attempt_at,
-            "no_push_endpoint", summary);
+            "no_push_endpoint");
       continue;
     }
     std::optional<model::Timestamp> defer_until;
@@ -157,7 +157,7 @@ Result<int, store::StoreError> DeliveryWorker::ClaimAndStart(int room, PassSumma
       }
     }
     if (defer_until) {
-      Defer(claim, *defer_until, "circuit_open", summary);
+      Defer(claim, *defer_until, "circuit_open");
       continue;
     }
 
@@ -176,27 +176,28 @@ Result<int, store::StoreError> DeliveryWorker::ClaimAndStart(int room, PassSumma
       changed_.notify_all();
     });
   }
+  Flush(summary);  // the deferred and given up
   return static_cast<int>(claimed->size());
 }
 
 // ------------------------------------------------------------- recording
 
 void DeliveryWorker::RecordFinished(PassSummary& summary) {
-  for (;;) {
-    std::optional<Finished> next;
-    {
-      std::lock_guard lock(mutex_);
-      if (finished_.empty()) return;
-      next.emplace(std::move(finished_.front()));
-      finished_.pop_front();
-    }
-    RecordOne(std::move(*next), summary);
+  // Every attempt finished so far, recorded in one transaction: a burst of
+  // pushes costs one fsync, not one each.
+  std::deque<Finished> done;
+  {
     std::lock_guard lock(mutex_);
-    --outstanding_;
+    done.swap(finished_);
   }
+  if (done.empty()) return;
+  for (Finished& finished : done) RecordOne(std::move(finished));
+  Flush(summary);
+  std::lock_guard lock(mutex_);
+  outstanding_ -= static_cast<int>(done.size());
 }
 
-void DeliveryWorker::RecordOne(Finished finished, PassSummary& summary) {
+void DeliveryWorker::RecordOne(Finished finished) {
   const store::ClaimedDelivery& claimed = finished.claimed;
   const PushResult& result = finished.result;
   const model::Timestamp now = clock_.Now();
@@ -219,14 +220,11 @@ void DeliveryWorker::RecordOne(Finished finished, PassSummary& summary) {
       outcome.at = now;
       outcome.audit.push_back(
           DeliveryAttemptAudit(claimed.delivery, attempt, "delivered", result.http_status, ""));
-      if (Record(outcome)) {
-        ++summary.delivered;
-        Count("delivered");
-      }
+      Record(std::move(outcome), &PassSummary::delivered, "delivered");
       return;
     }
     case PushResult::Kind::kPermanent:
-      GiveUp(claimed, result.error, result.http_status, "dead", summary);
+      GiveUp(claimed, result.error, result.http_status, "dead");
       return;
     case PushResult::Kind::kRetry:
       break;
@@ -235,7 +233,7 @@ void DeliveryWorker::RecordOne(Finished finished, PassSummary& summary) {
   const auto decision =
       retry_.AfterFailure(claimed.created_at, claimed.attempts, now, result.retry_after);
   if (decision.dead) {
-    GiveUp(claimed, "horizon_passed:" + result.error, result.http_status, "dead", summary);
+    GiveUp(claimed, "horizon_passed:" + result.error, result.http_status, "dead");
     return;
   }
   store::AttemptOutcome outcome;
@@ -246,17 +244,14 @@ void DeliveryWorker::RecordOne(Finished finished, PassSummary& summary) {
   outcome.error = result.error;
   outcome.audit.push_back(
       DeliveryAttemptAudit(claimed.delivery, attempt, "retry", result.http_status, result.error));
-  if (Record(outcome)) {
-    ++summary.retried;
-    Count("retry");
-  }
+  Record(std::move(outcome), &PassSummary::retried, "retry");
 }
 
 void DeliveryWorker::Defer(const store::ClaimedDelivery& claimed, model::Timestamp until,
-                           std::string reason, PassSummary& summary) {
+                           std::string reason) {
   const model::Timestamp now = clock_.Now();
   if (retry_.Expired(claimed.created_at, now)) {
-    GiveUp(claimed, "horizon_passed:" + reason, 0, "dead", summary);
+    GiveUp(claimed, "horizon_passed:" + reason, 0, "dead");
     return;
   }
   // Never beyond the horizon: one last try is due there.
@@ -269,14 +264,11 @@ void DeliveryWorker::Defer(const store::ClaimedDelivery& claimed, model::Timesta
   outcome.error = std::move(reason);
   outcome.audit.push_back(
       DeliveryAttemptAudit(claimed.delivery, claimed.attempts + 1, "deferred", 0, outcome.error));
-  if (Record(outcome)) {
-    ++summary.deferred;
-    Count("deferred");
-  }
+  Record(std::move(outcome), &PassSummary::deferred, "deferred");
 }
 
 void DeliveryWorker::GiveUp(const store::ClaimedDelivery& claimed, std::string reason,
-                            int http_status, std::string_view audit_outcome, PassSummary& summary) {
+                            int http_status, std::string_view audit_outcome) {
   const model::Timestamp now = clock_.Now();
   const int attempt = claimed.attempts + 1;
   store::AttemptOutcome outcome;
@@ -289,10 +281,7 @@ void DeliveryWorker::GiveUp(const store::ClaimedDelivery& claimed, std::string r
   // Without the sender there is no notice: leave the delivery leased; when
   // the lease runs out it is tried (and given up) again.
   if (!AddNotice(claimed.delivery, attempt, outcome)) return;
-  if (Record(outcome)) {
-    ++summary.dead;
-    Count("dead");
-  }
+  Record(std::move(outcome), &PassSummary::dead, "dead");
 }
 
 bool DeliveryWorker::AddNotice(const store::Delivery& given_up, int attempts,
@@ -327,16 +316,15 @@ bool DeliveryWorker::AddNotice(const store::Delivery& given_up, int attempts,
 
 // ------------------------------------------------------------- mailboxes
 
-int DeliveryWorker::ExpireMailboxItems() {
+void DeliveryWorker::ExpireMailboxItems(PassSummary& summary) {
   const model::Timestamp now = clock_.Now();
   auto expired = store_.ListExpiredMailboxItems(
       now - std::chrono::duration_cast<std::chrono::seconds>(options_.mailbox_horizon),
       kMailboxExpiryBatch);
   if (!expired.ok()) {
     if (store_errors_ != nullptr) store_errors_->Increment();
-    return 0;
+    return;
   }
-  int count = 0;
   for (const store::ClaimedDelivery& item : *expired) {
     store::AttemptOutcome outcome;
     outcome.kind = Kind::kExpired;
@@ -347,21 +335,32 @@ int DeliveryWorker::ExpireMailboxItems() {
         DeliveryAttemptAudit(item.delivery, item.attempts, "expired", 0, outcome.error));
     if (!AddNotice(item.delivery, item.attempts, outcome)) continue;
     // kNotFound: acknowledged meanwhile, which is what we wanted.
-    if (Record(outcome)) {
-      ++count;
-      Count("expired");
-    }
+    Record(std::move(outcome), &PassSummary::expired, "expired");
   }
-  return count;
+  Flush(summary);
 }
 
-bool DeliveryWorker::Record(const store::AttemptOutcome& outcome) {
-  auto recorded = store_.RecordAttempt(outcome);
-  if (recorded.ok()) return true;
-  // kNotFound: another worker recorded it after our lease ran out; the
-  // recipient may see it twice and drops the duplicate by its id.
-  if (store_errors_ != nullptr) store_errors_->Increment();
-  return false;
+void DeliveryWorker::Record(store::AttemptOutcome outcome, int PassSummary::*tally,
+                            std::string_view counter) {
+  pending_.outcomes.push_back(std::move(outcome));
+  pending_.tallies.push_back({tally, counter});
+}
+
+void DeliveryWorker::Flush(PassSummary& summary) {
+  if (pending_.outcomes.empty()) return;
+  const auto recorded = store_.RecordAttempts(pending_.outcomes);
+  for (std::size_t i = 0; i < recorded.size(); ++i) {
+    if (recorded[i].ok()) {
+      ++(summary.*pending_.tallies[i].tally);
+      Count(pending_.tallies[i].counter);
+    } else if (store_errors_ != nullptr) {
+      // kNotFound: another worker recorded it after our lease ran out; the
+      // recipient may see it twice and drops the duplicate by its id.
+      store_errors_->Increment();
+    }
+  }
+  pending_.outcomes.clear();
+  pending_.tallies.clear();
 }
 
 CircuitBreaker& DeliveryWorker::BreakerFor(const std::string& recipient) {

@@ -11,8 +11,8 @@
 //   permanent (other 4xx)     -> dead at once
 // A dead delivery makes a non-delivery notice to the message's sender in
 // the same transaction. So does a mailbox item its recipient has not
-// acknowledged within the mailbox horizon (swept now and then). A recipient whose circuit breaker is open has its
-// deliveries rescheduled without a connection being tried.
+// acknowledged within the mailbox horizon (swept now and then). A recipient whose circuit breaker
+// is open has its deliveries rescheduled without a connection being tried.
 //
 // Store calls block, so the worker runs on its own thread (Start), never
 // an I/O thread. Stop() lets attempts under way finish and be recorded;
@@ -30,7 +30,9 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include "gateway/common/result.h"
 #include "gateway/delivery/circuit_breaker.h"
@@ -74,8 +76,8 @@ using RegistrySource = std::function<std::shared_ptr<const registry::AgencyRegis
 class DeliveryWorker {
  public:
   // Every reference must outlive the worker; stop the worker before the pusher.
-  DeliveryWorker(store::Store& store, Pusher& pusher, RegistrySource registry,
-                 const Clock& clock, DeliveryWorkerOptions options);
+  DeliveryWorker(store::Store& store, Pusher& pusher, RegistrySource registry, const Clock& clock,
+                 DeliveryWorkerOptions options);
   ~DeliveryWorker();  // Stop()s
   DeliveryWorker(const DeliveryWorker&) = delete;
   DeliveryWorker& operator=(const DeliveryWorker&) = delete;
@@ -90,8 +92,8 @@ class DeliveryWorker {
   };
 
   // One pass on the caller's thread: claims what is due now, attempts it
-  // all, records every outcome, expires overdue mailbox items, and returns. For tests and tools; never
-  // while the worker is Start()ed.
+  // all, records every outcome, expires overdue mailbox items, and returns. For tests and tools;
+  // never while the worker is Start()ed.
   Result<PassSummary, store::StoreError> RunOnce();
 
   // Runs passes on the worker's own thread until Stop().
@@ -115,18 +117,21 @@ class DeliveryWorker {
   // it records at once. Returns how many it claimed.
   Result<int, store::StoreError> ClaimAndStart(int room, PassSummary& summary);
   void RecordFinished(PassSummary& summary);
-  void RecordOne(Finished finished, PassSummary& summary);
+  void RecordOne(Finished finished);
   // Reschedules without an attempt (or gives up when past the horizon).
-  void Defer(const store::ClaimedDelivery& claimed, model::Timestamp until, std::string reason,
-             PassSummary& summary);
+  void Defer(const store::ClaimedDelivery& claimed, model::Timestamp until, std::string reason);
   void GiveUp(const store::ClaimedDelivery& claimed, std::string reason, int http_status,
-              std::string_view audit_outcome, PassSummary& summary);
+              std::string_view audit_outcome);
   // Adds the non-delivery notice (and its audit record) for a delivery
   // given up; false when the sender could not be looked up.
   bool AddNotice(const store::Delivery& given_up, int attempts, store::AttemptOutcome& outcome);
-  // Gives up mailbox items past the mailbox horizon; returns how many.
-  int ExpireMailboxItems();
-  bool Record(const store::AttemptOutcome& outcome);
+  // Gives up mailbox items past the mailbox horizon, with notices.
+  void ExpireMailboxItems(PassSummary& summary);
+  // Queues an outcome to record; Flush records every queued one in one
+  // transaction, and on success adds one to `summary.*tally` and to the
+  // metric `counter`.
+  void Record(store::AttemptOutcome outcome, int PassSummary::*tally, std::string_view counter);
+  void Flush(PassSummary& summary);
   CircuitBreaker& BreakerFor(const std::string& recipient);
   void Count(std::string_view outcome);
 
@@ -136,6 +141,15 @@ class DeliveryWorker {
   const Clock& clock_;
   DeliveryWorkerOptions options_;
   RetryPolicy retry_;  // worker thread only
+  struct Pending {
+    struct Tally {
+      int PassSummary::*tally;
+      std::string_view counter;
+    };
+    std::vector<store::AttemptOutcome> outcomes;
+    std::vector<Tally> tallies;  // one per outcome
+  };
+  Pending pending_;  // worker thread only
   static constexpr int kMailboxExpiryBatch = 500;
   model::Timestamp next_mailbox_sweep_{};  // worker thread only
 

@@ -211,37 +211,42 @@ void SqliteStore::CommitGroup(std::span<CommitQueue::Entry* const> group) {
 
 std::vector<Result<Ok, StoreError>> SqliteStore::CommitAll(
     std::span<const Acceptance* const> acceptances) {
+  // In order, so the second message of an episode meets the first as a
+  // conflict and runs again, as it would have one transaction later.
+  return EachInSavepoint(acceptances.size(),
+                         [&](std::size_t i) { return CommitLocked(*acceptances[i]); });
+}
+
+template <typename Apply>
+std::vector<Result<Ok, StoreError>> SqliteStore::EachInSavepoint(std::size_t count,
+                                                                 const Apply& apply) {
   std::vector<Result<Ok, StoreError>> outcomes;
-  outcomes.reserve(acceptances.size());
+  outcomes.reserve(count);
   auto fail_all = [&](const SqliteError& error) {
-    outcomes.assign(acceptances.size(), Fail(Backend(error)));
+    outcomes.assign(count, Fail(Backend(error)));
     return std::move(outcomes);
   };
-  if (acceptances.empty()) return outcomes;  // no transaction for nothing
-  if (acceptances.size() == 1) {
+  if (count == 0) return outcomes;  // no transaction for nothing
+  if (count == 1) {
     // Alone in its transaction: no savepoint needed, a failure rolls back all.
-    outcomes.push_back(Transaction([&] { return CommitLocked(*acceptances.front()); }));
+    outcomes.push_back(Transaction([&] { return apply(0); }));
     return outcomes;
   }
   std::lock_guard lock(mutex_);
   if (auto begun = db_.Run("BEGIN IMMEDIATE"); !begun.ok()) return fail_all(begun.error());
-  // Each in a savepoint of its own: one that fails (a conflict, a
-  // duplicate) is undone alone and the others stay. In order, so the
-  // second message of an episode meets the first as a conflict and runs
-  // again, as it would have one transaction later.
-  for (const Acceptance* acceptance : acceptances) {
-    if (auto saved = db_.Run("SAVEPOINT acceptance"); !saved.ok()) {
+  for (std::size_t i = 0; i < count; ++i) {
+    if (auto saved = db_.Run("SAVEPOINT item"); !saved.ok()) {
       (void)db_.Run("ROLLBACK");
       return fail_all(saved.error());
     }
-    auto applied = CommitLocked(*acceptance);
+    auto applied = apply(i);
     if (!applied.ok() && db_.InAutocommit()) {
       // SQLite rolled the whole transaction back (disk full, I/O error):
       // nothing of the group is stored.
       return fail_all(SqliteError{0, applied.error().detail});
     }
-    if (!applied.ok()) (void)db_.Run("ROLLBACK TO acceptance");
-    if (auto released = db_.Run("RELEASE acceptance"); !released.ok()) {
+    if (!applied.ok()) (void)db_.Run("ROLLBACK TO item");
+    if (auto released = db_.Run("RELEASE item"); !released.ok()) {
       (void)db_.Run("ROLLBACK");
       return fail_all(released.error());
     }
@@ -890,72 +895,80 @@ Result<std::vector<ClaimedDelivery>, StoreError> SqliteStore::ClaimDueDeliveries
 }
 
 Result<Ok, StoreError> SqliteStore::RecordAttempt(const AttemptOutcome& outcome) {
-  return Transaction([&]() -> Result<Ok, StoreError> {
-    const std::int64_t at = Seconds(outcome.at);
-    const std::string_view id = outcome.delivery_id;
-    Result<SqliteStatement, SqliteError> update = Fail(SqliteError{});
-    switch (outcome.kind) {
-      case AttemptOutcome::Kind::kDelivered:
-        update = db_.Prepare(
-            "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished_at = ?2,"
-            " lease_until = NULL, last_error = NULL WHERE id = ?1 AND state = 'pending'");
-        if (update.ok()) update->Bind(1, id).Bind(2, at);
-        break;
-      case AttemptOutcome::Kind::kRetry:
-        update = db_.Prepare(
-            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3,"
-            " lease_until = NULL WHERE id = ?1 AND state = 'pending'");
-        if (update.ok()) {
-          update->Bind(1, id)
-              .Bind(2, Seconds(outcome.next_attempt_at))
-              .Bind(3, std::string_view(outcome.error));
-        }
-        break;
-      case AttemptOutcome::Kind::kDeferred:
-        update = db_.Prepare(
-            "UPDATE outbox SET next_attempt_at = ?2, last_error = ?3,"
-            " lease_until = NULL WHERE id = ?1 AND state = 'pending'");
-        if (update.ok()) {
-          update->Bind(1, id)
-              .Bind(2, Seconds(outcome.next_attempt_at))
-              .Bind(3, std::string_view(outcome.error));
-        }
-        break;
-      case AttemptOutcome::Kind::kDead:
-        update = db_.Prepare(
-            "UPDATE outbox SET state = 'dead', attempts = attempts + 1, finished_at = ?2,"
-            " last_error = ?3, lease_until = NULL WHERE id = ?1 AND state = 'pending'");
-        if (update.ok()) update->Bind(1, id).Bind(2, at).Bind(3, std::string_view(outcome.error));
-        break;
-      case AttemptOutcome::Kind::kExpired:
-        update = db_.Prepare(
-            "UPDATE outbox SET state = 'dead', finished_at = ?2, last_error = ?3"
-            " WHERE id = ?1 AND state = 'available'");
-        if (update.ok()) update->Bind(1, id).Bind(2, at).Bind(3, std::string_view(outcome.error));
-        break;
-    }
-    if (!update.ok()) return Fail(Backend(update.error()));
-    if (auto ran = update->Run(); !ran.ok()) return Fail(Backend(ran.error()));
-    if (db_.Changes() != 1) {
-      return Fail(
-          StoreError{StoreErrorKind::kNotFound, outcome.kind == AttemptOutcome::Kind::kExpired
-                                                    ? "no unacknowledged mailbox item with that id"
-                                                    : "no pending delivery with that id"});
-    }
-    if (outcome.kind == AttemptOutcome::Kind::kDelivered) {
-      if (auto cancelled = CancelTimers(outcome.delivery_id, {"urgent_ack_transport"}, at);
-          !cancelled.ok()) {
-        return cancelled;
+  return Transaction([&] { return RecordAttemptLocked(outcome); });
+}
+
+std::vector<Result<Ok, StoreError>> SqliteStore::RecordAttempts(
+    std::span<const AttemptOutcome> outcomes) {
+  return EachInSavepoint(outcomes.size(),
+                         [&](std::size_t i) { return RecordAttemptLocked(outcomes[i]); });
+}
+
+Result<Ok, StoreError> SqliteStore::RecordAttemptLocked(const AttemptOutcome& outcome) {
+  const std::int64_t at = Seconds(outcome.at);
+  const std::string_view id = outcome.delivery_id;
+  Result<SqliteStatement, SqliteError> update = Fail(SqliteError{});
+  switch (outcome.kind) {
+    case AttemptOutcome::Kind::kDelivered:
+      update = db_.Prepare(
+          "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished_at = ?2,"
+          " lease_until = NULL, last_error = NULL WHERE id = ?1 AND state = 'pending'");
+      if (update.ok()) update->Bind(1, id).Bind(2, at);
+      break;
+    case AttemptOutcome::Kind::kRetry:
+      update = db_.Prepare(
+          "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3,"
+          " lease_until = NULL WHERE id = ?1 AND state = 'pending'");
+      if (update.ok()) {
+        update->Bind(1, id)
+            .Bind(2, Seconds(outcome.next_attempt_at))
+            .Bind(3, std::string_view(outcome.error));
       }
+      break;
+    case AttemptOutcome::Kind::kDeferred:
+      update = db_.Prepare(
+          "UPDATE outbox SET next_attempt_at = ?2, last_error = ?3,"
+          " lease_until = NULL WHERE id = ?1 AND state = 'pending'");
+      if (update.ok()) {
+        update->Bind(1, id)
+            .Bind(2, Seconds(outcome.next_attempt_at))
+            .Bind(3, std::string_view(outcome.error));
+      }
+      break;
+    case AttemptOutcome::Kind::kDead:
+      update = db_.Prepare(
+          "UPDATE outbox SET state = 'dead', attempts = attempts + 1, finished_at = ?2,"
+          " last_error = ?3, lease_until = NULL WHERE id = ?1 AND state = 'pending'");
+      if (update.ok()) update->Bind(1, id).Bind(2, at).Bind(3, std::string_view(outcome.error));
+      break;
+    case AttemptOutcome::Kind::kExpired:
+      update = db_.Prepare(
+          "UPDATE outbox SET state = 'dead', finished_at = ?2, last_error = ?3"
+          " WHERE id = ?1 AND state = 'available'");
+      if (update.ok()) update->Bind(1, id).Bind(2, at).Bind(3, std::string_view(outcome.error));
+      break;
+  }
+  if (!update.ok()) return Fail(Backend(update.error()));
+  if (auto ran = update->Run(); !ran.ok()) return Fail(Backend(ran.error()));
+  if (db_.Changes() != 1) {
+    return Fail(
+        StoreError{StoreErrorKind::kNotFound, outcome.kind == AttemptOutcome::Kind::kExpired
+                                                  ? "no unacknowledged mailbox item with that id"
+                                                  : "no pending delivery with that id"});
+  }
+  if (outcome.kind == AttemptOutcome::Kind::kDelivered) {
+    if (auto cancelled = CancelTimers(outcome.delivery_id, {"urgent_ack_transport"}, at);
+        !cancelled.ok()) {
+      return cancelled;
     }
-    for (const Delivery& notice : outcome.notices) {
-      if (auto inserted = InsertDelivery(notice, at); !inserted.ok()) return inserted;
-    }
-    for (const AuditRecord& record : outcome.audit) {
-      if (auto appended = AppendAudit(record, at); !appended.ok()) return appended;
-    }
-    return Ok{};
-  });
+  }
+  for (const Delivery& notice : outcome.notices) {
+    if (auto inserted = InsertDelivery(notice, at); !inserted.ok()) return inserted;
+  }
+  for (const AuditRecord& record : outcome.audit) {
+    if (auto appended = AppendAudit(record, at); !appended.ok()) return appended;
+  }
+  return Ok{};
 }
 
 Result<std::vector<ClaimedDelivery>, StoreError> SqliteStore::ListExpiredMailboxItems(

@@ -44,6 +44,8 @@ class SqliteStore final : public Store {
                                                                       model::Timestamp lease_until,
                                                                       int limit) override;
   Result<Ok, StoreError> RecordAttempt(const AttemptOutcome& outcome) override;
+  std::vector<Result<Ok, StoreError>> RecordAttempts(
+      std::span<const AttemptOutcome> outcomes) override;
   Result<std::vector<ClaimedDelivery>, StoreError> ListExpiredMailboxItems(
       model::Timestamp created_before, int limit) override;
   Result<std::optional<std::string>, StoreError> FindMessageSender(
@@ -96,6 +98,13 @@ class SqliteStore final : public Store {
   // The group step of commits_: one transaction, a savepoint per entry.
   void CommitGroup(std::span<CommitQueue::Entry* const> group);
   Result<Ok, StoreError> CommitLocked(const Acceptance& acceptance);
+  Result<Ok, StoreError> RecordAttemptLocked(const AttemptOutcome& outcome);
+  // Runs apply(0) ... apply(count - 1) in one transaction under the mutex,
+  // each in a savepoint of its own: one that fails is undone alone and the
+  // others are committed. A failure that ends the transaction (an I/O
+  // error) fails them all. A single item takes a plain transaction.
+  template <typename Apply>
+  std::vector<Result<Ok, StoreError>> EachInSavepoint(std::size_t count, const Apply& apply);
   Result<Ok, StoreError> AppendAudit(const AuditRecord& record, std::int64_t at);
   Result<Ok, StoreError> InsertDelivery(const Delivery& delivery, std::int64_t now);
   Result<Ok, StoreError> ApplyTimers(const Acceptance& acceptance, std::int64_t now);

@@ -310,6 +310,11 @@ class Store {
   virtual Result<std::vector<ClaimedDelivery>, StoreError> ClaimDueDeliveries(
       model::Timestamp now, model::Timestamp lease_until, int limit) = 0;
   virtual Result<Ok, StoreError> RecordAttempt(const AttemptOutcome& outcome) = 0;
+  // Several outcomes in one transaction, in order, each with its own
+  // result (one whose delivery is gone fails alone): what a worker records
+  // its finished attempts with, so a burst of pushes shares one fsync.
+  virtual std::vector<Result<Ok, StoreError>> RecordAttempts(
+      std::span<const AttemptOutcome> outcomes) = 0;
 
   // Mailbox items still unacknowledged that were put there before
   // `created_before`, oldest first, without payloads: the candidates for

@@ -354,6 +354,54 @@ TEST_F(SqliteStoreTest, RecordingAnAttemptTwiceIsRefused) {
   EXPECT_EQ(store_->RecordAttempt(delivered).error().kind, StoreErrorKind::kNotFound);
 }
 
+TEST_F(SqliteStoreTest, AttemptsRecordedTogetherFailAloneAndTheOthersStay) {
+  ASSERT_TRUE(store_->Commit(PushRecord("m1", 1)).ok());
+  ASSERT_TRUE(store_->Commit(MissingReportOf("m3", "DB/21/2026/000003")).ok());
+  Acceptance pushed = MissingReportOf("m4", "DB/21/2026/000004");
+  pushed.deliveries[0].mode = DeliveryMode::kPush;
+  ASSERT_TRUE(store_->Commit(pushed).ok());
+  ASSERT_EQ(store_->ClaimDueDeliveries(kNow, kNow + 30s, 10)->size(), 2u);
+  const std::vector<AttemptOutcome> outcomes = {
+      {AttemptOutcome::Kind::kDelivered,
+       "m1-la-staffordshire",
+       kNow,
+       {},
+       "",
+       {},
+       {{"delivery_attempt", "{}"}}},
+      {AttemptOutcome::Kind::kDelivered,
+       "no-such-delivery",
+       kNow,
+       {},
+       "",
+       {},
+       {{"delivery_attempt", "{}"}}},
+      {AttemptOutcome::Kind::kRetry,
+       pushed.deliveries[0].id,
+       kNow,
+       kNow + 60s,
+       "http_503",
+       {},
+       {{"delivery_attempt", "{}"}}},
+  };
+  const int audit_before = VerifiedAuditEntries();
+  auto recorded = store_->RecordAttempts(outcomes);
+  ASSERT_EQ(recorded.size(), 3u);
+  EXPECT_TRUE(recorded[0].ok());
+  ASSERT_FALSE(recorded[1].ok());
+  EXPECT_EQ(recorded[1].error().kind, StoreErrorKind::kNotFound);
+  EXPECT_TRUE(recorded[2].ok());
+  // The failed one left no audit entry; the other two are chained.
+  EXPECT_EQ(VerifiedAuditEntries(), audit_before + 2);
+  auto status = store_->GetMessageStatus("police-derbys", "m1");
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(status->recipients[0].state, DeliveryState::kDelivered);
+  // The retry waits until its time.
+  EXPECT_TRUE(store_->ClaimDueDeliveries(kNow + 59s, kNow + 90s, 10)->empty());
+  EXPECT_EQ(store_->ClaimDueDeliveries(kNow + 60s, kNow + 90s, 10)->size(), 1u);
+  EXPECT_TRUE(store_->RecordAttempts({}).empty());
+}
+
 TEST_F(SqliteStoreTest, AMailboxShowsOnlyItsOwnersItems) {
   ASSERT_TRUE(store_->Commit(MissingReport("m1", 1, 0)).ok());
   EXPECT_EQ(store_->ListMailbox("la-derby", {.limit = 10, .after = std::nullopt})->size(), 1u);
