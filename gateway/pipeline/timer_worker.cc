@@ -1,5 +1,9 @@
 #include "gateway/pipeline/timer_worker.h"
 
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <thread>
 #include <utility>
 
 namespace isagw::pipeline {
@@ -14,6 +18,40 @@ TimerWorker::TimerWorker(store::Store& store, IngestPipeline& pipeline, StateSou
 
 TimerWorker::~TimerWorker() { Stop(); }
 
+std::vector<IngestPipeline::FiringOutcome> TimerWorker::FireAll(
+    const GatewayState& state, const std::vector<store::ClaimedTimer>& timers) {
+  std::vector<IngestPipeline::FiringOutcome> outcomes(timers.size());
+  // One lane per subject, in claim (due) order: the timers of one episode
+  // never fire at once, so its escalations are committed, and so reach
+  // each recipient, in due order.
+  std::map<std::string_view, std::vector<std::size_t>> by_subject;
+  for (std::size_t i = 0; i < timers.size(); ++i) {
+    by_subject[timers[i].timer.subject].push_back(i);
+  }
+  std::vector<const std::vector<std::size_t>*> lanes;
+  lanes.reserve(by_subject.size());
+  for (const auto& [subject, indices] : by_subject) lanes.push_back(&indices);
+
+  std::atomic<std::size_t> next_lane{0};
+  auto fire_lanes = [&] {
+    for (std::size_t lane = next_lane++; lane < lanes.size(); lane = next_lane++) {
+      for (const std::size_t i : *lanes[lane]) {
+        outcomes[i] = pipeline_.FireTimer(state, timers[i], clock_.Now());
+      }
+    }
+  };
+  // Firings on several threads at once commit in shared transactions
+  // (the store's group commit): one fsync for many escalations.
+  const std::size_t helpers =
+      std::min(lanes.size(), static_cast<std::size_t>(std::max(options_.threads, 1))) - 1;
+  std::vector<std::jthread> threads;
+  threads.reserve(helpers);
+  for (std::size_t t = 0; t < helpers; ++t) threads.emplace_back(fire_lanes);
+  fire_lanes();
+  threads.clear();  // joins
+  return outcomes;
+}
+
 Result<TimerWorker::PassSummary, store::StoreError> TimerWorker::RunOnce() {
   PassSummary summary;
   using Kind = IngestPipeline::FiringOutcome::Kind;
@@ -24,10 +62,12 @@ Result<TimerWorker::PassSummary, store::StoreError> TimerWorker::RunOnce() {
     if (claimed->empty()) break;
     // The state is read per batch: a reload applies to the next one.
     const std::shared_ptr<const GatewayState> state = state_();
+    const std::vector<IngestPipeline::FiringOutcome> outcomes = FireAll(*state, *claimed);
     int unavailable = 0;
-    for (const store::ClaimedTimer& timer : *claimed) {
+    for (std::size_t i = 0; i < claimed->size(); ++i) {
+      const store::ClaimedTimer& timer = (*claimed)[i];
+      const IngestPipeline::FiringOutcome& outcome = outcomes[i];
       ++summary.claimed;
-      const auto outcome = pipeline_.FireTimer(*state, timer, clock_.Now());
       switch (outcome.kind) {
         case Kind::kRaised:
           ++summary.raised;

@@ -6,7 +6,9 @@
 #include <date/tz.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -506,6 +508,42 @@ TEST_F(SafeguardingClockTest, TwoWorkersFireEachTimerOnce) {
   EXPECT_EQ(a->raised + b->raised, 2);  // 72 hours and five days
   EXPECT_EQ(Fired().size(), 2u);
   EXPECT_EQ(Count("messages WHERE kind = 'escalation'"), 2);
+}
+
+// A backlog (the gateway was down for a month) fires on several threads
+// at once; every timer fires once, and the timers of one episode fire one
+// after another in due order, so its escalations reach each recipient in
+// that order (a copy's place in line is its commit's).
+TEST_F(SafeguardingClockTest, ABacklogOfManyEpisodesFiresEachTimerOnceAndEachEpisodesInOrder) {
+  const model::Timestamp seen = Start();
+  clock_.Set(seen + 1h);
+  constexpr int kEpisodes = 12;
+  for (int i = 0; i < kEpisodes; ++i) {
+    Missing("DB/21/2026/0002" + std::to_string(10 + i), seen, "HIGH");
+  }
+  clock_.Set(seen + 30 * 24h);
+  auto pass = worker_->RunOnce();
+  ASSERT_TRUE(pass.ok());
+  EXPECT_EQ(pass->unavailable, 0);
+  EXPECT_EQ(pass->failed, 0);
+  EXPECT_EQ(pass->not_armed, 0);
+  EXPECT_EQ(pass->raised, pass->claimed);
+  EXPECT_GE(pass->raised, 3 * kEpisodes);  // high risk, 72 hours, five days each
+  EXPECT_EQ(Count("messages WHERE kind = 'escalation'"), pass->raised);
+  EXPECT_EQ(static_cast<int>(Fired().size()), pass->raised);
+  EXPECT_EQ(FireAt(seen + 30 * 24h + 1s), 0);
+
+  // Escalations in commit order: each episode's timers' due times rise.
+  auto db = store::SqliteDatabase::Open(path_);
+  auto q = db->Prepare(
+      "SELECT t.subject, t.due_at FROM timers t JOIN messages m ON m.id = t.message_id"
+      " ORDER BY m.rowid");
+  std::map<std::string, std::vector<std::int64_t>> due_in_commit_order;
+  while (*q->Step()) due_in_commit_order[q->ColumnText(0)].push_back(q->ColumnInt(1));
+  EXPECT_EQ(due_in_commit_order.size(), static_cast<std::size_t>(kEpisodes));
+  for (const auto& [subject, due] : due_in_commit_order) {
+    EXPECT_TRUE(std::is_sorted(due.begin(), due.end())) << "an episode's escalations overtook";
+  }
 }
 
 // A worker that claimed a timer and died: the timer waits for the lease,
