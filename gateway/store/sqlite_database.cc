@@ -205,15 +205,39 @@ Result<SqliteDatabase, SqliteError> SqliteDatabase::OpenInMemory() {
 SqliteDatabase::SqliteDatabase(sqlite3* db) : db_(db), cache_(std::make_unique<StatementCache>()) {}
 
 SqliteDatabase::SqliteDatabase(SqliteDatabase&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), cache_(std::move(other.cache_)) {}
+    : db_(std::exchange(other.db_, nullptr)),
+      cache_(std::move(other.cache_)),
+      wal_hook_(std::move(other.wal_hook_)) {}
 
 SqliteDatabase& SqliteDatabase::operator=(SqliteDatabase&& other) noexcept {
   if (this != &other) {
     Close();
     db_ = std::exchange(other.db_, nullptr);
     cache_ = std::move(other.cache_);
+    wal_hook_ = std::move(other.wal_hook_);
   }
   return *this;
+}
+
+namespace {
+
+int CallWalHook(void* hook, sqlite3* /*db*/, const char* /*schema*/, int frames) {
+  (*static_cast<SqliteDatabase::WalHook*>(hook))(frames);
+  return SQLITE_OK;
+}
+
+}  // namespace
+
+void SqliteDatabase::SetWalHook(WalHook hook) {
+  if (!hook) {
+    // Reinstalls SQLite's own hook before ours is freed.
+    sqlite3_wal_autocheckpoint(db_, 1000);
+    wal_hook_.reset();
+    return;
+  }
+  auto installed = std::make_unique<WalHook>(std::move(hook));
+  sqlite3_wal_hook(db_, CallWalHook, installed.get());
+  wal_hook_ = std::move(installed);
 }
 
 SqliteDatabase::~SqliteDatabase() { Close(); }

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -89,6 +90,14 @@ class SqliteDatabase {
   std::int64_t LastInsertRowId() const;
   int Changes() const;
 
+  // Replaces SQLite's own checkpoint (run by the committing connection
+  // once the WAL holds 1,000 frames) with `hook`, called after each commit
+  // with the number of frames in the WAL: whoever sets it checkpoints, off
+  // the commit path. It runs on the committing thread and must be quick.
+  // An empty hook restores the automatic checkpoint.
+  using WalHook = std::function<void(int frames)>;
+  void SetWalHook(WalHook hook);
+
  private:
   explicit SqliteDatabase(sqlite3* db);
   void Close();
@@ -96,6 +105,7 @@ class SqliteDatabase {
   // Owned apart so that its address outlives moves of the database: the
   // statements handed out point to it.
   std::unique_ptr<StatementCache> cache_;
+  std::unique_ptr<WalHook> wal_hook_;  // apart, for the same reason
 };
 
 // Runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back when it

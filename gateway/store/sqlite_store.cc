@@ -90,6 +90,13 @@ Result<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::Open(
   if (store.ok()) {
     (*store)->path_ = path;
     (*store)->readers_ = std::make_unique<SqliteReaderPool>(path);
+    if (auto started = WalCheckpointer::Start(path); started.ok()) {
+      SqliteStore& opened = **store;
+      opened.checkpointer_ = std::move(*started);
+      opened.db_.SetWalHook([checkpointer = opened.checkpointer_.get()](int frames) {
+        checkpointer->Committed(frames);
+      });
+    }
   }
   return store;
 }

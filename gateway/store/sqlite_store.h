@@ -15,6 +15,7 @@
 #include "gateway/store/sqlite_database.h"
 #include "gateway/store/sqlite_reader_pool.h"
 #include "gateway/store/store.h"
+#include "gateway/store/wal_checkpointer.h"
 
 namespace isagw::store {
 
@@ -39,6 +40,8 @@ class SqliteStore final : public Store {
       std::span<const Acceptance* const> acceptances) override;
   // Groups committed by Commit and the Acceptances in them, since opened.
   CommitQueue::Counts group_commits() const { return commits_.counts(); }
+  // WAL checkpoints run off the commit path so far (0 in memory).
+  std::uint64_t wal_checkpoints() const { return checkpointer_ ? checkpointer_->checkpoints() : 0; }
 
   Result<std::vector<ClaimedDelivery>, StoreError> ClaimDueDeliveries(model::Timestamp now,
                                                                       model::Timestamp lease_until,
@@ -128,6 +131,10 @@ class SqliteStore final : public Store {
   CommitQueue commits_{kMaxGroup};
   static constexpr std::size_t kMaxGroup = 128;
   std::mutex mutex_;  // one statement stream per connection
+  // Before db_, so it outlives the writer whose WAL hook points to it;
+  // null in memory (no WAL) or when it could not start (SQLite's own
+  // checkpoint on commit then stays).
+  std::unique_ptr<WalCheckpointer> checkpointer_;
   SqliteDatabase db_;
   std::shared_ptr<const crypto::Sealer> sealer_;
   // The database file, so that a report reads on a connection of its own

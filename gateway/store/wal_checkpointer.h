@@ -1,0 +1,60 @@
+// WalCheckpointer: copies the WAL back into the database file on a thread
+// and connection of its own, so that no commit waits for it.
+//
+// SQLite checkpoints on the connection that commits once the WAL passes
+// 1,000 frames: that commit then writes every page back and syncs the
+// database file, and the senders in its group wait for all of it (issue
+// 13's profile: a tenth of a timer firing's time). Here the writer's WAL
+// hook (SqliteDatabase::SetWalHook) only tells the checkpointer how long
+// the WAL is, and the checkpointer runs a PASSIVE checkpoint: it copies
+// what no reader still needs and never blocks the writer or a reader.
+// Nothing about durability changes: a commit is durable once its frames
+// are synced to the WAL, checkpointed or not.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "gateway/common/result.h"
+#include "gateway/store/sqlite_database.h"
+
+namespace isagw::store {
+
+class WalCheckpointer {
+ public:
+  // Opens a connection of its own to `path` and starts the thread; a
+  // checkpoint runs when a commit reports at least `threshold_frames`.
+  static Result<std::unique_ptr<WalCheckpointer>, SqliteError> Start(
+      const std::filesystem::path& path, int threshold_frames = kDefaultThreshold);
+  struct Token {};  // lets Start() use make_unique while construction stays private
+  WalCheckpointer(Token, SqliteDatabase db, int threshold_frames);
+  ~WalCheckpointer();  // stops the thread after the checkpoint under way
+  WalCheckpointer(const WalCheckpointer&) = delete;
+  WalCheckpointer& operator=(const WalCheckpointer&) = delete;
+
+  // From the writer's WAL hook: the WAL now holds `frames` frames.
+  void Committed(int frames);
+
+  // Checkpoints run so far.
+  std::uint64_t checkpoints() const { return checkpoints_.load(); }
+
+  static constexpr int kDefaultThreshold = 1000;  // SQLite's own
+
+ private:
+  void Loop(const std::stop_token& stop);
+
+  SqliteDatabase db_;  // the checkpointer's own connection
+  const int threshold_;
+  std::mutex mutex_;
+  std::condition_variable_any wake_;
+  bool due_ = false;
+  std::atomic<std::uint64_t> checkpoints_{0};
+  std::jthread thread_;  // last: started once the rest exists
+};
+
+}  // namespace isagw::store
