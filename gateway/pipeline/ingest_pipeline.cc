@@ -799,20 +799,23 @@ IngestAnswer IngestPipeline::Submit(const GatewayState& state, const IngestReque
   options.lenient = sender->lenient;
   auto decoded = adapters::DecodeAs(request.format, request.body, options);
   if (!decoded.ok()) return ProblemAnswer(InvalidMessage(decoded.error()));
-  return SubmitDecoded(state, request, *decoded);
+  // The key was looked up just above: a concurrent request with the same
+  // key is still caught, by the commit, as a duplicate.
+  return SubmitChecked(state, request, *decoded, /*key_looked_up=*/true);
 }
 
 namespace {
 
 // What the pipeline checks before it decides anything: a replay of an
-// answer given under the same key, and whether this sender may send this.
-// An answer means the request ends here.
+// answer given under the same key (unless the caller just looked), and
+// whether this sender may send this. An answer means the request ends here.
+enum class KeyLookup { kDone, kNeeded };
 std::optional<IngestAnswer> Precheck(store::Store& store, const Agency* sender,
-                                     const IngestRequest& request,
-                                     const adapters::Decoded& decoded) {
+                                     const IngestRequest& request, const adapters::Decoded& decoded,
+                                     KeyLookup key_lookup) {
   if (sender == nullptr) return ProblemAnswer(Forbidden("the caller is not a registered agency"));
-  if (request.idempotency_key) {
-    // Again here: batches come straight to this step.
+  if (request.idempotency_key && key_lookup == KeyLookup::kNeeded) {
+    // Batches and decoded records come straight to this step.
     auto stored = store.FindAnswerByIdempotencyKey(sender->id, *request.idempotency_key);
     if (!stored.ok()) return ProblemAnswer(Unavailable());
     if (*stored) return Replay(**stored);
@@ -856,8 +859,16 @@ IngestAnswer DuplicateAnswer(store::Store& store, const Agency& sender,
 
 IngestAnswer IngestPipeline::SubmitDecoded(const GatewayState& state, const IngestRequest& request,
                                            const adapters::Decoded& decoded) {
+  return SubmitChecked(state, request, decoded, /*key_looked_up=*/false);
+}
+
+IngestAnswer IngestPipeline::SubmitChecked(const GatewayState& state, const IngestRequest& request,
+                                           const adapters::Decoded& decoded, bool key_looked_up) {
   const Agency* sender = state.registry.FindById(request.sender);
-  if (auto early = Precheck(store_, sender, request, decoded)) return std::move(*early);
+  if (auto early = Precheck(store_, sender, request, decoded,
+                            key_looked_up ? KeyLookup::kDone : KeyLookup::kNeeded)) {
+    return std::move(*early);
+  }
 
   const std::string message_id = NewMessageId();
   for (int attempt = 0; attempt < kMaxCommitAttempts; ++attempt) {
@@ -889,7 +900,7 @@ std::vector<IngestAnswer> IngestPipeline::SubmitDecodedAll(
   std::vector<std::size_t> remaining;
   for (std::size_t i = 0; i < n; ++i) {
     senders[i] = state.registry.FindById(requests[i].sender);
-    answers[i] = Precheck(store_, senders[i], requests[i], decoded[i]);
+    answers[i] = Precheck(store_, senders[i], requests[i], decoded[i], KeyLookup::kNeeded);
     if (answers[i]) continue;
     message_ids[i] = NewMessageId();
     remaining.push_back(i);

@@ -78,6 +78,9 @@ class IngestPipeline {
                           model::Timestamp now);
 
  private:
+  // SubmitDecoded, told whether the Idempotency-Key was looked up already.
+  IngestAnswer SubmitChecked(const GatewayState& state, const IngestRequest& request,
+                             const adapters::Decoded& decoded, bool key_looked_up);
   FiringOutcome GiveUpTimer(const store::Timer& timer, std::string note, model::Timestamp now);
   FiringOutcome FireUrgentDeadline(const GatewayState& state, const store::ClaimedTimer& timer,
                                    const safeguarding::TimerSpec& spec, model::Timestamp now);
