@@ -1,0 +1,48 @@
+#include "tests/support/postgres_test_cluster.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <utility>
+
+namespace isagw::testing {
+namespace {
+
+// The file's text without trailing line breaks and blanks; nullopt if it
+// cannot be opened.
+std::optional<std::string> ReadLine(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
+    text.pop_back();
+  }
+  return text;
+}
+
+}  // namespace
+
+Result<PostgresTestCluster, std::string> FindPostgresTestCluster() {
+  const char* env = std::getenv("ISAGW_TEST_PG");
+  if (env == nullptr || *env == '\0') {
+    return Fail(std::string(
+        "ISAGW_TEST_PG is not set: run through ctest, which starts a throw-away PostgreSQL "
+        "(scripts/pg-cluster)"));
+  }
+  const std::filesystem::path dir(env);
+  // scripts/pg-cluster found no PostgreSQL server and said why.
+  if (auto skip = ReadLine(dir / "skip")) return Fail(std::move(*skip));
+
+  auto dsn = ReadLine(dir / "dsn");
+  auto data_dir = ReadLine(dir / "datadir");
+  if (!dsn || dsn->empty() || !data_dir || data_dir->empty()) {
+    return Fail("no test PostgreSQL cluster in " + dir.string() +
+                " (no dsn or datadir file): did the postgres_cluster_start test run and pass? "
+                "(scripts/pg-cluster start " +
+                dir.string() + ")");
+  }
+  return PostgresTestCluster{std::move(*dsn), std::filesystem::path(*data_dir)};
+}
+
+}  // namespace isagw::testing
