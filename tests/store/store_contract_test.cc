@@ -1,20 +1,29 @@
-#include "gateway/store/sqlite_store.h"
-
+// The Store contract: what every Store implementation must do, run against
+// each backend (store_backend.h) with the very same tests, so that SQLite
+// and PostgreSQL cannot drift apart (issue 14). Tests reach the database
+// only through the backend's hooks; what is true of one backend only
+// belongs in that backend's own tests.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
-#include <iterator>
+#include <atomic>
+#include <barrier>
 #include <map>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "gateway/audit/audit_chain.h"
+#include "gateway/store/store.h"
+#include "tests/store/postgres_backend.h"
+#include "tests/store/sqlite_backend.h"
+#include "tests/store/store_backend.h"
 
 namespace isagw::store {
 namespace {
 
 using namespace std::chrono;
+using testing::BackendFactory;
+using testing::StoreBackend;
 
 std::shared_ptr<const crypto::Sealer> TestSealer() {
   auto ring = std::make_shared<crypto::KeyRing>();
@@ -56,52 +65,49 @@ Acceptance MissingReport(const std::string& id, int version, int version_read) {
   return a;
 }
 
-class SqliteStoreTest : public ::testing::Test {
+class StoreContractTest : public ::testing::TestWithParam<BackendFactory> {
  protected:
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() /
-            ("isagw-store-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
-    Remove();
-    auto opened = SqliteStore::Open(path_, TestSealer());
-    ASSERT_TRUE(opened.ok()) << opened.error().detail;
+    backend_ = GetParam().make();
+    if (auto why = backend_->Unavailable()) GTEST_SKIP() << GetParam().name << ": " << *why;
+    auto opened = backend_->OpenFresh(TestSealer());
+    ASSERT_TRUE(opened.ok()) << opened.error();
     store_ = std::move(*opened);
   }
   void TearDown() override {
+    other_.reset();
     store_.reset();
-    Remove();
+    backend_->RemoveDatabase();
   }
-  void Remove() {
-    for (const char* suffix : {"", "-wal", "-shm"})
-      std::filesystem::remove(path_.string() + suffix);
+
+  // A second store on the same database, as another process (or replica)
+  // would open it: other_.
+  void OpenOther() {
+    auto opened = backend_->OpenAnother(TestSealer());
+    ASSERT_TRUE(opened.ok()) << opened.error();
+    other_ = std::move(*opened);
   }
-  int Count(const std::string& table) {
-    auto db = SqliteDatabase::Open(path_);
-    auto q = db->Prepare("SELECT COUNT(*) FROM " + table);
-    EXPECT_TRUE(*q->Step());
-    return static_cast<int>(q->ColumnInt(0));
-  }
+
+  int Count(const std::string& from) { return backend_->Count(from); }
 
   // Walks the audit chain from genesis; the number of entries, or -1 when
   // a link is broken.
   int VerifiedAuditEntries() {
-    auto db = SqliteDatabase::Open(path_);
-    auto q = db->Prepare("SELECT seq, at, kind, body, prev_hash, hash FROM audit ORDER BY seq");
     audit::ChainHash previous = audit::kGenesisHash;
     int rows = 0;
-    while (*q->Step()) {
+    for (const StoreBackend::AuditRow& row : backend_->AuditRows()) {
       ++rows;
-      if (q->ColumnInt(0) != rows) return -1;
-      if (q->ColumnBlob(4) != std::string(previous.begin(), previous.end())) return -1;
-      previous = audit::NextHash(previous, q->ColumnInt(0), q->ColumnInt(1), q->ColumnText(2),
-                                 q->ColumnText(3));
-      if (q->ColumnBlob(5) != std::string(previous.begin(), previous.end())) return -1;
+      if (row.seq != rows) return -1;
+      if (row.prev_hash != std::string(previous.begin(), previous.end())) return -1;
+      previous = audit::NextHash(previous, row.seq, row.at, row.kind, row.body);
+      if (row.hash != std::string(previous.begin(), previous.end())) return -1;
     }
     return rows;
   }
 
-  std::filesystem::path path_;
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<StoreBackend> backend_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Store> other_;  // null unless OpenOther()
 };
 
 // A missing report of an episode of its own (`ref` distinct per episode).
@@ -114,7 +120,7 @@ Acceptance MissingReportOf(const std::string& id, const std::string& ref) {
   return a;
 }
 
-TEST_F(SqliteStoreTest, ReadsBackWhatItCommitted) {
+TEST_P(StoreContractTest, ReadsBackWhatItCommitted) {
   ASSERT_TRUE(store_->Commit(MissingReport("m1", 1, 0)).ok());
   EXPECT_EQ(*store_->FindAnswerByIdempotencyKey("police-derbys", "key-m1"),
             R"({"message_id":"m1"})");
@@ -129,7 +135,7 @@ TEST_F(SqliteStoreTest, ReadsBackWhatItCommitted) {
   EXPECT_EQ(Count("audit"), 2);
 }
 
-TEST_F(SqliteStoreTest, ADuplicateChangesNothing) {
+TEST_P(StoreContractTest, ADuplicateChangesNothing) {
   ASSERT_TRUE(store_->Commit(MissingReport("m1", 1, 0)).ok());
   Acceptance again = MissingReport("m2", 1, 1);  // same police record version
   auto outcome = store_->Commit(again);
@@ -140,7 +146,7 @@ TEST_F(SqliteStoreTest, ADuplicateChangesNothing) {
   EXPECT_EQ(Count("audit"), 2);
 }
 
-TEST_F(SqliteStoreTest, RefusesACommitBasedOnAStaleEpisode) {
+TEST_P(StoreContractTest, RefusesACommitBasedOnAStaleEpisode) {
   ASSERT_TRUE(store_->Commit(MissingReport("m1", 1, 0)).ok());
   // A second writer read the episode before m1 committed (version 0).
   auto outcome = store_->Commit(MissingReport("m2", 2, 0));
@@ -152,7 +158,7 @@ TEST_F(SqliteStoreTest, RefusesACommitBasedOnAStaleEpisode) {
   EXPECT_EQ((*store_->LoadEpisode("DB/21/2026/004512"))->latest_record_version, 2);
 }
 
-TEST_F(SqliteStoreTest, AMissingKeyRollsTheWholeCommitBack) {
+TEST_P(StoreContractTest, AMissingKeyRollsTheWholeCommitBack) {
   Acceptance a = MissingReport("m1", 1, 0);
   a.deliveries[0].scope = "isa-without-key";
   auto outcome = store_->Commit(a);
@@ -163,26 +169,22 @@ TEST_F(SqliteStoreTest, AMissingKeyRollsTheWholeCommitBack) {
   EXPECT_EQ(Count("audit"), 0);
 }
 
-TEST_F(SqliteStoreTest, KeepsPayloadsSealedAtRest) {
+TEST_P(StoreContractTest, KeepsPayloadsSealedAtRest) {
   ASSERT_TRUE(store_->Commit(MissingReport("m1", 1, 0)).ok());
-  store_.reset();  // close, so the WAL is checkpointed into the file
-  std::string bytes;
-  for (const char* suffix : {"", "-wal"}) {
-    std::ifstream in(path_.string() + suffix, std::ios::binary);
-    bytes.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
+  store_.reset();  // close, so that the database writes everything out
+  const std::string bytes = backend_->BytesAtRest();
   ASSERT_FALSE(bytes.empty());
   EXPECT_EQ(bytes.find("Zephyrine"), std::string::npos);
   EXPECT_EQ(bytes.find("\"risk\""), std::string::npos);
 }
 
-TEST_F(SqliteStoreTest, ChainsAuditEntriesAcrossCommits) {
+TEST_P(StoreContractTest, ChainsAuditEntriesAcrossCommits) {
   ASSERT_TRUE(store_->Commit(MissingReport("m1", 1, 0)).ok());
   ASSERT_TRUE(store_->Commit(MissingReport("m2", 2, 1)).ok());
   EXPECT_EQ(VerifiedAuditEntries(), 4);
 }
 
-TEST_F(SqliteStoreTest, CommittedTogetherAConflictOrADuplicateIsUndoneAloneTheOthersStay) {
+TEST_P(StoreContractTest, CommittedTogetherAConflictOrADuplicateIsUndoneAloneTheOthersStay) {
   const Acceptance first = MissingReport("m1", 1, 0);
   const Acceptance stale = MissingReport("m2", 2, 0);  // read before m1: conflict
   const Acceptance again = MissingReport("m3", 1, 0);  // m1's record again
@@ -207,7 +209,7 @@ TEST_F(SqliteStoreTest, CommittedTogetherAConflictOrADuplicateIsUndoneAloneTheOt
   EXPECT_EQ(*store_->FindAnswerByIdempotencyKey("police-derbys", "key-m2"), std::nullopt);
 }
 
-TEST_F(SqliteStoreTest, ADuplicateInAGroupFailsAloneWithItsKind) {
+TEST_P(StoreContractTest, ADuplicateInAGroupFailsAloneWithItsKind) {
   const Acceptance first = MissingReportOf("m1", "DB/21/2026/000001");
   Acceptance same_key = MissingReportOf("m2", "DB/21/2026/000002");
   same_key.message.idempotency_key = "key-m1";  // the sender's key used twice
@@ -221,7 +223,7 @@ TEST_F(SqliteStoreTest, ADuplicateInAGroupFailsAloneWithItsKind) {
   EXPECT_EQ(VerifiedAuditEntries(), 2);
 }
 
-TEST_F(SqliteStoreTest, CommitsFromManyThreadsAllLandAndTheAuditChainHolds) {
+TEST_P(StoreContractTest, CommitsFromManyThreadsAllLandAndTheAuditChainHolds) {
   constexpr int kThreads = 8;
   constexpr int kEach = 40;
   std::vector<std::thread> threads;
@@ -241,7 +243,7 @@ TEST_F(SqliteStoreTest, CommitsFromManyThreadsAllLandAndTheAuditChainHolds) {
   EXPECT_EQ(VerifiedAuditEntries(), 2 * kThreads * kEach);
 }
 
-TEST_F(SqliteStoreTest, LinksAChildToItsPlacingAuthority) {
+TEST_P(StoreContractTest, LinksAChildToItsPlacingAuthority) {
   Acceptance a = MissingReport("m1", 1, 0);
   a.child_link = ChildLink{"child-key-1", "la-staffordshire", "la-derby", "m1"};
   ASSERT_TRUE(store_->Commit(a).ok());
@@ -263,7 +265,7 @@ Acceptance PushRecord(const std::string& id, int version) {
 
 const model::Timestamp kNow = sys_days{2026y / November / 23};
 
-TEST_F(SqliteStoreTest, ClaimsOnlyTheFirstPendingDeliveryOfAnOrderingKey) {
+TEST_P(StoreContractTest, ClaimsOnlyTheFirstPendingDeliveryOfAnOrderingKey) {
   ASSERT_TRUE(store_->Commit(PushRecord("m1", 1)).ok());
   ASSERT_TRUE(store_->Commit(PushRecord("m2", 2)).ok());
   auto claimed = store_->ClaimDueDeliveries(kNow, kNow + 30s, 10);
@@ -283,7 +285,7 @@ TEST_F(SqliteStoreTest, ClaimsOnlyTheFirstPendingDeliveryOfAnOrderingKey) {
   EXPECT_EQ((*next)[0].delivery.id, "m2-la-staffordshire");
 }
 
-TEST_F(SqliteStoreTest, AnExpiredLeaseIsClaimedAgain) {
+TEST_P(StoreContractTest, AnExpiredLeaseIsClaimedAgain) {
   ASSERT_TRUE(store_->Commit(PushRecord("m1", 1)).ok());
   ASSERT_EQ(store_->ClaimDueDeliveries(kNow, kNow + 30s, 10)->size(), 1u);
   // The worker died; after its lease runs out another takes the delivery.
@@ -291,7 +293,7 @@ TEST_F(SqliteStoreTest, AnExpiredLeaseIsClaimedAgain) {
   EXPECT_EQ(store_->ClaimDueDeliveries(kNow + 30s, kNow + 60s, 10)->size(), 1u);
 }
 
-TEST_F(SqliteStoreTest, ARetryWaitsUntilItsTimeAndKeepsTheOrder) {
+TEST_P(StoreContractTest, ARetryWaitsUntilItsTimeAndKeepsTheOrder) {
   ASSERT_TRUE(store_->Commit(PushRecord("m1", 1)).ok());
   ASSERT_TRUE(store_->Commit(PushRecord("m2", 2)).ok());
   ASSERT_EQ(store_->ClaimDueDeliveries(kNow, kNow + 30s, 10)->size(), 1u);
@@ -311,7 +313,7 @@ TEST_F(SqliteStoreTest, ARetryWaitsUntilItsTimeAndKeepsTheOrder) {
   EXPECT_EQ((*retried)[0].attempts, 1);
 }
 
-TEST_F(SqliteStoreTest, ADeadDeliveryReleasesTheLineAndCommitsItsNotice) {
+TEST_P(StoreContractTest, ADeadDeliveryReleasesTheLineAndCommitsItsNotice) {
   ASSERT_TRUE(store_->Commit(PushRecord("m1", 1)).ok());
   ASSERT_TRUE(store_->Commit(PushRecord("m2", 2)).ok());
   ASSERT_EQ(store_->ClaimDueDeliveries(kNow, kNow + 30s, 10)->size(), 1u);
@@ -346,7 +348,7 @@ TEST_F(SqliteStoreTest, ADeadDeliveryReleasesTheLineAndCommitsItsNotice) {
   EXPECT_EQ(status->recipients[0].last_error, "gave up after 5 days");
 }
 
-TEST_F(SqliteStoreTest, RecordingAnAttemptTwiceIsRefused) {
+TEST_P(StoreContractTest, RecordingAnAttemptTwiceIsRefused) {
   ASSERT_TRUE(store_->Commit(PushRecord("m1", 1)).ok());
   const AttemptOutcome delivered{
       AttemptOutcome::Kind::kDelivered, "m1-la-staffordshire", kNow, {}, "", {}, {}};
@@ -354,7 +356,7 @@ TEST_F(SqliteStoreTest, RecordingAnAttemptTwiceIsRefused) {
   EXPECT_EQ(store_->RecordAttempt(delivered).error().kind, StoreErrorKind::kNotFound);
 }
 
-TEST_F(SqliteStoreTest, AttemptsRecordedTogetherFailAloneAndTheOthersStay) {
+TEST_P(StoreContractTest, AttemptsRecordedTogetherFailAloneAndTheOthersStay) {
   ASSERT_TRUE(store_->Commit(PushRecord("m1", 1)).ok());
   ASSERT_TRUE(store_->Commit(MissingReportOf("m3", "DB/21/2026/000003")).ok());
   Acceptance pushed = MissingReportOf("m4", "DB/21/2026/000004");
@@ -402,7 +404,7 @@ TEST_F(SqliteStoreTest, AttemptsRecordedTogetherFailAloneAndTheOthersStay) {
   EXPECT_TRUE(store_->RecordAttempts({}).empty());
 }
 
-TEST_F(SqliteStoreTest, AMailboxShowsOnlyItsOwnersItems) {
+TEST_P(StoreContractTest, AMailboxShowsOnlyItsOwnersItems) {
   ASSERT_TRUE(store_->Commit(MissingReport("m1", 1, 0)).ok());
   EXPECT_EQ(store_->ListMailbox("la-derby", {.limit = 10, .after = std::nullopt})->size(), 1u);
   EXPECT_TRUE(store_->ListMailbox("la-stoke", {.limit = 10, .after = std::nullopt})->empty());
@@ -415,7 +417,7 @@ TEST_F(SqliteStoreTest, AMailboxShowsOnlyItsOwnersItems) {
   EXPECT_EQ(item->payload, "<Forename>Zephyrine</Forename>");
 }
 
-TEST_F(SqliteStoreTest, AnAcknowledgedItemLeavesTheMailbox) {
+TEST_P(StoreContractTest, AnAcknowledgedItemLeavesTheMailbox) {
   ASSERT_TRUE(store_->Commit(MissingReport("m1", 1, 0)).ok());
   ASSERT_TRUE(store_->AcknowledgeMailboxItem("la-derby", "m1-la-derby", kNow, {}).ok());
   EXPECT_TRUE(store_->AcknowledgeMailboxItem("la-derby", "m1-la-derby", kNow, {}).ok());
@@ -426,13 +428,13 @@ TEST_F(SqliteStoreTest, AnAcknowledgedItemLeavesTheMailbox) {
             DeliveryState::kAcked);
 }
 
-TEST_F(SqliteStoreTest, MessageStatusIsOnlyForItsSender) {
+TEST_P(StoreContractTest, MessageStatusIsOnlyForItsSender) {
   ASSERT_TRUE(store_->Commit(MissingReport("m1", 1, 0)).ok());
   EXPECT_TRUE(store_->GetMessageStatus("police-derbys", "m1").ok());
   EXPECT_EQ(store_->GetMessageStatus("la-derby", "m1").error().kind, StoreErrorKind::kNotFound);
 }
 
-TEST_F(SqliteStoreTest, NamesTheSenderOfAStoredMessageOnly) {
+TEST_P(StoreContractTest, NamesTheSenderOfAStoredMessageOnly) {
   ASSERT_TRUE(store_->Commit(MissingReport("m1", 1, 0)).ok());
   auto sender = store_->FindMessageSender("m1");
   ASSERT_TRUE(sender.ok());
@@ -442,7 +444,7 @@ TEST_F(SqliteStoreTest, NamesTheSenderOfAStoredMessageOnly) {
   EXPECT_FALSE(none->has_value());
 }
 
-TEST_F(SqliteStoreTest, ListsOnlyUnacknowledgedMailboxItemsOlderThanTheCutOff) {
+TEST_P(StoreContractTest, ListsOnlyUnacknowledgedMailboxItemsOlderThanTheCutOff) {
   ASSERT_TRUE(store_->Commit(MissingReport("m1", 1, 0)).ok());
   const model::Timestamp put_there = sys_days{2026y / November / 22} + 21h + 41min;
   EXPECT_TRUE(store_->ListExpiredMailboxItems(put_there, 10)->empty()) << "not older than that";
@@ -464,27 +466,16 @@ TEST_F(SqliteStoreTest, ListsOnlyUnacknowledgedMailboxItemsOlderThanTheCutOff) {
       << "expired once only";
 }
 
-TEST_F(SqliteStoreTest, AppendsStandaloneAuditRecordsToTheChain) {
+TEST_P(StoreContractTest, AppendsStandaloneAuditRecordsToTheChain) {
   ASSERT_TRUE(store_
                   ->RecordAudit({{"config_reloaded", R"({"component":"policies"})"},
                                  {"key_rotated", R"({"action":"added"})"}},
                                 kNow)
                   .ok());
-  auto db = SqliteDatabase::Open(path_);
-  ASSERT_TRUE(db.ok());
-  auto q = db->Prepare("SELECT kind FROM audit ORDER BY seq");
   std::vector<std::string> kinds;
-  while (*q->Step()) kinds.push_back(q->ColumnText(0));
+  for (const StoreBackend::AuditRow& row : backend_->AuditRows()) kinds.push_back(row.kind);
   EXPECT_EQ(kinds, (std::vector<std::string>{"config_reloaded", "key_rotated"}));
 }
-
-}  // namespace
-}  // namespace isagw::store
-
-namespace isagw::store {
-namespace {
-
-using namespace std::chrono;
 
 Timer MakeTimer(const std::string& id, const std::string& kind, model::Timestamp due,
                 const std::string& source) {
@@ -501,7 +492,7 @@ std::map<std::string, TimerState> States(Store& store) {
 }
 
 // A timer is armed with the message that causes it: the same transaction.
-TEST_F(SqliteStoreTest, ArmsTimersWithTheirMessageOrNotAtAll) {
+TEST_P(StoreContractTest, ArmsTimersWithTheirMessageOrNotAtAll) {
   Acceptance a = MissingReport("m1", 1, 0);
   const auto due = a.message.received_at + 72h;
   a.arm_timers.push_back(MakeTimer("t-72h", "long_missing", due, "m1"));
@@ -516,7 +507,7 @@ TEST_F(SqliteStoreTest, ArmsTimersWithTheirMessageOrNotAtAll) {
   EXPECT_EQ(Count("timers"), 1);
 }
 
-TEST_F(SqliteStoreTest, ReArmingMovesAnArmedTimerAndNeverRevivesACancelledOne) {
+TEST_P(StoreContractTest, ReArmingMovesAnArmedTimerAndNeverRevivesACancelledOne) {
   Acceptance a = MissingReport("m1", 1, 0);
   const auto t0 = a.message.received_at;
   a.arm_timers.push_back(MakeTimer("t", "rhi_due", t0 + 72h, "m1"));
@@ -539,9 +530,23 @@ TEST_F(SqliteStoreTest, ReArmingMovesAnArmedTimerAndNeverRevivesACancelledOne) {
   EXPECT_EQ(store_->ListTimers("DB/21/2026/004512")->front().message_id, "m3");
 }
 
+// The escalation message `id` that timer `timer_id` raises at `at`.
+Acceptance Escalation(const std::string& id, const std::string& timer_id, model::Timestamp at) {
+  Acceptance e;
+  e.message = {id,           "la-derby",   "timer:t-" + id,
+               "canonical",  "escalation", std::nullopt,
+               std::nullopt, at,           R"({"kind":"escalation"})",
+               R"({})",      std::nullopt};
+  e.fires_timer = timer_id;
+  e.deliveries.push_back(Delivery{id + "-d", id, "la-derby", "la-derby|x", DeliveryMode::kMailbox,
+                                  "canonical", "application/json", "isa-derby", "{}"});
+  e.audit.push_back({"timer_fired", "{}"});
+  return e;
+}
+
 // Firing is the commit of the escalation that names the timer: the second
 // one is refused whole, so a timer raises one message however often claimed.
-TEST_F(SqliteStoreTest, ATimerFiresOnceAndItsSecondFiringChangesNothing) {
+TEST_P(StoreContractTest, ATimerFiresOnceAndItsSecondFiringChangesNothing) {
   Acceptance a = MissingReport("m1", 1, 0);
   const auto t0 = a.message.received_at;
   a.arm_timers.push_back(MakeTimer("t", "long_missing", t0 + 72h, "m1"));
@@ -557,21 +562,9 @@ TEST_F(SqliteStoreTest, ATimerFiresOnceAndItsSecondFiringChangesNothing) {
   ASSERT_EQ(second->size(), 1u);
   EXPECT_EQ(second->front().attempts, 1);
 
-  const auto escalation = [&](const std::string& id) {
-    Acceptance e;
-    e.message = {id,           "la-derby",   "timer:t-" + id,
-                 "canonical",  "escalation", std::nullopt,
-                 std::nullopt, t0 + 73h,     R"({"kind":"escalation"})",
-                 R"({})",      std::nullopt};
-    e.fires_timer = "t";
-    e.deliveries.push_back(Delivery{id + "-d", id, "la-derby", "la-derby|x", DeliveryMode::kMailbox,
-                                    "canonical", "application/json", "isa-derby", "{}"});
-    e.audit.push_back({"timer_fired", "{}"});
-    return e;
-  };
-  ASSERT_TRUE(store_->Commit(escalation("e1")).ok());
+  ASSERT_TRUE(store_->Commit(Escalation("e1", "t", t0 + 73h)).ok());
   const int audit = Count("audit");
-  auto twice = store_->Commit(escalation("e2"));
+  auto twice = store_->Commit(Escalation("e2", "t", t0 + 73h));
   ASSERT_FALSE(twice.ok());
   EXPECT_EQ(twice.error().kind, StoreErrorKind::kDuplicate);
   EXPECT_EQ(Count("messages WHERE kind = 'escalation'"), 1);
@@ -581,7 +574,7 @@ TEST_F(SqliteStoreTest, ATimerFiresOnceAndItsSecondFiringChangesNothing) {
   EXPECT_TRUE(store_->ClaimDueTimers(t0 + 100h, t0 + 101h, 10)->empty());
 }
 
-TEST_F(SqliteStoreTest, AFailedTimerIsAuditedAndNotClaimedAgain) {
+TEST_P(StoreContractTest, AFailedTimerIsAuditedAndNotClaimedAgain) {
   Acceptance a = MissingReport("m1", 1, 0);
   const auto t0 = a.message.received_at;
   a.arm_timers.push_back(MakeTimer("t", "long_missing", t0, "m1"));
@@ -598,7 +591,7 @@ TEST_F(SqliteStoreTest, AFailedTimerIsAuditedAndNotClaimedAgain) {
   EXPECT_EQ(again.error().kind, StoreErrorKind::kNotFound);
 }
 
-TEST_F(SqliteStoreTest, CountsAChildsEpisodesThatBeganInAWindow) {
+TEST_P(StoreContractTest, CountsAChildsEpisodesThatBeganInAWindow) {
   Acceptance a = MissingReport("m1", 1, 0);  // began 2 hours before it was received
   ASSERT_TRUE(store_->Commit(a).ok());
   const auto began = a.message.received_at - 2h;
@@ -617,7 +610,7 @@ TEST_F(SqliteStoreTest, CountsAChildsEpisodesThatBeganInAWindow) {
   EXPECT_EQ(*store_->CountChildEpisodes("child-key-1", began - 24h, began, "DB/other", 3), 3);
 }
 
-TEST_F(SqliteStoreTest, LoadsAStoredMessagesCanonicalFormOnly) {
+TEST_P(StoreContractTest, LoadsAStoredMessagesCanonicalFormOnly) {
   ASSERT_TRUE(store_->Commit(MissingReport("m1", 1, 0)).ok());
   EXPECT_EQ(*store_->LoadMessageCanonical("m1"), R"({"child":{"forename":"Zephyrine"}})");
   auto missing = store_->LoadMessageCanonical("m9");
@@ -627,7 +620,7 @@ TEST_F(SqliteStoreTest, LoadsAStoredMessagesCanonicalFormOnly) {
 
 // What a killed gateway had claimed is claimed again at once after
 // ReleaseLeases; what was delivered is never claimed again.
-TEST_F(SqliteStoreTest, ReleasedLeasesAreClaimedAgainAtOnceAndDeliveredCopiesNever) {
+TEST_P(StoreContractTest, ReleasedLeasesAreClaimedAgainAtOnceAndDeliveredCopiesNever) {
   Acceptance first = PushRecord("m1", 1);
   first.message.police_ref = first.episode->police_ref = "DB/21/2026/000001";
   first.deliveries[0].ordering_key = "la-staffordshire|DB/21/2026/000001";
@@ -659,6 +652,158 @@ TEST_F(SqliteStoreTest, ReleasedLeasesAreClaimedAgainAtOnceAndDeliveredCopiesNev
   EXPECT_EQ(store_->ClaimDueTimers(t0 + 1s, t0 + 5min, 10)->size(), 1u);
   EXPECT_EQ(store_->ReleaseLeases()->deliveries, 1);  // claimed again, so leased again
 }
+
+// Several processes (or replicas) on one database: a second store opened on
+// it stands for another process. What one claims the other leaves alone
+// until the lease runs out, and their commits share one audit chain.
+
+// A pushed copy of an episode of its own (`ref`), so of an ordering key of its own.
+Acceptance PushRecordOf(const std::string& id, const std::string& ref) {
+  Acceptance a = MissingReportOf(id, ref);
+  a.deliveries[0].mode = DeliveryMode::kPush;
+  return a;
+}
+
+TEST_P(StoreContractTest,
+       ADeliveryClaimedThroughOneStoreIsNotClaimedThroughAnotherUntilItsLeaseEnds) {
+  ASSERT_NO_FATAL_FAILURE(OpenOther());
+  ASSERT_TRUE(store_->Commit(PushRecord("m1", 1)).ok());
+  ASSERT_EQ(store_->ClaimDueDeliveries(kNow, kNow + 30s, 10)->size(), 1u);
+  EXPECT_TRUE(other_->ClaimDueDeliveries(kNow, kNow + 60s, 10)->empty());
+  EXPECT_TRUE(other_->ClaimDueDeliveries(kNow + 29s, kNow + 60s, 10)->empty());
+  // The first process died: once its lease runs out the other takes the copy...
+  auto taken = other_->ClaimDueDeliveries(kNow + 30s, kNow + 60s, 10);
+  ASSERT_EQ(taken->size(), 1u);
+  EXPECT_EQ(taken->front().delivery.id, "m1-la-staffordshire");
+  EXPECT_EQ(taken->front().delivery.payload, "<Forename>Zephyrine</Forename>");
+  // ...and holds it in turn.
+  EXPECT_TRUE(store_->ClaimDueDeliveries(kNow + 31s, kNow + 90s, 10)->empty());
+  ASSERT_TRUE(
+      other_
+          ->RecordAttempt(
+              {AttemptOutcome::Kind::kDelivered, "m1-la-staffordshire", kNow + 31s, {}, "", {}, {}})
+          .ok());
+  EXPECT_EQ(store_->GetMessageStatus("police-derbys", "m1")->recipients[0].state,
+            DeliveryState::kDelivered);
+  EXPECT_TRUE(store_->ClaimDueDeliveries(kNow + 90s, kNow + 120s, 10)->empty());
+}
+
+TEST_P(StoreContractTest, ATimerClaimedThroughOneStoreIsNotClaimedThroughAnotherWhileLeased) {
+  ASSERT_NO_FATAL_FAILURE(OpenOther());
+  Acceptance a = MissingReport("m1", 1, 0);
+  const auto t0 = a.message.received_at;
+  a.arm_timers.push_back(MakeTimer("t", "long_missing", t0 + 72h, "m1"));
+  ASSERT_TRUE(store_->Commit(a).ok());
+
+  ASSERT_EQ(store_->ClaimDueTimers(t0 + 72h, t0 + 73h, 10)->size(), 1u);
+  EXPECT_TRUE(other_->ClaimDueTimers(t0 + 72h, t0 + 74h, 10)->empty());
+  EXPECT_TRUE(other_->ClaimDueTimers(t0 + 72h + 59min, t0 + 74h, 10)->empty());
+  // The first lease ran out: the other takes the timer, and holds it in turn.
+  auto taken = other_->ClaimDueTimers(t0 + 73h, t0 + 74h, 10);
+  ASSERT_EQ(taken->size(), 1u);
+  EXPECT_EQ(taken->front().timer.id, "t");
+  EXPECT_EQ(taken->front().attempts, 1);
+  EXPECT_TRUE(store_->ClaimDueTimers(t0 + 73h + 1min, t0 + 75h, 10)->empty());
+  // The first was only slow, not dead, and fires it too: one escalation stands.
+  ASSERT_TRUE(other_->Commit(Escalation("e1", "t", t0 + 73h)).ok());
+  auto late = store_->Commit(Escalation("e2", "t", t0 + 73h));
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().kind, StoreErrorKind::kDuplicate);
+  EXPECT_EQ(Count("messages WHERE kind = 'escalation'"), 1);
+  EXPECT_EQ(States(*store_)["t"], TimerState::kFired);
+}
+
+TEST_P(StoreContractTest, CommitsFromThreadsThroughTwoStoresAllLandOnOneUnbrokenAuditChain) {
+  ASSERT_NO_FATAL_FAILURE(OpenOther());
+  constexpr int kThreads = 8;  // half through each store
+  constexpr int kEach = 40;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  std::mutex first_error_mutex;
+  std::string first_error;
+  // In rounds, every thread once a round, so that the stores' commits
+  // interleave on the chain: left alone, one store makes nearly all its
+  // commits before the other gets the database (SQLite's busy handler
+  // backs off), and the chain would hardly change hands.
+  std::barrier round(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    Store* store = t % 2 == 0 ? store_.get() : other_.get();
+    threads.emplace_back([&, store, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const std::string n = std::to_string(t * kEach + i);
+        auto committed = store->Commit(MissingReportOf("m" + n, "DB/21/2026/" + n));
+        if (!committed.ok()) {
+          ++failures;
+          std::lock_guard lock(first_error_mutex);
+          if (first_error.empty()) first_error = committed.error().detail;
+        }
+        round.arrive_and_wait();
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures, 0) << first_error;
+  EXPECT_EQ(Count("messages"), kThreads * kEach);
+  EXPECT_EQ(Count("outbox"), kThreads * kEach);
+  EXPECT_EQ(VerifiedAuditEntries(), 2 * kThreads * kEach);
+}
+
+TEST_P(StoreContractTest, WorkersClaimingThroughTwoStoresAtOnceNeverShareACopy) {
+  ASSERT_NO_FATAL_FAILURE(OpenOther());
+  constexpr int kCopies = 80;
+  std::vector<Acceptance> acceptances;
+  for (int n = 0; n < kCopies; ++n) {
+    acceptances.push_back(PushRecordOf("m" + std::to_string(n), "DB/21/2026/" + std::to_string(n)));
+  }
+  std::vector<const Acceptance*> group;
+  for (const Acceptance& a : acceptances) group.push_back(&a);
+  for (const auto& committed : store_->CommitAll(group)) ASSERT_TRUE(committed.ok());
+
+  constexpr int kWorkers = 4;  // half through each store
+  std::vector<std::vector<std::string>> claimed(kWorkers);
+  std::atomic<int> failures{0};
+  // Claims in rounds, every worker once a round: left alone, the first
+  // worker to get the database claims everything before the others' first
+  // try (SQLite's busy handler backs off), and nothing races.
+  std::barrier round(kWorkers);
+  std::vector<std::thread> workers;
+  for (int w = 0; w < kWorkers; ++w) {
+    Store* store = w % 2 == 0 ? store_.get() : other_.get();
+    workers.emplace_back([&, store, w] {
+      for (;;) {
+        auto batch = store->ClaimDueDeliveries(kNow, kNow + 5min, 2);
+        if (!batch.ok()) ++failures;
+        if (!batch.ok() || batch->empty()) {
+          round.arrive_and_drop();
+          return;
+        }
+        for (const ClaimedDelivery& c : *batch) claimed[w].push_back(c.delivery.id);
+        round.arrive_and_wait();
+      }
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  EXPECT_EQ(failures, 0);
+  std::size_t handed_out = 0;
+  std::set<std::string> distinct;
+  for (const auto& ids : claimed) {
+    EXPECT_FALSE(ids.empty()) << "every worker took part, so the claims raced";
+    handed_out += ids.size();
+    distinct.insert(ids.begin(), ids.end());
+  }
+  EXPECT_EQ(distinct.size(), std::size_t{kCopies});
+  EXPECT_EQ(handed_out, std::size_t{kCopies}) << "a copy was claimed by two workers";
+  EXPECT_TRUE(store_->ClaimDueDeliveries(kNow + 1s, kNow + 5min, 10)->empty());
+  EXPECT_TRUE(other_->ClaimDueDeliveries(kNow + 1s, kNow + 5min, 10)->empty());
+}
+
+// Each backend runs every test above; a backend joins by adding its factory here.
+INSTANTIATE_TEST_SUITE_P(Stores, StoreContractTest,
+                         ::testing::Values(testing::SqliteBackendFactory(),
+                                           testing::PostgresBackendFactory()),
+                         [](const ::testing::TestParamInfo<BackendFactory>& backend) {
+                           return backend.param.name;
+                         });
 
 }  // namespace
 }  // namespace isagw::store

@@ -1,0 +1,170 @@
+// What only the PostgreSQL store has: replicas' names, migrations raced by
+// replicas starting together, and leases released per replica. Everything
+// the two stores share is in store_contract_test.cc.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+
+#include "gateway/store/pg_connection.h"
+#include "gateway/store/pg_schema.h"
+#include "gateway/store/pg_store.h"
+#include "tests/support/postgres_test_cluster.h"
+
+namespace isagw::store {
+namespace {
+
+using namespace std::chrono;
+
+std::shared_ptr<const crypto::Sealer> TestSealer() {
+  auto ring = std::make_shared<crypto::KeyRing>();
+  crypto::SecretKey key{};
+  key.fill(7);
+  ring->Add("inbound", "k1", key);
+  return std::make_shared<crypto::Sealer>(ring);
+}
+
+const model::Timestamp kNow = sys_days{2026y / November / 22} + 21h;
+
+// A message with one push copy, for claims.
+Acceptance WithPushCopy(const std::string& id) {
+  Acceptance a;
+  a.message.id = id;
+  a.message.sender = "police-derbys";
+  a.message.format = "compact";
+  a.message.kind = "missing_reported";
+  a.message.received_at = kNow - 1min;
+  a.message.canonical_json = "{}";
+  a.message.answer_json = "{}";
+  a.deliveries.push_back(Delivery{id + "-push", id, "la-derby", "la-derby|" + id,
+                                  DeliveryMode::kPush, "council-xml", "application/xml", "inbound",
+                                  "<Episode/>"});
+  return a;
+}
+
+class PostgresStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto cluster = isagw::testing::FindPostgresTestCluster();
+    if (!cluster.ok()) GTEST_SKIP() << cluster.error();
+    cluster_ = *cluster;
+    schema_ = "pgstore_" + std::to_string(::getpid()) + "_" +
+              ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    for (char& c : schema_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    ASSERT_TRUE(Admin("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE; CREATE SCHEMA " + schema_));
+  }
+  void TearDown() override {
+    if (!schema_.empty()) (void)Admin("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
+  }
+
+  bool Admin(const std::string& sql) {
+    auto conn = PgConnection::Open(cluster_.dsn);
+    return conn.ok() && conn->Execute(sql).ok();
+  }
+  // application_name tells this test's sessions from those of tests
+  // running beside it on the same server.
+  std::string Dsn() const {
+    return cluster_.dsn + " application_name=" + schema_ + " options='-c search_path=" + schema_ +
+           "'";
+  }
+  Result<std::unique_ptr<PostgresStore>, StoreError> Open(const std::string& replica) {
+    return PostgresStore::Open({.dsn = Dsn(), .pool = 4, .replica = replica}, TestSealer());
+  }
+
+  isagw::testing::PostgresTestCluster cluster_;
+  std::string schema_;
+};
+
+TEST_F(PostgresStoreTest, ASecondLiveReplicaUnderTheSameNameIsRefused) {
+  auto first = Open("replica-a");
+  ASSERT_TRUE(first.ok()) << first.error().detail;
+  auto again = Open("replica-a");
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.error().detail.find("replica name"), std::string::npos) << again.error().detail;
+  auto other = Open("replica-b");
+  EXPECT_TRUE(other.ok());
+  first->reset();  // the name is free again once its holder is gone
+  EXPECT_TRUE(Open("replica-a").ok());
+}
+
+TEST_F(PostgresStoreTest, ReplicasStartingTogetherApplyEachMigrationOnce) {
+  constexpr int kReplicas = 6;
+  std::atomic<int> opened{0};
+  std::vector<std::thread> starting;
+  std::vector<std::unique_ptr<PostgresStore>> stores(kReplicas);
+  for (int i = 0; i < kReplicas; ++i) {
+    starting.emplace_back([&, i] {
+      auto store = Open("replica-" + std::to_string(i));
+      if (store.ok()) {
+        stores[static_cast<std::size_t>(i)] = std::move(*store);
+        ++opened;
+      }
+    });
+  }
+  for (auto& t : starting) t.join();
+  EXPECT_EQ(opened, kReplicas);
+  auto conn = PgConnection::Open(Dsn());
+  ASSERT_TRUE(conn.ok());
+  auto versions = conn->Query("SELECT version FROM schema_version ORDER BY version");
+  ASSERT_TRUE(versions.ok());
+  ASSERT_EQ(versions->rows(), static_cast<int>(PostgresMigrations().size()));
+  for (int r = 0; r < versions->rows(); ++r) EXPECT_EQ(versions->Int(r, 0), r + 1);
+}
+
+TEST_F(PostgresStoreTest, RefusesASchemaNewerThanItKnows) {
+  ASSERT_TRUE(Open("replica-a").ok());
+  ASSERT_TRUE(Admin("INSERT INTO " + schema_ +
+                    ".schema_version (version, description) VALUES (999, 'from the future')"));
+  auto opened = Open("replica-b");
+  ASSERT_FALSE(opened.ok());
+  EXPECT_NE(opened.error().detail.find("newer than this gateway knows"), std::string::npos);
+}
+
+// A restarted replica takes back at once what its previous life claimed,
+// and leaves what a live replica holds alone.
+TEST_F(PostgresStoreTest, ReleasesOnlyItsOwnLeases) {
+  auto a = Open("replica-a");
+  auto b = Open("replica-b");
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE((*a)->Commit(WithPushCopy("m1")).ok());
+  ASSERT_TRUE((*a)->Commit(WithPushCopy("m2")).ok());
+  auto by_a = (*a)->ClaimDueDeliveries(kNow, kNow + 5min, 1);
+  auto by_b = (*b)->ClaimDueDeliveries(kNow, kNow + 5min, 1);
+  ASSERT_TRUE(by_a.ok() && by_b.ok());
+  ASSERT_EQ(by_a->size(), 1u);
+  ASSERT_EQ(by_b->size(), 1u);
+  EXPECT_NE(by_a->front().delivery.id, by_b->front().delivery.id);
+
+  a->reset();  // replica-a is killed and starts again
+  auto restarted = Open("replica-a");
+  ASSERT_TRUE(restarted.ok());
+  auto released = (*restarted)->ReleaseLeases();
+  ASSERT_TRUE(released.ok());
+  EXPECT_EQ(released->deliveries, 1);
+  auto again = (*restarted)->ClaimDueDeliveries(kNow, kNow + 5min, 10);
+  ASSERT_TRUE(again.ok());
+  ASSERT_EQ(again->size(), 1u) << "replica-b's lease still holds its copy";
+  EXPECT_EQ(again->front().delivery.id, by_a->front().delivery.id);
+}
+
+// After the server drops every session (as a restart does), the store
+// works on without a restart of its own: the pool connects afresh.
+TEST_F(PostgresStoreTest, AfterTheServerDropsItsSessionsTheStoreConnectsAgain) {
+  auto store = Open("replica-a");
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Commit(WithPushCopy("m1")).ok());
+  // Ends every server session of this store, as a server restart would.
+  ASSERT_TRUE(
+      Admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE application_name = '" +
+            schema_ + "'"));
+  // A read notices the lost connection and runs again on a new one.
+  auto sender = (*store)->FindMessageSender("m1");
+  ASSERT_TRUE(sender.ok()) << sender.error().detail;
+  EXPECT_EQ(*sender, std::optional<std::string>("police-derbys"));
+  EXPECT_TRUE((*store)->Commit(WithPushCopy("m2")).ok());
+}
+
+}  // namespace
+}  // namespace isagw::store
