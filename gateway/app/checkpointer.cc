@@ -2,15 +2,12 @@
 
 #include <utility>
 
-#include "gateway/audit/sqlite_audit_log.h"
-
 namespace isagw::app {
 
-Checkpointer::Checkpointer(std::filesystem::path database,
-                           std::shared_ptr<const audit::CheckpointSigner> signer,
+Checkpointer::Checkpointer(Sign sign, std::shared_ptr<const audit::CheckpointSigner> signer,
                            std::chrono::milliseconds interval, const delivery::Clock& clock,
                            Report report)
-    : database_(std::move(database)),
+    : sign_(std::move(sign)),
       signer_(std::move(signer)),
       interval_(interval),
       clock_(clock),
@@ -26,19 +23,12 @@ void Checkpointer::Start() {
 
 bool Checkpointer::SignNow() {
   std::lock_guard lock(signing_);
-  // A connection per signature: checkpoints are minutes apart, and a
-  // connection held open would pin an old WAL snapshot for nothing.
-  auto log = audit::SqliteAuditLog::Open(database_);
-  if (!log.ok()) {
-    if (report_) report_(false, 0, log.error().detail);
+  auto signed_seq = sign_(*signer_, clock_.Now());
+  if (!signed_seq.ok()) {
+    if (report_) report_(false, 0, signed_seq.error());
     return false;
   }
-  auto checkpoint = log->AppendCheckpoint(*signer_, clock_.Now());
-  if (!checkpoint.ok()) {
-    if (report_) report_(false, 0, checkpoint.error().detail);
-    return false;
-  }
-  if (report_) report_(true, checkpoint->head.seq, "");
+  if (report_) report_(true, *signed_seq, "");
   return true;
 }
 

@@ -1,13 +1,12 @@
 // Checkpointer: signs the audit chain's head every `interval` on a thread
 // of its own, and once more when stopped, so that a truncation of the log
 // is caught against a signed head no older than the interval
-// (docs/audit.md). It opens its own connection to the store's database:
-// signing reads the head and appends the checkpoint in one transaction.
+// (docs/audit.md). The store signs: reading the head and appending the
+// checkpoint are one transaction there (SQLite or PostgreSQL).
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
-#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -15,7 +14,9 @@
 #include <thread>
 
 #include "gateway/audit/signing_key.h"
+#include "gateway/common/result.h"
 #include "gateway/delivery/clock.h"
+#include "gateway/model/time.h"
 
 namespace isagw::app {
 
@@ -24,7 +25,12 @@ class Checkpointer {
   // `report` receives one line per checkpoint or failure (no personal data).
   using Report = std::function<void(bool ok, std::int64_t seq, const std::string& detail)>;
 
-  Checkpointer(std::filesystem::path database, std::shared_ptr<const audit::CheckpointSigner> signer,
+  // Signs the head at `now` with `signer`; the checkpoint's head seq, or
+  // why it could not.
+  using Sign = std::function<Result<std::int64_t, std::string>(
+      const audit::CheckpointSigner& signer, model::Timestamp now)>;
+
+  Checkpointer(Sign sign, std::shared_ptr<const audit::CheckpointSigner> signer,
                std::chrono::milliseconds interval, const delivery::Clock& clock, Report report);
   ~Checkpointer();  // Stop()s
   Checkpointer(const Checkpointer&) = delete;
@@ -39,7 +45,7 @@ class Checkpointer {
  private:
   void Loop();
 
-  std::filesystem::path database_;
+  Sign sign_;
   std::shared_ptr<const audit::CheckpointSigner> signer_;
   std::chrono::milliseconds interval_;
   const delivery::Clock& clock_;

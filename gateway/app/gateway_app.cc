@@ -12,6 +12,7 @@
 #include "gateway/app/checkpointer.h"
 #include "gateway/app/gateway_keys.h"
 #include "gateway/app/gateway_state_loader.h"
+#include "gateway/app/store_opener.h"
 #include "gateway/audit/audit_entries.h"
 #include "gateway/crypto/sealer.h"
 #include "gateway/delivery/clock.h"
@@ -28,8 +29,6 @@
 #include "gateway/server/event_log.h"
 #include "gateway/server/server.h"
 #include "gateway/server/tls_context.h"
-#include "gateway/store/sole_user_lock.h"
-#include "gateway/store/sqlite_store.h"
 #include "gateway/tls/peer_identity.h"
 
 namespace isagw::app {
@@ -162,8 +161,8 @@ struct GatewayApp::Impl {
 
   // Destroyed in reverse: the server first, the store last.
   std::shared_ptr<crypto::Sealer> sealer;        // its key ring is replaced on reload
-  std::optional<store::SoleUserLock> sole_user;  // held for as long as the store is open
-  std::unique_ptr<store::SqliteStore> store;
+  std::optional<store::SoleUserLock> sole_user;  // SQLite: held for as long as the store is open
+  std::unique_ptr<store::Store> store;
   std::shared_ptr<pipeline::GatewayApiService> service;
   std::unique_ptr<AuditQueue> audit_queue;  // refused handshakes
   std::unique_ptr<Checkpointer> checkpointer;
@@ -228,9 +227,9 @@ struct GatewayApp::Impl {
       std::lock_guard lock(mutex);
       // What a reload cannot change without a restart: said, not ignored.
       if (!(next->config.api == config.api) || !(next->config.admin == config.admin) ||
-          next->config.store.path != config.store.path) {
+          !(next->config.store == config.store)) {
         log.Warn("reload_needs_restart",
-                 {{"detail", "listeners and the store path change only on a restart"}});
+                 {{"detail", "listeners and the store change only on a restart"}});
       }
       config = next->config;
       registry = next->registry;
@@ -254,15 +253,13 @@ Result<std::unique_ptr<GatewayApp>, std::string> GatewayApp::Create(config::Gate
   if (!generation.ok()) return Fail(generation.error());
   const config::GatewayConfig& cfg = generation->config;
 
-  std::error_code ignored;
-  std::filesystem::create_directories(cfg.store.path.parent_path(), ignored);
   impl->sealer = std::make_shared<crypto::Sealer>(generation->sealing);
-  auto sole_user = store::SoleUserLock::Take(cfg.store.path);
-  if (!sole_user.ok()) return Fail("store: " + sole_user.error());
-  impl->sole_user.emplace(std::move(*sole_user));
-  auto store = store::SqliteStore::Open(cfg.store.path, impl->sealer);
-  if (!store.ok()) return Fail("store: " + store.error().detail);
-  impl->store = std::move(*store);
+  auto opened = OpenStore(cfg.store, impl->sealer);
+  if (!opened.ok()) return Fail("store: " + opened.error());
+  impl->sole_user = std::move(opened->sole_user);
+  impl->store = std::move(opened->store);
+  Checkpointer::Sign sign_checkpoint = std::move(opened->sign_checkpoint);
+  impl->log.Info("store_opened", {{"store", opened->description}});
   // Whatever a killed predecessor had claimed is claimed again now, not
   // when its lease would have run out.
   auto released = impl->store->ReleaseLeases();
@@ -312,7 +309,7 @@ Result<std::unique_ptr<GatewayApp>, std::string> GatewayApp::Create(config::Gate
       impl->clock, std::move(timer_options));
 
   impl->checkpointer = std::make_unique<Checkpointer>(
-      cfg.store.path, generation->signer, cfg.audit.checkpoint_interval, impl->clock,
+      std::move(sign_checkpoint), generation->signer, cfg.audit.checkpoint_interval, impl->clock,
       [raw](bool ok, std::int64_t seq, const std::string& detail) {
         if (ok) {
           raw->log.Info("audit_checkpoint", {{"seq", seq}});

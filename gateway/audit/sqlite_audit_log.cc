@@ -43,42 +43,19 @@ Result<AuditHead, AuditLogError> CheckedHead(SqliteDatabase& db, std::optional<A
       "SELECT seq, at, kind, body, prev_hash, hash FROM audit WHERE seq >= ?1 ORDER BY seq");
   if (!query.ok()) return Fail(Backend(query.error()));
   query->Bind(1, from ? from->seq : std::int64_t{1});
-  AuditHead head{0, kGenesisHash};
-  bool first = true;
+  ChainFollower follower(from);
   for (;;) {
     auto row = query->Step();
     if (!row.ok()) return Fail(Backend(row.error()));
     if (!*row) break;
-    const std::int64_t seq = query->ColumnInt(0);
-    const auto prev_hash = ChainHashFromBytes(query->ColumnBlob(4));
-    const auto hash = ChainHashFromBytes(query->ColumnBlob(5));
-    const auto refuse = [seq](const char* what) {
-      return AuditLogError{"audit entry " + std::to_string(seq) + " " + what +
-                           "; run `isagw audit verify` before signing"};
-    };
-    if (!prev_hash || !hash) return Fail(refuse("is malformed"));
-    if (first && from) {
-      first = false;
-      if (seq != from->seq || *hash != from->hash) {
-        return Fail(refuse("does not match the latest checkpoint"));
-      }
-      head = {seq, *hash};
-      continue;
-    }
-    first = false;
-    if (seq != head.seq + 1) return Fail(refuse("does not follow the entry before it"));
-    if (*prev_hash != head.hash || NextHash(head.hash, seq, query->ColumnInt(1),
-                                            query->ColumnText(2), query->ColumnText(3)) != *hash) {
-      return Fail(refuse("does not hash correctly"));
-    }
-    head = {seq, *hash};
+    auto followed =
+        follower.Add(AuditRow{query->ColumnInt(0), query->ColumnInt(1), query->ColumnText(2),
+                              query->ColumnText(3), query->ColumnBlob(4), query->ColumnBlob(5)});
+    if (!followed.ok()) return Fail(AuditLogError{followed.error()});
   }
-  if (from && first) {
-    return Fail(
-        AuditLogError{"the audit log ends before its latest checkpoint; run `isagw audit "
-                      "verify`"});
-  }
-  return head;
+  auto head = follower.Head();
+  if (!head.ok()) return Fail(AuditLogError{head.error()});
+  return *head;
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/audit/chain_follower.h"
 #include "gateway/audit/checkpoint.h"
 #include "gateway/common/result.h"
 #include "gateway/store/sqlite_database.h"
@@ -19,16 +20,6 @@ namespace isagw::audit {
 
 struct AuditLogError {
   std::string detail;  // names files and tables, never entry contents
-};
-
-// One row of the audit table, exactly as stored (nothing checked yet).
-struct AuditRow {
-  std::int64_t seq = 0;
-  std::int64_t at = 0;
-  std::string kind;
-  std::string body;
-  std::string prev_hash;  // BLOB bytes
-  std::string hash;
 };
 
 // One row of the audit_checkpoints table, as stored.
@@ -43,12 +34,6 @@ struct CheckpointRow {
 };
 // The row as a Checkpoint; nullopt when a column has the wrong size.
 std::optional<Checkpoint> ToCheckpoint(const CheckpointRow& row);
-
-// The newest entry.
-struct AuditHead {
-  std::int64_t seq = 0;
-  ChainHash hash{};
-};
 
 class SqliteAuditLog {
  public:

@@ -97,6 +97,48 @@ void CheckOwnerOnly(MapReader& in, std::string_view key, const std::filesystem::
   }
 }
 
+PostgresSettings ReadPostgres(MapReader& in, const std::filesystem::path& base_dir) {
+  PostgresSettings pg;
+  pg.dsn = in.String("dsn", Presence::kRequired, 1024).value_or("");
+  // Secrets stay out of the YAML, which is read by more people than the
+  // password should be.
+  if (pg.dsn.find("password") != std::string::npos) {
+    in.Error("dsn", "pattern", "must not hold a password: use password_file or PGPASSFILE");
+  }
+  if (auto file = ReadPath(in, "password_file", base_dir, Presence::kOptional)) {
+    pg.password_file = *file;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(*file, ec)) {
+      in.Error("password_file", "not_found", "file does not exist");
+    }
+    CheckOwnerOnly(in, "password_file", *file);
+  }
+  if (auto pool = in.Integer("pool", Presence::kOptional, 1, 100))
+    pg.pool = static_cast<int>(*pool);
+  if (auto replica = in.String("replica", Presence::kOptional, 64)) pg.replica = *replica;
+  in.RefuseUnknownKeys();
+  return pg;
+}
+
+StoreSettings ReadStore(MapReader& in, const std::filesystem::path& base_dir) {
+  StoreSettings store;
+  if (auto kind = in.String("kind", Presence::kOptional, 16)) {
+    if (auto parsed = kStoreKindNames.Find(*kind)) {
+      store.kind = *parsed;
+    } else {
+      in.Error("kind", "enum", OneOf(kStoreKindNames));
+    }
+  }
+  store.key_dir = ReadPath(in, "key_dir", base_dir).value_or("");
+  if (store.kind == StoreKind::kSqlite) {
+    store.path = ReadPath(in, "path", base_dir).value_or("");
+  } else if (auto pg = in.Map("postgres", Presence::kRequired)) {
+    store.postgres = ReadPostgres(*pg, base_dir);
+  }
+  in.RefuseUnknownKeys();
+  return store;
+}
+
 TlsSettings ReadTls(MapReader& in, const std::filesystem::path& base_dir) {
   TlsSettings tls;
   tls.ca_file = ReadFile(in, "ca_file", base_dir);
@@ -317,11 +359,8 @@ Result<GatewayConfig, ConfigErrors> LoadGatewayConfig(const std::filesystem::pat
     }
   }
 
-  if (auto store = top.Map("store", Presence::kRequired)) {
-    config.store.path = ReadPath(*store, "path", base_dir).value_or("");
-    config.store.key_dir = ReadPath(*store, "key_dir", base_dir).value_or("");
-    store->RefuseUnknownKeys();
-  }
+  if (auto store = top.Map("store", Presence::kRequired))
+    config.store = ReadStore(*store, base_dir);
 
   if (auto limits = top.Map("limits", Presence::kOptional)) config.limits = ReadLimits(*limits);
 

@@ -40,12 +40,37 @@ struct TlsSettings {
   TlsVersion min_version = TlsVersion::kTls12;
 };
 
-// The episode store (a later issue reads these; checked for shape only).
+enum class StoreKind { kSqlite, kPostgres };
+inline constexpr auto kStoreKindNames =
+    MakeCodeMap<StoreKind>(std::pair{StoreKind::kSqlite, std::string_view{"sqlite"}},
+                           std::pair{StoreKind::kPostgres, std::string_view{"postgres"}});
+
+// A PostgreSQL store shared by replicas (docs/operations.md, "Replicas").
+struct PostgresSettings {
+  // A libpq connection string without its password: host, port, dbname,
+  // user, and for TLS sslmode=verify-full with sslrootcert (and sslcert,
+  // sslkey for a client certificate). A password= in it is refused.
+  std::string dsn;
+  // The password, alone in a file readable by its owner only; else from
+  // libpq's own PGPASSWORD or PGPASSFILE, or none (certificate or peer).
+  std::filesystem::path password_file;
+  int pool = 8;  // connections this replica holds at most
+  // This replica's name, unique among those sharing the database and
+  // stable across its restarts (leases carry it).
+  std::string replica = "gateway";
+  friend bool operator==(const PostgresSettings&, const PostgresSettings&) = default;
+};
+
+// Where the gateway keeps what it accepted: SQLite (embedded, the default)
+// or PostgreSQL (several replicas).
 struct StoreSettings {
-  std::filesystem::path path;  // SQLite database file
+  StoreKind kind = StoreKind::kSqlite;
+  std::filesystem::path path;  // SQLite database file (kind: sqlite)
+  PostgresSettings postgres;   // kind: postgres
   // Every key the gateway holds, outside the database: store/<scope>/ for
   // sealing payloads, pseudonym/<ISA id>.key, audit/ (docs/operations.md).
   std::filesystem::path key_dir;
+  friend bool operator==(const StoreSettings&, const StoreSettings&) = default;
 };
 
 struct Limits {

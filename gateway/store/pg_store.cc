@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gateway/audit/audit_chain.h"
+#include "gateway/audit/chain_follower.h"
 #include "gateway/store/pg_schema.h"
 
 namespace isagw::store {
@@ -1085,6 +1086,84 @@ Result<MessageStatus, StoreError> PostgresStore::GetMessageStatus(const std::str
       status.recipients.push_back(std::move(recipient));
     }
     return status;
+  });
+}
+
+Result<audit::Checkpoint, StoreError> PostgresStore::AppendCheckpoint(
+    const audit::CheckpointSigner& signer, model::Timestamp now) {
+  return Write([&](Writer& w) -> Result<audit::Checkpoint, StoreError> {
+    PgConnection& conn = w.conn();
+    auto latest_row = conn.Query(
+        "SELECT id, seq, at, head_hash, prev_hash, public_key, signature FROM audit_checkpoints"
+        " ORDER BY id DESC LIMIT 1");
+    if (!latest_row.ok()) return Fail(Backend(latest_row.error()));
+    std::optional<audit::Checkpoint> latest;
+    if (latest_row->rows() == 1) {
+      const auto head_hash = audit::ChainHashFromBytes(latest_row->Bytes(0, 3));
+      const auto prev_hash = audit::ChainHashFromBytes(latest_row->Bytes(0, 4));
+      const std::string key = latest_row->Bytes(0, 5);
+      const std::string signature = latest_row->Bytes(0, 6);
+      audit::Checkpoint c;
+      if (!head_hash || !prev_hash || key.size() != c.head.public_key.size() ||
+          signature.size() != c.head.signature.size()) {
+        return Fail(StoreError{StoreErrorKind::kBackend, "the latest checkpoint is malformed"});
+      }
+      c.id = latest_row->Int(0, 0);
+      c.head.seq = latest_row->Int(0, 1);
+      c.head.at = FromSeconds(latest_row->Int(0, 2));
+      c.head.head_hash = *head_hash;
+      c.head.prev_hash = *prev_hash;
+      std::copy(key.begin(), key.end(), c.head.public_key.begin());
+      std::copy(signature.begin(), signature.end(), c.head.signature.begin());
+      latest = c;
+    }
+    std::optional<audit::AuditHead> from;
+    if (latest) from = audit::AuditHead{latest->head.seq, latest->head.head_hash};
+    auto rows = conn.Query(
+        "SELECT seq, at, kind, body, prev_hash, hash FROM audit WHERE seq >= $1 ORDER BY seq",
+        PgParams().Add(from ? from->seq : std::int64_t{1}));
+    if (!rows.ok()) return Fail(Backend(rows.error()));
+    audit::ChainFollower follower(from);
+    for (int r = 0; r < rows->rows(); ++r) {
+      auto followed =
+          follower.Add(audit::AuditRow{rows->Int(r, 0), rows->Int(r, 1), rows->Text(r, 2),
+                                       rows->Text(r, 3), rows->Bytes(r, 4), rows->Bytes(r, 5)});
+      if (!followed.ok()) return Fail(StoreError{StoreErrorKind::kBackend, followed.error()});
+    }
+    auto head = follower.Head();
+    if (!head.ok()) return Fail(StoreError{StoreErrorKind::kBackend, head.error()});
+    // The rows and the head row must agree: an entry appended without the
+    // head (or the head moved without its entry) is a store out of order.
+    if (head->seq != w.head().seq) {
+      return Fail(StoreError{StoreErrorKind::kBackend,
+                             "the audit chain's head row does not match its last entry"});
+    }
+    if (head->seq == 0) {
+      return Fail(StoreError{StoreErrorKind::kNotFound, "the audit log is empty: nothing to sign"});
+    }
+    if (latest && latest->head.seq == head->seq) return *latest;
+
+    audit::Checkpoint checkpoint;
+    checkpoint.id = latest ? latest->id + 1 : 1;
+    checkpoint.head =
+        audit::SignHead(signer, head->seq, head->hash, now,
+                        latest ? audit::CheckpointHash(latest->head) : audit::kGenesisHash);
+    const audit::SignedHead& h = checkpoint.head;
+    auto inserted = conn.Query(
+        "INSERT INTO audit_checkpoints (id, seq, head_hash, at, prev_hash, public_key, signature)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        PgParams()
+            .Add(checkpoint.id)
+            .Add(h.seq)
+            .AddBytes(AsBytes(h.head_hash))
+            .Add(Seconds(h.at))
+            .AddBytes(AsBytes(h.prev_hash))
+            .AddBytes(std::string_view(reinterpret_cast<const char*>(h.public_key.data()),
+                                       h.public_key.size()))
+            .AddBytes(std::string_view(reinterpret_cast<const char*>(h.signature.data()),
+                                       h.signature.size())));
+    if (!inserted.ok()) return Fail(Backend(inserted.error()));
+    return checkpoint;
   });
 }
 

@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 
+#include "gateway/audit/checkpoint.h"
 #include "gateway/crypto/sealer.h"
 #include "gateway/store/commit_queue.h"
 #include "gateway/store/pg_pool.h"
@@ -105,6 +106,13 @@ class PostgresStore final : public Store {
   Result<ReportRecords, StoreError> LoadReportRecords(const ReportQuery& query) override;
   Result<MessageStatus, StoreError> GetMessageStatus(const std::string& sender,
                                                      const std::string& message_id) override;
+
+  // Signs the audit chain's head (audit/checkpoint.h) while holding it, so
+  // no replica appends meanwhile, after checking every entry since the
+  // latest checkpoint. Returns the latest unchanged when it already covers
+  // the head; refuses an empty chain.
+  Result<audit::Checkpoint, StoreError> AppendCheckpoint(const audit::CheckpointSigner& signer,
+                                                         model::Timestamp now);
 
   class Writer;  // one write transaction, holding the chain's head (pg_store.cc)
 

@@ -265,6 +265,60 @@ TEST_F(GatewayConfigLoader, RequiresTheStoreSection) {
   ExpectError(e, 1, "store", "required");
 }
 
+// A PostgreSQL store for replicas: the DSN in the YAML, its password not.
+constexpr std::string_view kSqliteStore = "store:\n  path: var/isagw.db\n  key_dir: var/keys\n";
+
+TEST_F(GatewayConfigLoader, LoadsAPostgresStoreWithItsPasswordInAFile) {
+  const auto password = dir_.Write("pg.password", "s3cret\n");
+  std::filesystem::permissions(password, std::filesystem::perms::owner_read);
+  auto loaded = Load(Replace(std::string(kBase), std::string(kSqliteStore),
+                             "store:\n  kind: postgres\n  key_dir: var/keys\n  postgres:\n"
+                             "    dsn: host=db.example port=5432 dbname=isagw sslmode=verify-full\n"
+                             "    password_file: pg.password\n    pool: 12\n"
+                             "    replica: gateway-2\n"));
+  ASSERT_TRUE(loaded.ok()) << ToString(loaded.error());
+  EXPECT_EQ(loaded->store.kind, StoreKind::kPostgres);
+  EXPECT_EQ(loaded->store.postgres.dsn,
+            "host=db.example port=5432 dbname=isagw sslmode=verify-full");
+  EXPECT_EQ(loaded->store.postgres.password_file, password);
+  EXPECT_EQ(loaded->store.postgres.pool, 12);
+  EXPECT_EQ(loaded->store.postgres.replica, "gateway-2");
+  EXPECT_TRUE(loaded->store.path.empty());
+}
+
+TEST_F(GatewayConfigLoader, RefusesAPasswordInThePostgresDsn) {
+  ConfigError e = OnlyError(Replace(std::string(kBase), std::string(kSqliteStore),
+                                    "store:\n  kind: postgres\n  key_dir: var/keys\n  postgres:\n"
+                                    "    dsn: host=db.example password=s3cret\n"));
+  EXPECT_EQ(e.key, "store.postgres.dsn");
+  EXPECT_EQ(e.code, "pattern");
+  EXPECT_EQ(e.ToString().find("s3cret"), std::string::npos)
+      << "the refusal never quotes the secret";
+}
+
+TEST_F(GatewayConfigLoader, RefusesAPostgresPasswordFileOthersCanRead) {
+  const auto password = dir_.Write("pg.password", "s3cret\n");
+  std::filesystem::permissions(password, std::filesystem::perms::group_read,
+                               std::filesystem::perm_options::add);
+  ConfigError e = OnlyError(Replace(std::string(kBase), std::string(kSqliteStore),
+                                    "store:\n  kind: postgres\n  key_dir: var/keys\n  postgres:\n"
+                                    "    dsn: host=db.example\n    password_file: pg.password\n"));
+  EXPECT_EQ(e.key, "store.postgres.password_file");
+  EXPECT_EQ(e.code, "permissions");
+}
+
+TEST_F(GatewayConfigLoader, RefusesAnUnknownStoreKindAndAPostgresStoreWithoutItsSection) {
+  ConfigError unknown =
+      OnlyError(Replace(std::string(kBase), std::string(kSqliteStore),
+                        "store:\n  kind: oracle\n  path: var/isagw.db\n  key_dir: var/keys\n"));
+  EXPECT_EQ(unknown.key, "store.kind");
+  EXPECT_EQ(unknown.code, "enum");
+  ConfigError missing = OnlyError(Replace(std::string(kBase), std::string(kSqliteStore),
+                                          "store:\n  kind: postgres\n  key_dir: var/keys\n"));
+  EXPECT_EQ(missing.key, "store.postgres");
+  EXPECT_EQ(missing.code, "required");
+}
+
 TEST_F(GatewayConfigLoader, RequiresTheLayoutVersion) {
   ConfigError e = OnlyError(Replace(std::string(kBase), "version: 1\n", ""));
   ExpectError(e, 1, "version", "required");
