@@ -78,7 +78,14 @@ std::string E2eDeployment::WriteFiles() {
                        std::to_string(receiver_->port()) + "/isagw/v1/deliveries\", ca_file: \"" +
                        (CertsDir() / "receiver-ca.crt").string() + "\", server_name: localhost}");
   dir_.Write("registry.yaml", registry);
-  dir_.Write("gateway.yaml", GatewayYaml(CertsDir()));
+  std::string gateway = GatewayYaml(CertsDir());
+  if (!postgres_dsn_.empty()) {
+    const std::string sqlite = "store:\n  path: var/isagw.db\n";
+    gateway.replace(gateway.find(sqlite), sqlite.size(),
+                    "store:\n  kind: postgres\n  postgres:\n    dsn: \"" + postgres_dsn_ +
+                        "\"\n    pool: 4\n    replica: gateway-1\n");
+  }
+  dir_.Write("gateway.yaml", gateway);
   return "";
 }
 
@@ -92,9 +99,11 @@ std::string E2eDeployment::Start() {
   return StartGateway();
 }
 
-Result<std::unique_ptr<app::GatewayApp>, std::string> E2eDeployment::CreateGateway() {
+Result<std::unique_ptr<app::GatewayApp>, std::string> E2eDeployment::CreateGateway(
+    const std::string& replica) {
   auto config = config::LoadGatewayConfig(dir_.path() / "gateway.yaml");
   if (!config.ok()) return Fail("configuration: " + config::ToString(config.error()));
+  if (!replica.empty()) config->store.postgres.replica = replica;
   config->api.port = 0;  // ephemeral: LoadGatewayConfig refuses 0 in the file
   config->admin.port = 0;
   store_path_ = config->store.path;
@@ -122,7 +131,24 @@ std::string E2eDeployment::StartGateway() {
   return "";
 }
 
+Result<std::uint16_t, std::string> E2eDeployment::StartReplica(const std::string& name) {
+  auto created = CreateGateway(name);
+  if (!created.ok()) return Fail(created.error());
+  Replica replica{std::move(*created), {}};
+  const std::uint16_t port = replica.app->api_port();
+  replica.runner = std::thread([gateway = replica.app.get()] { gateway->Run(); });
+  replicas_.push_back(std::move(replica));
+  return port;
+}
+
 void E2eDeployment::Stop() {
+  for (Replica& replica : replicas_) {
+    if (replica.runner.joinable()) {
+      replica.app->Stop();
+      replica.runner.join();
+    }
+  }
+  replicas_.clear();
   if (app_ && runner_.joinable()) {
     app_->Stop();
     runner_.join();
@@ -142,6 +168,10 @@ std::string E2eDeployment::TrySecondGateway() {
 
 TestClient E2eDeployment::Client(const std::string& agency) const {
   return TestClient(CertsDir(), agency, api_port_);
+}
+
+TestClient E2eDeployment::Client(const std::string& agency, std::uint16_t api_port) const {
+  return TestClient(CertsDir(), agency, api_port);
 }
 
 std::vector<std::string> E2eDeployment::LogLines() const {

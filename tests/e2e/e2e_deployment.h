@@ -59,9 +59,18 @@ class E2eDeployment {
   E2eDeployment(const E2eDeployment&) = delete;
   E2eDeployment& operator=(const E2eDeployment&) = delete;
 
+  // Before Start(): the store is PostgreSQL at `dsn` (libpq, a schema of
+  // the test's own in its search_path) instead of a fresh SQLite file, the
+  // first gateway being replica "gateway-1".
+  void UsePostgres(std::string dsn) { postgres_dsn_ = std::move(dsn); }
+
   // Writes the deployment, starts the receiver and the gateway. Returns an
   // error description, or "" once the gateway is serving.
   std::string Start();
+  // After Start() on PostgreSQL: one more gateway on the same database and
+  // key directory, as replica `name` with ports of its own (what a second
+  // machine behind the load balancer runs); its API port.
+  Result<std::uint16_t, std::string> StartReplica(const std::string& name);
   // Drains and stops the gateway; idempotent.
   void Stop();
   // Stops the gateway, closes its store, and starts a new one on the same
@@ -71,8 +80,10 @@ class E2eDeployment {
   // runs; the error it is refused with, or "" when it was created.
   std::string TrySecondGateway();
 
-  // A client presenting `agency`'s example certificate.
+  // A client presenting `agency`'s example certificate, to the first
+  // gateway or to the one listening on `api_port`.
   TestClient Client(const std::string& agency) const;
+  TestClient Client(const std::string& agency, std::uint16_t api_port) const;
   std::uint16_t admin_port() const { return admin_port_; }
 
   delivery::testing::WebhookReceiver& receiver() { return *receiver_; }
@@ -88,7 +99,8 @@ class E2eDeployment {
   std::string WriteFiles();
   // Creates and runs the gateway from the written gateway.yaml.
   std::string StartGateway();
-  Result<std::unique_ptr<app::GatewayApp>, std::string> CreateGateway();
+  Result<std::unique_ptr<app::GatewayApp>, std::string> CreateGateway(
+      const std::string& replica = "");
 
   testing::ScratchDir dir_;
   StoryClock clock_;
@@ -102,6 +114,12 @@ class E2eDeployment {
 
   std::unique_ptr<app::GatewayApp> app_;
   std::thread runner_;
+  struct Replica {
+    std::unique_ptr<app::GatewayApp> app;
+    std::thread runner;
+  };
+  std::vector<Replica> replicas_;  // StartReplica's, stopped before the first
+  std::string postgres_dsn_;
   std::uint16_t api_port_ = 0;
   std::uint16_t admin_port_ = 0;
   std::filesystem::path store_path_;
