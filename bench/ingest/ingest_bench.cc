@@ -154,6 +154,7 @@ class CommitFilter final : public store::Store {
       const std::string& sender, const std::string& message_id) override {
     return inner_.GetMessageStatus(sender, message_id);
   }
+  Result<Ok, store::StoreError> Ping() override { return inner_.Ping(); }
   Result<std::vector<store::ClaimedTimer>, store::StoreError> ClaimDueTimers(
       model::Timestamp now, model::Timestamp lease_until, int limit) override {
     return inner_.ClaimDueTimers(now, lease_until, limit);

@@ -13,6 +13,7 @@
 #include "gateway/app/gateway_keys.h"
 #include "gateway/app/gateway_state_loader.h"
 #include "gateway/app/store_opener.h"
+#include "gateway/app/store_probe.h"
 #include "gateway/audit/audit_entries.h"
 #include "gateway/crypto/sealer.h"
 #include "gateway/delivery/clock.h"
@@ -147,6 +148,11 @@ delivery::DeliveryWorkerOptions WorkerOptionsFrom(const config::DeliverySettings
   return options;
 }
 
+// How often the store is asked whether it answers (for /readyz): HAProxy
+// checks every 2 s, so a replica that lost its database leaves the pool
+// within a few seconds.
+constexpr std::chrono::milliseconds kStoreProbeInterval{1000};
+
 // Refused handshakes waiting to be audited; beyond this they are counted.
 constexpr std::size_t kAuditQueueCapacity = 10'000;
 
@@ -163,6 +169,7 @@ struct GatewayApp::Impl {
   std::shared_ptr<crypto::Sealer> sealer;        // its key ring is replaced on reload
   std::optional<store::SoleUserLock> sole_user;  // SQLite: held for as long as the store is open
   std::unique_ptr<store::Store> store;
+  std::unique_ptr<StoreProbe> store_probe;  // what /readyz says of the store
   std::shared_ptr<pipeline::GatewayApiService> service;
   std::unique_ptr<AuditQueue> audit_queue;  // refused handshakes
   std::unique_ptr<Checkpointer> checkpointer;
@@ -191,6 +198,17 @@ struct GatewayApp::Impl {
     if (auto recorded = store->RecordAudit(records, clock.Now()); !recorded.ok()) {
       log.Error("audit_write_failed", {{"detail", recorded.error().detail}});
     }
+  }
+
+  // isagw_policy_set_info{hash="..."} 1 for the set in force, 0 for the
+  // one it replaced: replicas that disagree show it side by side.
+  void ShowPolicySet(const std::string& previous, const std::string& current) {
+    constexpr std::string_view kName = "isagw_policy_set_info";
+    constexpr std::string_view kHelp = "The policy set this process serves (1), by its hash";
+    if (!previous.empty() && previous != current) {
+      metrics->GetGauge(kName, kHelp, {{"hash", previous}}).Set(0);
+    }
+    metrics->GetGauge(kName, kHelp, {{"hash", current}}).Set(1);
   }
 
   store::AuditRecord ReloadRecord(std::string outcome, std::string previous_hash, std::string hash,
@@ -236,6 +254,7 @@ struct GatewayApp::Impl {
     }
     sealer->ReplaceKeys(next->sealing);  // first: the new state may use new scopes
     service->SwapState(next->state);
+    ShowPolicySet(previous_hash, next->state->policies.hash());
     std::vector<store::AuditRecord> records = std::move(next->keys_made);
     records.push_back(ReloadRecord("applied", previous_hash, next->state->policies.hash(), 0));
     Audit(std::move(records));
@@ -323,7 +342,29 @@ Result<std::unique_ptr<GatewayApp>, std::string> GatewayApp::Create(config::Gate
         raw->log.Error("audit_write_failed", {{"detail", detail}});
       });
 
+  impl->ShowPolicySet("", generation->state->policies.hash());
+  impl->metrics->GetGauge("isagw_store_up", "Whether the store answered its last probe (1) or not")
+      .Set(1);
+  impl->store_probe = std::make_unique<StoreProbe>(
+      *impl->store, kStoreProbeInterval, [raw](bool reachable, const std::string& detail) {
+        raw->metrics
+            ->GetGauge("isagw_store_up", "Whether the store answered its last probe (1) or not")
+            .Set(reachable ? 1 : 0);
+        if (reachable) {
+          raw->log.Info("store_reachable", {});
+        } else {
+          raw->log.Error("store_unreachable", {{"detail", detail}});
+        }
+      });
+
   server::ServerOptions server_options = ServerOptionsFrom(cfg);
+  server_options.readiness = [raw] {
+    server::ServerOptions::Readiness readiness;
+    readiness.ready = raw->store_probe->reachable();
+    if (!readiness.ready) readiness.detail = "the store does not answer";
+    readiness.lines.push_back("policy_set " + raw->service->CurrentState()->policies.hash());
+    return readiness;
+  };
   server_options.handle_signals = impl->options.handle_signals;
   server_options.log_sink = impl->options.log_sink;
   server_options.on_handshake_refused = [raw](const server::HandshakeRefusal& refusal) {
@@ -362,7 +403,9 @@ void GatewayApp::Run() {
   impl_->worker->Start();
   impl_->timers->Start();
   impl_->checkpointer->Start();
+  impl_->store_probe->Start();
   impl_->server->Run();
+  impl_->store_probe->Stop();
   impl_->timers->Stop();
   impl_->worker->Stop();
   impl_->audit_queue->Stop();

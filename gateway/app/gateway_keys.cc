@@ -40,8 +40,8 @@ Result<crypto::KeyRing, std::string> LoadSealingKeys(const std::filesystem::path
     if (ring->Current(scope)) continue;
     auto generated = crypto::GenerateKeyFile(scopes_dir, scope, "k1");
     if (!generated.ok()) return Fail(generated.error().path + ": " + generated.error().reason);
-    made.push_back(KeyAdded(scope.starts_with("pseudonym-") ? "pseudonymisation" : "payload",
-                            scope, "k1"));
+    made.push_back(
+        KeyAdded(scope.starts_with("pseudonym-") ? "pseudonymisation" : "payload", scope, "k1"));
     any = true;
   }
   if (any) {
@@ -101,7 +101,10 @@ Result<GatewayKeys, std::string> PrepareGatewayKeys(const config::GatewayConfig&
     made.push_back(KeyAdded("audit_signing", "", audit::PublicKeyText(signer->public_key())));
   }
 
-  GatewayKeys keys{std::move(sealing), std::move(pseudonyms), child_link, std::move(*audit_key),
+  GatewayKeys keys{std::move(sealing),
+                   std::move(pseudonyms),
+                   child_link,
+                   std::move(*audit_key),
                    std::make_shared<const audit::CheckpointSigner>(std::move(*signer)),
                    std::move(made)};
   return keys;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 
 namespace isagw::server {
 
@@ -184,6 +185,37 @@ std::optional<HttpResponse> ApiRouter::Admit(const HttpRequest& head) {
   return CheckIdempotencyKey(head);
 }
 
+namespace {
+
+// How long an agency is asked to wait after a 503.
+constexpr std::chrono::seconds kUnavailableRetryAfter{5};
+
+HttpResponse Dispatch(ApiService& service, const Match& match, const ApiCall& call) {
+  switch (match.route) {
+    case Route::kMessages:
+      return service.SubmitMessage(call, *MessageFormatForMediaType(call.media_type));
+    case Route::kBatches:
+      return service.SubmitBatch(call, *BatchFormatForMediaType(call.media_type));
+    case Route::kMessage:
+      return service.GetMessageStatus(call, match.id);
+    case Route::kInbox:
+      return service.ListInbox(call);
+    case Route::kInboxItem:
+      return service.GetInboxItem(call, match.id);
+    case Route::kInboxAck:
+      return service.AckInboxItem(call, match.id);
+    case Route::kInboxAction:
+      return service.ActionInboxItem(call, match.id);
+    case Route::kReport:
+      return service.GetReport(call, match.id);
+    case Route::kNone:
+      break;
+  }
+  return ProblemResponse(NotFoundProblem());
+}
+
+}  // namespace
+
 HttpResponse ApiRouter::Handle(const HttpRequest& request) {
   // Handle re-checks what Admit decided, so a caller that skips Admit
   // still cannot reach the service with a refused request.
@@ -196,28 +228,14 @@ HttpResponse ApiRouter::Handle(const HttpRequest& request) {
   call.query = std::string(request.Query());
   call.body = request.body;
 
-  const Match match = MatchPath(request.Path());
-  switch (match.route) {
-    case Route::kMessages:
-      return service_->SubmitMessage(call, *MessageFormatForMediaType(call.media_type));
-    case Route::kBatches:
-      return service_->SubmitBatch(call, *BatchFormatForMediaType(call.media_type));
-    case Route::kMessage:
-      return service_->GetMessageStatus(call, match.id);
-    case Route::kInbox:
-      return service_->ListInbox(call);
-    case Route::kInboxItem:
-      return service_->GetInboxItem(call, match.id);
-    case Route::kInboxAck:
-      return service_->AckInboxItem(call, match.id);
-    case Route::kInboxAction:
-      return service_->ActionInboxItem(call, match.id);
-    case Route::kReport:
-      return service_->GetReport(call, match.id);
-    case Route::kNone:
-      break;
+  HttpResponse response = Dispatch(*service_, MatchPath(request.Path()), call);
+  // 503 means the store could not be reached and nothing was stored: say
+  // when to try again, so agencies' systems back off rather than hammer
+  // (or give up on) a gateway whose database is restarting.
+  if (response.status == 503 && response.Header("Retry-After") == nullptr) {
+    response.headers.push_back({"Retry-After", std::to_string(kUnavailableRetryAfter.count())});
   }
-  return ProblemResponse(NotFoundProblem());
+  return response;
 }
 
 }  // namespace isagw::server

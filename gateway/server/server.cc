@@ -873,9 +873,14 @@ HttpResponse Server::Impl::AdminResponse(const HttpRequest& request) {
     response.headers.push_back({"Content-Type", "text/plain; charset=utf-8"});
     response.body = "ok\n";
   } else if (path == "/readyz") {
-    if (running && !draining && current_config.load()) {
+    ServerOptions::Readiness more;
+    if (options.readiness) more = options.readiness();
+    if (running && !draining && current_config.load() && more.ready) {
       response.headers.push_back({"Content-Type", "text/plain; charset=utf-8"});
       response.body = "ready\n";
+      for (const std::string& line : more.lines) response.body += line + "\n";
+    } else if (running && !draining && current_config.load()) {
+      response = ProblemResponse(UnavailableProblem(more.detail));
     } else {
       response = ProblemResponse(
           UnavailableProblem(draining ? "the gateway is draining and takes no new connections"

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "gateway/server/rate_limiter.h"
 
@@ -64,6 +65,18 @@ struct ServerOptions {
   // Receives one JSON object per line: connection refusals, timeouts,
   // reloads. Never personal data. Default: standard error.
   std::function<void(std::string_view line)> log_sink;
+
+  // What /readyz reports beyond "listening and not draining", asked on the
+  // admin I/O thread, so it must not block (it reads what another thread
+  // keeps). Not ready answers 503 with `detail` (a load balancer then
+  // sends this replica nothing); `lines` go in the 200 body, e.g. the
+  // policy set's hash, so replicas serving different policies show it.
+  struct Readiness {
+    bool ready = true;
+    std::string detail;
+    std::vector<std::string> lines;
+  };
+  std::function<Readiness()> readiness;
 
   // Told of every refused handshake, on an I/O thread: must not block
   // (queue the record; the store is written elsewhere).

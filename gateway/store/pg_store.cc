@@ -1167,4 +1167,13 @@ Result<audit::Checkpoint, StoreError> PostgresStore::AppendCheckpoint(
   });
 }
 
+Result<Ok, StoreError> PostgresStore::Ping() {
+  return Read([](PgConnection& conn) -> Result<Ok, StoreError> {
+    if (auto answered = conn.Query("SELECT 1"); !answered.ok()) {
+      return Fail(Backend(answered.error()));
+    }
+    return Ok{};
+  });
+}
+
 }  // namespace isagw::store

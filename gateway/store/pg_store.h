@@ -106,6 +106,7 @@ class PostgresStore final : public Store {
   Result<ReportRecords, StoreError> LoadReportRecords(const ReportQuery& query) override;
   Result<MessageStatus, StoreError> GetMessageStatus(const std::string& sender,
                                                      const std::string& message_id) override;
+  Result<Ok, StoreError> Ping() override;
 
   // Signs the audit chain's head (audit/checkpoint.h) while holding it, so
   // no replica appends meanwhile, after checking every entry since the

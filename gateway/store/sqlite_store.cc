@@ -1171,4 +1171,13 @@ Result<MessageStatus, StoreError> SqliteStore::GetMessageStatus(const std::strin
   return status;
 }
 
+Result<Ok, StoreError> SqliteStore::Ping() {
+  return Read([](SqliteDatabase& db) -> Result<Ok, StoreError> {
+    auto query = db.Prepare("SELECT 1");
+    if (!query.ok()) return Fail(Backend(query.error()));
+    if (auto row = query->Step(); !row.ok()) return Fail(Backend(row.error()));
+    return Ok{};
+  });
+}
+
 }  // namespace isagw::store

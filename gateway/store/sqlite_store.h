@@ -65,6 +65,7 @@ class SqliteStore final : public Store {
                                                 std::vector<AuditRecord> audit) override;
   Result<MessageStatus, StoreError> GetMessageStatus(const std::string& sender,
                                                      const std::string& message_id) override;
+  Result<Ok, StoreError> Ping() override;
   Result<std::vector<ClaimedTimer>, StoreError> ClaimDueTimers(model::Timestamp now,
                                                                model::Timestamp lease_until,
                                                                int limit) override;

@@ -407,6 +407,10 @@ class Store {
   // messages opened through the key ring.
   virtual Result<ReportRecords, StoreError> LoadReportRecords(const ReportQuery& query) = 0;
 
+  // Whether the database answers now (a trivial read): what /readyz and
+  // the load balancer in front of replicas go by.
+  virtual Result<Ok, StoreError> Ping() = 0;
+
   // Status, always scoped to the sender asking.
   virtual Result<MessageStatus, StoreError> GetMessageStatus(const std::string& sender,
                                                              const std::string& message_id) = 0;

@@ -100,8 +100,8 @@ std::string E2eDeployment::Start() {
 }
 
 Result<std::unique_ptr<app::GatewayApp>, std::string> E2eDeployment::CreateGateway(
-    const std::string& replica) {
-  auto config = config::LoadGatewayConfig(dir_.path() / "gateway.yaml");
+    const std::string& replica, const std::string& file) {
+  auto config = config::LoadGatewayConfig(dir_.path() / file);
   if (!config.ok()) return Fail("configuration: " + config::ToString(config.error()));
   if (!replica.empty()) config->store.postgres.replica = replica;
   config->api.port = 0;  // ephemeral: LoadGatewayConfig refuses 0 in the file
@@ -131,14 +131,32 @@ std::string E2eDeployment::StartGateway() {
   return "";
 }
 
-Result<std::uint16_t, std::string> E2eDeployment::StartReplica(const std::string& name) {
-  auto created = CreateGateway(name);
+Result<E2eDeployment::ReplicaPorts, std::string> E2eDeployment::StartReplica(
+    const std::string& name) {
+  if (postgres_dsn_.empty()) return Fail(std::string("replicas need a PostgreSQL store"));
+  std::error_code failed;
+  std::filesystem::copy(std::filesystem::path(ISAGW_SOURCE_DIR) / "policies", ReplicaPolicies(name),
+                        std::filesystem::copy_options::recursive, failed);
+  if (failed) return Fail("policies: " + failed.message());
+  std::string gateway = testing::ReadText(dir_.path() / "gateway.yaml");
+  const std::string shared = "policies_dir: " + std::string(ISAGW_SOURCE_DIR) + "/policies";
+  const std::size_t at = gateway.find(shared);
+  if (at == std::string::npos) return Fail(std::string("gateway.yaml: no policies_dir"));
+  gateway.replace(at, shared.size(), "policies_dir: " + ReplicaPolicies(name).string());
+  const std::string file = "gateway-" + name + ".yaml";
+  dir_.Write(file, gateway);
+
+  auto created = CreateGateway(name, file);
   if (!created.ok()) return Fail(created.error());
   Replica replica{std::move(*created), {}};
-  const std::uint16_t port = replica.app->api_port();
-  replica.runner = std::thread([gateway = replica.app.get()] { gateway->Run(); });
+  const ReplicaPorts ports{replica.app->api_port(), replica.app->admin_port()};
+  replica.runner = std::thread([gateway_app = replica.app.get()] { gateway_app->Run(); });
   replicas_.push_back(std::move(replica));
-  return port;
+  return ports;
+}
+
+void E2eDeployment::ReloadReplica(std::size_t n) {
+  if (n < replicas_.size()) replicas_[n].app->Reload();
 }
 
 void E2eDeployment::Stop() {

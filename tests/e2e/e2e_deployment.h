@@ -69,8 +69,20 @@ class E2eDeployment {
   std::string Start();
   // After Start() on PostgreSQL: one more gateway on the same database and
   // key directory, as replica `name` with ports of its own (what a second
-  // machine behind the load balancer runs); its API port.
-  Result<std::uint16_t, std::string> StartReplica(const std::string& name);
+  // machine behind the load balancer runs). Its configuration is
+  // gateway-<name>.yaml with a copy of the policies of its own, in
+  // ReplicaPolicies(name), so a test can make it serve other policies.
+  struct ReplicaPorts {
+    std::uint16_t api = 0;
+    std::uint16_t admin = 0;
+  };
+  Result<ReplicaPorts, std::string> StartReplica(const std::string& name);
+  std::filesystem::path ReplicaPolicies(const std::string& name) const {
+    return dir_.path() / ("policies-" + name);
+  }
+  // Reloads the replica StartReplica started n-th (0 the first), as SIGHUP
+  // to its process would.
+  void ReloadReplica(std::size_t n);
   // Drains and stops the gateway; idempotent.
   void Stop();
   // Stops the gateway, closes its store, and starts a new one on the same
@@ -100,7 +112,7 @@ class E2eDeployment {
   // Creates and runs the gateway from the written gateway.yaml.
   std::string StartGateway();
   Result<std::unique_ptr<app::GatewayApp>, std::string> CreateGateway(
-      const std::string& replica = "");
+      const std::string& replica = "", const std::string& file = "gateway.yaml");
 
   testing::ScratchDir dir_;
   StoryClock clock_;

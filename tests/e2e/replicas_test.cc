@@ -12,6 +12,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -44,19 +45,26 @@ class Replicas : public ::testing::Test {
     auto cluster = isagw::testing::FindPostgresTestCluster();
     if (!cluster.ok()) GTEST_SKIP() << cluster.error();
     cluster_ = *cluster;
-    schema_ = "e2e_" + std::to_string(::getpid()) + "_" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    for (char& c : schema_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    ASSERT_TRUE(Admin("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE; CREATE SCHEMA " + schema_));
-    gateway_.UsePostgres(cluster_.dsn + " options='-c search_path=" + schema_ + "'");
+    // A schema, and a role owning it that the gateways log in as (not a
+    // superuser, as in a real deployment; and a test can lock it out).
+    static int made = 0;
+    schema_ = "e2e_" + std::to_string(::getpid()) + "_" + std::to_string(++made);
+    ASSERT_TRUE(Admin("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE; DROP ROLE IF EXISTS " +
+                      schema_ + "; CREATE ROLE " + schema_ + " LOGIN; CREATE SCHEMA " + schema_ +
+                      " AUTHORIZATION " + schema_));
+    gateway_.UsePostgres(cluster_.dsn + " user=" + schema_ + " options='-c search_path=" + schema_ +
+                         "'");
     ASSERT_EQ(gateway_.Start(), "");
     auto second = gateway_.StartReplica("gateway-2");
     ASSERT_TRUE(second.ok()) << second.error();
-    second_port_ = *second;
+    second_port_ = second->api;
+    second_admin_port_ = second->admin;
   }
   void TearDown() override {
     gateway_.Stop();
-    if (!schema_.empty()) (void)Admin("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
+    if (!schema_.empty()) {
+      (void)Admin("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE; DROP ROLE IF EXISTS " + schema_);
+    }
   }
 
   bool Admin(const std::string& sql) {
@@ -81,6 +89,7 @@ class Replicas : public ::testing::Test {
   std::string schema_;
   E2eDeployment gateway_;
   std::uint16_t second_port_ = 0;
+  std::uint16_t second_admin_port_ = 0;
 };
 
 TEST_F(Replicas, EitherReplicaAnswersForWhatTheOtherTookIn) {
@@ -201,6 +210,78 @@ TEST_F(Replicas, BothReplicasAppendToOneAuditChainThatVerifies) {
   ASSERT_TRUE(checkpoints.ok());
   ASSERT_GE(checkpoints->rows(), 1);
   EXPECT_EQ(checkpoints->Int(checkpoints->rows() - 1, 0), head->seq);
+}
+
+// The policy set each replica serves, from its /readyz ("" when it is
+// not ready).
+std::string PolicySetOf(std::uint16_t admin_port) {
+  const HttpReply ready = AdminGet(admin_port, "/readyz");
+  const std::string prefix = "policy_set ";
+  const std::size_t at = ready.body.find(prefix);
+  if (ready.status != 200 || at == std::string::npos) return "";
+  return ready.body.substr(at + prefix.size(), ready.body.find('\n', at) - at - prefix.size());
+}
+
+// SIGHUP reaches one replica and not the other (an operator's slip, or a
+// deployment half done): both keep serving, and the disagreement shows in
+// /readyz and /metrics rather than in what children's data goes where.
+TEST_F(Replicas, APolicySetReloadedOnOneReplicaOnlyShowsAsSkew) {
+  const std::string before = PolicySetOf(gateway_.admin_port());
+  ASSERT_FALSE(before.empty());
+  EXPECT_EQ(PolicySetOf(second_admin_port_), before) << "both start on the same policies";
+
+  {
+    std::ofstream edit(gateway_.ReplicaPolicies("gateway-2") / "isa-derby-2026.yaml",
+                       std::ios::app);
+    edit << "# reviewed again: no change of substance\n";
+  }
+  gateway_.ReloadReplica(0);
+  std::string after;
+  ASSERT_TRUE(WaitUntil([&] {
+    after = PolicySetOf(second_admin_port_);
+    return !after.empty() && after != before;
+  }));
+  EXPECT_EQ(PolicySetOf(gateway_.admin_port()), before) << "the other replica was not reloaded";
+
+  // The metrics say the same: each replica's set in force is 1.
+  const std::string info = "isagw_policy_set_info{hash=\"";
+  EXPECT_NE(AdminGet(gateway_.admin_port(), "/metrics").body.find(info + before + "\"} 1"),
+            std::string::npos);
+  const std::string second_metrics = AdminGet(second_admin_port_, "/metrics").body;
+  EXPECT_NE(second_metrics.find(info + after + "\"} 1"), std::string::npos) << second_metrics;
+  EXPECT_NE(second_metrics.find(info + before + "\"} 0"), std::string::npos) << second_metrics;
+}
+
+// PostgreSQL out of reach (here: the gateways' role locked out and its
+// sessions ended, as a database restart or a network cut would): nothing
+// is acknowledged that is not stored, the API says when to come back, the
+// load balancer's health check sees it, and all of it heals by itself.
+TEST_F(Replicas, WithTheDatabaseOutOfReachNothingIsAcknowledgedAndItHealsByItself) {
+  ASSERT_EQ(First("police-derbys").Post("/v1/messages", kCompact, DerbyMissing().dump()).status,
+            202);
+  ASSERT_TRUE(Admin("ALTER ROLE " + schema_ +
+                    " NOLOGIN; SELECT pg_terminate_backend(pid)"
+                    " FROM pg_stat_activity WHERE usename = '" +
+                    schema_ + "'"));
+
+  const HttpReply refused =
+      Second("police-derbys").Post("/v1/messages", kCompact, DerbyFound(2).dump());
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_FALSE(refused.Header("retry-after").empty());
+  EXPECT_TRUE(WaitUntil([&] { return AdminGet(gateway_.admin_port(), "/readyz").status == 503; }));
+  EXPECT_TRUE(WaitUntil([&] { return AdminGet(second_admin_port_, "/readyz").status == 503; }));
+  EXPECT_NE(AdminGet(second_admin_port_, "/metrics").body.find("isagw_store_up 0"),
+            std::string::npos);
+  EXPECT_EQ(Count("messages"), 1) << "the refused record was not stored";
+
+  ASSERT_TRUE(Admin("ALTER ROLE " + schema_ + " LOGIN"));
+  EXPECT_TRUE(WaitUntil([&] { return AdminGet(gateway_.admin_port(), "/readyz").status == 200; }));
+  EXPECT_TRUE(WaitUntil([&] { return AdminGet(second_admin_port_, "/readyz").status == 200; }));
+  // The agency's retry, as Retry-After asked, is taken.
+  const HttpReply retried =
+      Second("police-derbys").Post("/v1/messages", kCompact, DerbyFound(2).dump());
+  EXPECT_EQ(retried.status, 202) << retried.body;
+  EXPECT_EQ(Count("messages"), 2);
 }
 
 }  // namespace

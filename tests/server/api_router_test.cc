@@ -65,6 +65,20 @@ TEST_F(ApiRouterTest, RoutesEachPathToItsServiceMethod) {
   }
 }
 
+// The store down (PostgreSQL restarting): nothing was stored, and the
+// agency is told when to try again.
+TEST_F(ApiRouterTest, AnUnavailableAnswerSaysWhenToTryAgain) {
+  service->store_down = true;
+  HttpRequest request =
+      Request("POST", "/v1/messages", "police-derbys", "application/vnd.isagw.compact+json");
+  const HttpResponse response = router.Handle(request);
+  ExpectProblem(response, 503, "urn:isagw:problem:unavailable");
+  ASSERT_NE(response.Header("Retry-After"), nullptr);
+  EXPECT_GE(std::stoi(*response.Header("Retry-After")), 1);
+  service->store_down = false;
+  EXPECT_EQ(router.Handle(request).Header("Retry-After"), nullptr) << "only on 503";
+}
+
 TEST_F(ApiRouterTest, PassesTheAuthenticatedAgencyToTheService) {
   router.Handle(Request("GET", "/v1/inbox", "police-staffs"));
   ASSERT_EQ(service->Calls().size(), 1u);

@@ -30,6 +30,8 @@ class FakeApiService final : public ApiService {
   std::function<void()> on_submit;
   // SubmitBatch throws instead of answering.
   bool throw_on_batch = false;
+  // SubmitMessage answers 503, as the gateway does when its store is down.
+  bool store_down = false;
 
   // Item and message ids, each owned by one agency.
   std::map<std::string, std::string> inbox_owner = {{"inbox-derby-1", "la-derby"},
@@ -46,6 +48,9 @@ class FakeApiService final : public ApiService {
   HttpResponse SubmitMessage(const ApiCall& call, adapters::Format format) override {
     Record("SubmitMessage", call, std::string(*adapters::kFormatNames.Name(format)));
     if (on_submit) on_submit();
+    if (store_down) {
+      return ProblemResponse(UnavailableProblem("the message could not be stored"));
+    }
     return Json(
         202,
         R"({"message_id":"msg-new-1","status":"accepted","kind":"missing_reported","recipients":[],"not_sent":[]})");
