@@ -6,6 +6,7 @@
 #include "gateway/audit/audit_chain.h"
 #include "gateway/audit/chain_follower.h"
 #include "gateway/store/pg_schema.h"
+#include "gateway/store/store_values.h"
 
 namespace isagw::store {
 namespace {
@@ -13,25 +14,6 @@ namespace {
 constexpr const char* kInboundScope = "inbound";
 
 StoreError Backend(const PgError& e) { return {StoreErrorKind::kBackend, e.message}; }
-
-StoreError Sealing(crypto::SealError e) {
-  return {StoreErrorKind::kSealing, std::string(crypto::Describe(e))};
-}
-
-std::int64_t Seconds(model::Timestamp t) { return t.time_since_epoch().count(); }
-model::Timestamp FromSeconds(std::int64_t s) { return model::Timestamp{std::chrono::seconds{s}}; }
-
-std::string_view ModeName(DeliveryMode mode) {
-  return mode == DeliveryMode::kPush ? "push" : "mailbox";
-}
-
-std::optional<DeliveryState> ParseState(std::string_view name) {
-  for (auto state : {DeliveryState::kPending, DeliveryState::kDelivered, DeliveryState::kAvailable,
-                     DeliveryState::kAcked, DeliveryState::kDead}) {
-    if (DeliveryStateName(state) == name) return state;
-  }
-  return std::nullopt;
-}
 
 std::string_view AsBytes(const audit::ChainHash& hash) {
   return {reinterpret_cast<const char*>(hash.data()), hash.size()};
@@ -160,13 +142,13 @@ auto PostgresStore::Read(Body&& body) -> decltype(body(std::declval<PgConnection
   }
 }
 
+namespace {
+
+// Runs body() between BEGIN and COMMIT on `conn`, rolling back when it fails.
 template <typename Body>
-auto PostgresStore::Claim(Body&& body) -> decltype(body(std::declval<PgConnection&>())) {
-  auto lease = pool_.Acquire();
-  if (!lease.ok()) return Fail(Backend(lease.error()));
-  PgConnection& conn = lease->conn();
+auto InTransaction(PgConnection& conn, Body&& body) -> decltype(body()) {
   if (auto begun = conn.Execute("BEGIN"); !begun.ok()) return Fail(Backend(begun.error()));
-  auto result = body(conn);
+  auto result = body();
   if (!result.ok()) {
     (void)conn.Execute("ROLLBACK");
     return result;
@@ -178,29 +160,28 @@ auto PostgresStore::Claim(Body&& body) -> decltype(body(std::declval<PgConnectio
   return result;
 }
 
+}  // namespace
+
+template <typename Body>
+auto PostgresStore::Claim(Body&& body) -> decltype(body(std::declval<PgConnection&>())) {
+  auto lease = pool_.Acquire();
+  if (!lease.ok()) return Fail(Backend(lease.error()));
+  PgConnection& conn = lease->conn();
+  return InTransaction(conn, [&] { return body(conn); });
+}
+
 template <typename Body>
 auto PostgresStore::Write(Body&& body) -> decltype(body(std::declval<Writer&>())) {
   auto lease = pool_.Acquire();
   if (!lease.ok()) return Fail(Backend(lease.error()));
-  PgConnection& conn = lease->conn();
-  if (auto begun = conn.Execute("BEGIN"); !begun.ok()) return Fail(Backend(begun.error()));
-  Writer writer(conn);
-  auto result = [&]() -> decltype(body(writer)) {
+  Writer writer(lease->conn());
+  return InTransaction(lease->conn(), [&]() -> decltype(body(writer)) {
     if (auto locked = writer.LockHead(); !locked.ok()) return Fail(locked.error());
     auto done = body(writer);
     if (!done.ok()) return done;
     if (auto saved = writer.SaveHead(); !saved.ok()) return Fail(saved.error());
     return done;
-  }();
-  if (!result.ok()) {
-    (void)conn.Execute("ROLLBACK");
-    return result;
-  }
-  if (auto committed = conn.Execute("COMMIT"); !committed.ok()) {
-    (void)conn.Execute("ROLLBACK");
-    return Fail(Backend(committed.error()));
-  }
-  return result;
+  });
 }
 
 template <typename Apply>
@@ -289,7 +270,7 @@ Result<std::optional<EpisodeRecord>, StoreError> PostgresStore::LoadEpisode(
     episode.host_la = row->OptionalText(0, 4);
     if (!row->IsNull(0, 6)) episode.missing_since = FromSeconds(row->Int(0, 6));
     auto snapshot = sealer_->Open(kInboundScope, row->Bytes(0, 5), "episode:" + police_ref);
-    if (!snapshot.ok()) return Fail(Sealing(snapshot.error()));
+    if (!snapshot.ok()) return Fail(SealingError(snapshot.error()));
     episode.snapshot_json = std::move(*snapshot);
     return std::optional<EpisodeRecord>(std::move(episode));
   });
@@ -327,7 +308,7 @@ std::vector<Result<Ok, StoreError>> PostgresStore::CommitAll(
 Result<Ok, StoreError> PostgresStore::CommitOne(Writer& w, const Acceptance& acceptance) {
   PgConnection& conn = w.conn();
   const InboundMessage& message = acceptance.message;
-  const std::int64_t now = Seconds(message.received_at);
+  const std::int64_t now = ToSeconds(message.received_at);
 
   // Optimistic concurrency: the episode must still be as the pipeline read
   // it. The head lock already serialises writers; FOR UPDATE says what
@@ -344,7 +325,7 @@ Result<Ok, StoreError> PostgresStore::CommitOne(Writer& w, const Acceptance& acc
   }
 
   auto sealed = sealer_->Seal(kInboundScope, message.canonical_json, "message:" + message.id);
-  if (!sealed.ok()) return Fail(Sealing(sealed.error()));
+  if (!sealed.ok()) return Fail(SealingError(sealed.error()));
   std::optional<std::int64_t> record_version;
   if (message.record_version) record_version = *message.record_version;
   auto inserted = conn.Query(
@@ -375,9 +356,9 @@ Result<Ok, StoreError> PostgresStore::CommitOne(Writer& w, const Acceptance& acc
     const EpisodeRecord& episode = *acceptance.episode;
     auto snapshot =
         sealer_->Seal(kInboundScope, episode.snapshot_json, "episode:" + episode.police_ref);
-    if (!snapshot.ok()) return Fail(Sealing(snapshot.error()));
+    if (!snapshot.ok()) return Fail(SealingError(snapshot.error()));
     std::optional<std::int64_t> since;
-    if (episode.missing_since) since = Seconds(*episode.missing_since);
+    if (episode.missing_since) since = ToSeconds(*episode.missing_since);
     auto upserted = conn.Query(
         "INSERT INTO episodes (police_ref, state, latest_record_version, child_key, placing_la,"
         " host_la, snapshot, updated_at, missing_since)"
@@ -426,7 +407,7 @@ Result<Ok, StoreError> PostgresStore::CommitOne(Writer& w, const Acceptance& acc
 Result<Ok, StoreError> PostgresStore::InsertDelivery(Writer& w, const Delivery& delivery,
                                                      std::int64_t now) {
   auto payload = sealer_->Seal(delivery.scope, delivery.payload, "delivery:" + delivery.id);
-  if (!payload.ok()) return Fail(Sealing(payload.error()));
+  if (!payload.ok()) return Fail(SealingError(payload.error()));
   auto inserted = w.conn().Query(
       "INSERT INTO outbox (id, message_id, recipient, ordering_key, mode, format, content_type,"
       " scope, payload, payload_key, state, next_attempt_at, created_at)"
@@ -436,7 +417,7 @@ Result<Ok, StoreError> PostgresStore::InsertDelivery(Writer& w, const Delivery& 
           .Add(delivery.message_id)
           .Add(delivery.recipient)
           .Add(delivery.ordering_key)
-          .Add(ModeName(delivery.mode))
+          .Add(DeliveryModeName(delivery.mode))
           .Add(delivery.format)
           .Add(delivery.content_type)
           .Add(delivery.scope)
@@ -482,7 +463,7 @@ Result<Ok, StoreError> PostgresStore::ApplyTimers(Writer& w, const Acceptance& a
             .Add(t.id)
             .Add(t.subject)
             .Add(t.kind)
-            .Add(Seconds(t.due_at))
+            .Add(ToSeconds(t.due_at))
             .Add(t.spec_json)
             .Add(t.source_message_id)
             .Add(now));
@@ -520,7 +501,11 @@ Result<std::vector<ClaimedDelivery>, StoreError> PostgresStore::ClaimDueDeliveri
         " UPDATE outbox t SET lease_until = $3, lease_holder = $4 FROM due WHERE t.seq = due.seq"
         " RETURNING t.seq, t.id, t.message_id, t.recipient, t.ordering_key, t.format,"
         " t.content_type, t.scope, t.payload, t.attempts, t.created_at",
-        PgParams().Add(Seconds(now)).Add(limit).Add(Seconds(lease_until)).Add(options_.replica));
+        PgParams()
+            .Add(ToSeconds(now))
+            .Add(limit)
+            .Add(ToSeconds(lease_until))
+            .Add(options_.replica));
     if (!rows.ok()) return Fail(Backend(rows.error()));
     std::vector<std::pair<std::int64_t, ClaimedDelivery>> claimed;
     claimed.reserve(static_cast<std::size_t>(rows->rows()));
@@ -536,7 +521,7 @@ Result<std::vector<ClaimedDelivery>, StoreError> PostgresStore::ClaimDueDeliveri
       c.delivery.scope = rows->Text(r, 7);
       auto payload =
           sealer_->Open(c.delivery.scope, rows->Bytes(r, 8), "delivery:" + c.delivery.id);
-      if (!payload.ok()) return Fail(Sealing(payload.error()));
+      if (!payload.ok()) return Fail(SealingError(payload.error()));
       c.delivery.payload = std::move(*payload);
       c.attempts = static_cast<int>(rows->Int(r, 9));
       c.created_at = FromSeconds(rows->Int(r, 10));
@@ -563,7 +548,7 @@ std::vector<Result<Ok, StoreError>> PostgresStore::RecordAttempts(
 }
 
 Result<Ok, StoreError> PostgresStore::RecordAttemptOne(Writer& w, const AttemptOutcome& outcome) {
-  const std::int64_t at = Seconds(outcome.at);
+  const std::int64_t at = ToSeconds(outcome.at);
   const std::string& id = outcome.delivery_id;
   Result<PgResult, PgError> updated = Fail(PgError{});
   PgConnection& conn = w.conn();
@@ -579,13 +564,13 @@ Result<Ok, StoreError> PostgresStore::RecordAttemptOne(Writer& w, const AttemptO
       updated = conn.Query(
           "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $2, last_error = $3,"
           " lease_until = NULL, lease_holder = NULL WHERE id = $1 AND state = 'pending'",
-          PgParams().Add(id).Add(Seconds(outcome.next_attempt_at)).Add(outcome.error));
+          PgParams().Add(id).Add(ToSeconds(outcome.next_attempt_at)).Add(outcome.error));
       break;
     case AttemptOutcome::Kind::kDeferred:
       updated = conn.Query(
           "UPDATE outbox SET next_attempt_at = $2, last_error = $3,"
           " lease_until = NULL, lease_holder = NULL WHERE id = $1 AND state = 'pending'",
-          PgParams().Add(id).Add(Seconds(outcome.next_attempt_at)).Add(outcome.error));
+          PgParams().Add(id).Add(ToSeconds(outcome.next_attempt_at)).Add(outcome.error));
       break;
     case AttemptOutcome::Kind::kDead:
       updated = conn.Query(
@@ -626,7 +611,7 @@ Result<std::vector<ClaimedDelivery>, StoreError> PostgresStore::ListExpiredMailb
         "SELECT id, message_id, recipient, ordering_key, format, content_type, scope, attempts,"
         " created_at FROM outbox WHERE state = 'available' AND created_at < $1"
         " ORDER BY seq LIMIT $2",
-        PgParams().Add(Seconds(created_before)).Add(limit));
+        PgParams().Add(ToSeconds(created_before)).Add(limit));
     if (!rows.ok()) return Fail(Backend(rows.error()));
     std::vector<ClaimedDelivery> items;
     for (int r = 0; r < rows->rows(); ++r) {
@@ -649,7 +634,7 @@ Result<std::vector<ClaimedDelivery>, StoreError> PostgresStore::ListExpiredMailb
 
 Result<Ok, StoreError> PostgresStore::RecordAudit(const std::vector<AuditRecord>& records,
                                                   model::Timestamp at) {
-  return Write([&](Writer& w) { return w.AppendAll(records, Seconds(at)); });
+  return Write([&](Writer& w) { return w.AppendAll(records, ToSeconds(at)); });
 }
 
 Result<std::optional<std::string>, StoreError> PostgresStore::FindMessageSender(
@@ -703,10 +688,10 @@ Result<MailboxItem, StoreError> PostgresStore::FetchMailboxItem(const std::strin
     if (row->rows() == 0)
       return Fail(StoreError{StoreErrorKind::kNotFound, "no such mailbox item"});
     auto payload = sealer_->Open(row->Text(0, 3), row->Bytes(0, 4), "delivery:" + delivery_id);
-    if (!payload.ok()) return Fail(Sealing(payload.error()));
+    if (!payload.ok()) return Fail(SealingError(payload.error()));
     MailboxItem item{delivery_id, row->Text(0, 0), row->Text(0, 1), FromSeconds(row->Int(0, 2)),
                      std::move(*payload)};
-    if (auto appended = w.AppendAll(audit, Seconds(item.created_at)); !appended.ok()) {
+    if (auto appended = w.AppendAll(audit, ToSeconds(item.created_at)); !appended.ok()) {
       return Fail(appended.error());
     }
     return item;
@@ -731,13 +716,13 @@ Result<Ok, StoreError> PostgresStore::AcknowledgeMailboxItem(const std::string& 
       return Fail(StoreError{StoreErrorKind::kNotFound, "the item is no longer in the mailbox"});
     }
     auto acked = w.conn().Query("UPDATE outbox SET state = 'acked', finished_at = $2 WHERE id = $1",
-                                PgParams().Add(delivery_id).Add(Seconds(at)));
+                                PgParams().Add(delivery_id).Add(ToSeconds(at)));
     if (!acked.ok()) return Fail(Backend(acked.error()));
-    if (auto cancelled = CancelTimers(w, delivery_id, {"urgent_ack_transport"}, Seconds(at));
+    if (auto cancelled = CancelTimers(w, delivery_id, {"urgent_ack_transport"}, ToSeconds(at));
         !cancelled.ok()) {
       return cancelled;
     }
-    return w.AppendAll(audit, Seconds(at));
+    return w.AppendAll(audit, ToSeconds(at));
   });
 }
 
@@ -751,7 +736,11 @@ Result<std::vector<ClaimedTimer>, StoreError> PostgresStore::ClaimDueTimers(
         " UPDATE timers t SET lease_until = $3, lease_holder = $4, attempts = t.attempts + 1"
         " FROM due WHERE t.id = due.id"
         " RETURNING t.id, t.subject, t.kind, t.due_at, t.spec, t.source_message_id, t.attempts",
-        PgParams().Add(Seconds(now)).Add(limit).Add(Seconds(lease_until)).Add(options_.replica));
+        PgParams()
+            .Add(ToSeconds(now))
+            .Add(limit)
+            .Add(ToSeconds(lease_until))
+            .Add(options_.replica));
     if (!rows.ok()) return Fail(Backend(rows.error()));
     std::vector<ClaimedTimer> claimed;
     for (int r = 0; r < rows->rows(); ++r) {
@@ -780,12 +769,12 @@ Result<Ok, StoreError> PostgresStore::FinishTimer(const std::string& timer_id, T
     auto finished = w.conn().Query(
         "UPDATE timers SET state = $2, finished_at = $3, note = $4, lease_until = NULL,"
         " lease_holder = NULL WHERE id = $1 AND state = 'armed'",
-        PgParams().Add(timer_id).Add(TimerStateName(state)).Add(Seconds(at)).Add(note));
+        PgParams().Add(timer_id).Add(TimerStateName(state)).Add(ToSeconds(at)).Add(note));
     if (!finished.ok()) return Fail(Backend(finished.error()));
     if (finished->affected() != 1) {
       return Fail(StoreError{StoreErrorKind::kNotFound, "no armed timer with that id"});
     }
-    return w.AppendAll(audit, Seconds(at));
+    return w.AppendAll(audit, ToSeconds(at));
   });
 }
 
@@ -795,7 +784,7 @@ Result<Ok, StoreError> PostgresStore::FireTimerWithDeliveries(const std::string&
                                                               std::vector<Timer> arm,
                                                               std::vector<AuditRecord> audit) {
   return Write([&](Writer& w) -> Result<Ok, StoreError> {
-    const std::int64_t now = Seconds(at);
+    const std::int64_t now = ToSeconds(at);
     auto fired = w.conn().Query(
         "UPDATE timers SET state = 'fired', finished_at = $2, lease_until = NULL,"
         " lease_holder = NULL WHERE id = $1 AND state = 'armed'",
@@ -830,11 +819,7 @@ Result<std::vector<TimerRecord>, StoreError> PostgresStore::ListTimers(const std
       t.timer.due_at = FromSeconds(rows->Int(r, 2));
       t.timer.spec_json = rows->Text(r, 3);
       t.timer.source_message_id = rows->Text(r, 4);
-      const std::string state = rows->Text(r, 5);
-      for (auto s :
-           {TimerState::kArmed, TimerState::kFired, TimerState::kCancelled, TimerState::kFailed}) {
-        if (TimerStateName(s) == state) t.state = s;
-      }
+      t.state = ParseTimerState(rows->Text(r, 5)).value_or(TimerState::kArmed);
       t.armed_at = FromSeconds(rows->Int(r, 6));
       if (!rows->IsNull(r, 7)) t.finished_at = FromSeconds(rows->Int(r, 7));
       t.message_id = rows->OptionalText(r, 8);
@@ -855,8 +840,8 @@ Result<int, StoreError> PostgresStore::CountChildEpisodes(const std::string& chi
         " AND missing_since BETWEEN $2 AND $3 AND police_ref <> $4 LIMIT $5) AS counted",
         PgParams()
             .Add(child_key)
-            .Add(Seconds(from))
-            .Add(Seconds(to))
+            .Add(ToSeconds(from))
+            .Add(ToSeconds(to))
             .Add(except)
             .Add(at_most < 0 ? 0 : at_most));
     if (!count.ok()) return Fail(Backend(count.error()));
@@ -870,7 +855,7 @@ Result<std::string, StoreError> PostgresStore::LoadMessageCanonical(const std::s
     if (!row.ok()) return Fail(Backend(row.error()));
     if (row->rows() == 0) return Fail(StoreError{StoreErrorKind::kNotFound, "no such message"});
     auto opened = sealer_->Open(kInboundScope, row->Bytes(0, 0), "message:" + message_id);
-    if (!opened.ok()) return Fail(Sealing(opened.error()));
+    if (!opened.ok()) return Fail(SealingError(opened.error()));
     return std::move(*opened);
   });
 }
@@ -895,14 +880,14 @@ Result<Ok, StoreError> PostgresStore::RecordAction(const std::string& recipient,
     if (action.reference) body["reference"] = *action.reference;
     auto updated =
         w.conn().Query("UPDATE outbox SET actioned_at = $2, action = $3 WHERE id = $1",
-                       PgParams().Add(delivery_id).Add(Seconds(action.at)).Add(body.dump()));
+                       PgParams().Add(delivery_id).Add(ToSeconds(action.at)).Add(body.dump()));
     if (!updated.ok()) return Fail(Backend(updated.error()));
     if (auto cancelled = CancelTimers(
-            w, delivery_id, {"urgent_ack_transport", "urgent_ack_business"}, Seconds(action.at));
+            w, delivery_id, {"urgent_ack_transport", "urgent_ack_business"}, ToSeconds(action.at));
         !cancelled.ok()) {
       return cancelled;
     }
-    return w.AppendAll(audit, Seconds(action.at));
+    return w.AppendAll(audit, ToSeconds(action.at));
   });
 }
 
@@ -928,7 +913,7 @@ Result<std::optional<Delivery>, StoreError> PostgresStore::LoadDelivery(
       return Fail(StoreError{StoreErrorKind::kSealing, "the copy's payload was shredded"});
     }
     auto payload = sealer_->Open(d.scope, row->Bytes(0, 7), "delivery:" + d.id);
-    if (!payload.ok()) return Fail(Sealing(payload.error()));
+    if (!payload.ok()) return Fail(SealingError(payload.error()));
     d.payload = std::move(*payload);
     return std::optional<Delivery>(std::move(d));
   });
@@ -976,7 +961,7 @@ Result<ReportRecords, StoreError> PostgresStore::LoadReportRecords(const ReportQ
       ~EndRead() { (void)conn.Execute("COMMIT"); }
     } end_read{conn};
     const auto params = [&] {
-      return PgParams().Add(query.agency).Add(Seconds(query.from)).Add(Seconds(query.to));
+      return PgParams().Add(query.agency).Add(ToSeconds(query.from)).Add(ToSeconds(query.to));
     };
     ReportRecords out;
     auto episodes = conn.Query(std::string(kChosenEpisodes) +
@@ -1070,7 +1055,7 @@ Result<MessageStatus, StoreError> PostgresStore::GetMessageStatus(const std::str
       MessageStatus::Recipient recipient;
       recipient.recipient = rows->Text(r, 0);
       recipient.delivery_id = rows->Text(r, 1);
-      recipient.state = ParseState(rows->Text(r, 2)).value_or(DeliveryState::kPending);
+      recipient.state = ParseDeliveryState(rows->Text(r, 2)).value_or(DeliveryState::kPending);
       recipient.attempts = static_cast<int>(rows->Int(r, 3));
       recipient.last_error = rows->OptionalText(r, 4);
       if (!rows->IsNull(r, 5)) {
@@ -1156,7 +1141,7 @@ Result<audit::Checkpoint, StoreError> PostgresStore::AppendCheckpoint(
             .Add(checkpoint.id)
             .Add(h.seq)
             .AddBytes(AsBytes(h.head_hash))
-            .Add(Seconds(h.at))
+            .Add(ToSeconds(h.at))
             .AddBytes(AsBytes(h.prev_hash))
             .AddBytes(std::string_view(reinterpret_cast<const char*>(h.public_key.data()),
                                        h.public_key.size()))

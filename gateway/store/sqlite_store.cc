@@ -6,6 +6,7 @@
 
 #include "gateway/audit/audit_chain.h"
 #include "gateway/store/sqlite_schema.h"
+#include "gateway/store/store_values.h"
 
 namespace isagw::store {
 namespace {
@@ -13,25 +14,6 @@ namespace {
 constexpr const char* kInboundScope = "inbound";
 
 StoreError Backend(const SqliteError& e) { return {StoreErrorKind::kBackend, e.message}; }
-
-StoreError Sealing(crypto::SealError e) {
-  return {StoreErrorKind::kSealing, std::string(crypto::Describe(e))};
-}
-
-std::int64_t Seconds(model::Timestamp t) { return t.time_since_epoch().count(); }
-model::Timestamp FromSeconds(std::int64_t s) { return model::Timestamp{std::chrono::seconds{s}}; }
-
-std::optional<DeliveryState> ParseState(std::string_view name) {
-  for (auto state : {DeliveryState::kPending, DeliveryState::kDelivered, DeliveryState::kAvailable,
-                     DeliveryState::kAcked, DeliveryState::kDead}) {
-    if (DeliveryStateName(state) == name) return state;
-  }
-  return std::nullopt;
-}
-
-std::string_view ModeName(DeliveryMode mode) {
-  return mode == DeliveryMode::kPush ? "push" : "mailbox";
-}
 
 // Runs a one-column lookup and returns the text of the first row, if any.
 Result<std::optional<std::string>, StoreError> FirstText(
@@ -44,36 +26,6 @@ Result<std::optional<std::string>, StoreError> FirstText(
 }
 
 }  // namespace
-
-std::string_view TimerStateName(TimerState state) {
-  switch (state) {
-    case TimerState::kArmed:
-      return "armed";
-    case TimerState::kFired:
-      return "fired";
-    case TimerState::kCancelled:
-      return "cancelled";
-    case TimerState::kFailed:
-      return "failed";
-  }
-  return "unknown";
-}
-
-std::string_view DeliveryStateName(DeliveryState state) {
-  switch (state) {
-    case DeliveryState::kPending:
-      return "pending";
-    case DeliveryState::kDelivered:
-      return "delivered";
-    case DeliveryState::kAvailable:
-      return "available";
-    case DeliveryState::kAcked:
-      return "acked";
-    case DeliveryState::kDead:
-      return "dead";
-  }
-  return "unknown";
-}
 
 Result<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::Prepare(
     Result<SqliteDatabase, SqliteError> opened, std::shared_ptr<const crypto::Sealer> sealer) {
@@ -165,7 +117,7 @@ Result<std::optional<EpisodeRecord>, StoreError> SqliteStore::LoadEpisode(
     if (!query->ColumnIsNull(6)) episode.missing_since = FromSeconds(query->ColumnInt(6));
     auto snapshot = sealer_->Open(kInboundScope, query->ColumnBlob(5), "episode:" + police_ref);
     if (!snapshot.ok()) {
-      return Fail(Sealing(snapshot.error()));
+      return Fail(SealingError(snapshot.error()));
     }
     episode.snapshot_json = std::move(*snapshot);
     return std::optional<EpisodeRecord>(std::move(episode));
@@ -268,7 +220,7 @@ std::vector<Result<Ok, StoreError>> SqliteStore::EachInSavepoint(std::size_t cou
 
 Result<Ok, StoreError> SqliteStore::CommitLocked(const Acceptance& acceptance) {
   const InboundMessage& message = acceptance.message;
-  const std::int64_t now = Seconds(message.received_at);
+  const std::int64_t now = ToSeconds(message.received_at);
 
   // Optimistic concurrency: the episode must still be as the pipeline read it.
   if (acceptance.episode) {
@@ -285,7 +237,7 @@ Result<Ok, StoreError> SqliteStore::CommitLocked(const Acceptance& acceptance) {
 
   auto sealed = sealer_->Seal(kInboundScope, message.canonical_json, "message:" + message.id);
   if (!sealed.ok()) {
-    return Fail(Sealing(sealed.error()));
+    return Fail(SealingError(sealed.error()));
   }
   auto insert = db_.Prepare(
       "INSERT INTO messages (id, sender, idempotency_key, format, kind, police_ref,"
@@ -320,7 +272,7 @@ Result<Ok, StoreError> SqliteStore::CommitLocked(const Acceptance& acceptance) {
     auto snapshot =
         sealer_->Seal(kInboundScope, episode.snapshot_json, "episode:" + episode.police_ref);
     if (!snapshot.ok()) {
-      return Fail(Sealing(snapshot.error()));
+      return Fail(SealingError(snapshot.error()));
     }
     auto upsert = db_.Prepare(
         "INSERT INTO episodes (police_ref, state, latest_record_version, child_key, placing_la,"
@@ -341,7 +293,7 @@ Result<Ok, StoreError> SqliteStore::CommitLocked(const Acceptance& acceptance) {
         .BindBlob(7, *snapshot)
         .Bind(8, now);
     if (episode.missing_since) {
-      upsert->Bind(9, Seconds(*episode.missing_since));
+      upsert->Bind(9, ToSeconds(*episode.missing_since));
     } else {
       upsert->BindNull(9);
     }
@@ -417,7 +369,7 @@ Result<Ok, StoreError> SqliteStore::ApplyTimers(const Acceptance& acceptance, st
       arm->Bind(1, std::string_view(t.id))
           .Bind(2, std::string_view(t.subject))
           .Bind(3, std::string_view(t.kind))
-          .Bind(4, Seconds(t.due_at))
+          .Bind(4, ToSeconds(t.due_at))
           .Bind(5, std::string_view(t.spec_json))
           .Bind(6, std::string_view(t.source_message_id))
           .Bind(7, now);
@@ -435,7 +387,7 @@ Result<std::vector<ClaimedTimer>, StoreError> SqliteStore::ClaimDueTimers(
         " WHERE state = 'armed' AND due_at <= ?1 AND (lease_until IS NULL OR lease_until <= ?1)"
         " ORDER BY due_at, id LIMIT ?2");
     if (!due.ok()) return Fail(Backend(due.error()));
-    due->Bind(1, Seconds(now)).Bind(2, static_cast<std::int64_t>(limit));
+    due->Bind(1, ToSeconds(now)).Bind(2, static_cast<std::int64_t>(limit));
     std::vector<ClaimedTimer> claimed;
     while (true) {
       auto row = due->Step();
@@ -455,7 +407,7 @@ Result<std::vector<ClaimedTimer>, StoreError> SqliteStore::ClaimDueTimers(
         db_.Prepare("UPDATE timers SET lease_until = ?1, attempts = attempts + 1 WHERE id = ?2");
     if (!lease.ok()) return Fail(Backend(lease.error()));
     for (const ClaimedTimer& c : claimed) {
-      lease->Bind(1, Seconds(lease_until)).Bind(2, std::string_view(c.timer.id));
+      lease->Bind(1, ToSeconds(lease_until)).Bind(2, std::string_view(c.timer.id));
       if (auto ran = lease->Run(); !ran.ok()) return Fail(Backend(ran.error()));
     }
     return claimed;
@@ -472,14 +424,14 @@ Result<Ok, StoreError> SqliteStore::FinishTimer(const std::string& timer_id, Tim
     if (!finish.ok()) return Fail(Backend(finish.error()));
     finish->Bind(1, std::string_view(timer_id))
         .Bind(2, TimerStateName(state))
-        .Bind(3, Seconds(at))
+        .Bind(3, ToSeconds(at))
         .Bind(4, std::string_view(note));
     if (auto ran = finish->Run(); !ran.ok()) return Fail(Backend(ran.error()));
     if (db_.Changes() != 1) {
       return Fail(StoreError{StoreErrorKind::kNotFound, "no armed timer with that id"});
     }
     for (const AuditRecord& record : audit) {
-      if (auto appended = AppendAudit(record, Seconds(at)); !appended.ok()) return appended;
+      if (auto appended = AppendAudit(record, ToSeconds(at)); !appended.ok()) return appended;
     }
     return Ok{};
   });
@@ -491,7 +443,7 @@ Result<Ok, StoreError> SqliteStore::FireTimerWithDeliveries(const std::string& t
                                                             std::vector<Timer> arm,
                                                             std::vector<AuditRecord> audit) {
   return Transaction([&]() -> Result<Ok, StoreError> {
-    const std::int64_t now = Seconds(at);
+    const std::int64_t now = ToSeconds(at);
     auto fire = db_.Prepare(
         "UPDATE timers SET state = 'fired', finished_at = ?2, lease_until = NULL"
         " WHERE id = ?1 AND state = 'armed'");
@@ -533,11 +485,7 @@ Result<std::vector<TimerRecord>, StoreError> SqliteStore::ListTimers(const std::
     r.timer.due_at = FromSeconds(list->ColumnInt(2));
     r.timer.spec_json = list->ColumnText(3);
     r.timer.source_message_id = list->ColumnText(4);
-    const std::string state = list->ColumnText(5);
-    for (auto s :
-         {TimerState::kArmed, TimerState::kFired, TimerState::kCancelled, TimerState::kFailed}) {
-      if (TimerStateName(s) == state) r.state = s;
-    }
+    r.state = ParseTimerState(list->ColumnText(5)).value_or(TimerState::kArmed);
     r.armed_at = FromSeconds(list->ColumnInt(6));
     if (!list->ColumnIsNull(7)) r.finished_at = FromSeconds(list->ColumnInt(7));
     r.message_id = list->ColumnOptionalText(8);
@@ -556,8 +504,8 @@ Result<int, StoreError> SqliteStore::CountChildEpisodes(const std::string& child
         " AND missing_since BETWEEN ?2 AND ?3 AND police_ref != ?4 LIMIT ?5)");
     if (!count.ok()) return Fail(Backend(count.error()));
     count->Bind(1, std::string_view(child_key))
-        .Bind(2, Seconds(from))
-        .Bind(3, Seconds(to))
+        .Bind(2, ToSeconds(from))
+        .Bind(3, ToSeconds(to))
         .Bind(4, std::string_view(except))
         .Bind(5, static_cast<std::int64_t>(at_most < 0 ? 0 : at_most));
     auto row = count->Step();
@@ -575,7 +523,7 @@ Result<std::string, StoreError> SqliteStore::LoadMessageCanonical(const std::str
   if (!row.ok()) return Fail(Backend(row.error()));
   if (!*row) return Fail(StoreError{StoreErrorKind::kNotFound, "no such message"});
   auto opened = sealer_->Open(kInboundScope, query->ColumnBlob(0), "message:" + message_id);
-  if (!opened.ok()) return Fail(Sealing(opened.error()));
+  if (!opened.ok()) return Fail(SealingError(opened.error()));
   return std::move(*opened);
 }
 
@@ -644,8 +592,8 @@ Result<ReportRecords, StoreError> SqliteStore::ReadReportRecords(SqliteDatabase&
   } end_read{db};
   auto bind = [&](SqliteStatement& statement) {
     statement.Bind(1, std::string_view(query.agency))
-        .Bind(2, Seconds(query.from))
-        .Bind(3, Seconds(query.to));
+        .Bind(2, ToSeconds(query.from))
+        .Bind(3, ToSeconds(query.to));
   };
   auto episodes = db.Prepare(std::string(kChosenEpisodes) +
                              "SELECT e.police_ref, e.state, e.child_key, e.placing_la, e.host_la,"
@@ -754,16 +702,17 @@ Result<Ok, StoreError> SqliteStore::RecordAction(const std::string& recipient,
     auto update = db_.Prepare("UPDATE outbox SET actioned_at = ?2, action = ?3 WHERE id = ?1");
     if (!update.ok()) return Fail(Backend(update.error()));
     update->Bind(1, std::string_view(delivery_id))
-        .Bind(2, Seconds(action.at))
+        .Bind(2, ToSeconds(action.at))
         .Bind(3, std::string_view(body.dump()));
     if (auto ran = update->Run(); !ran.ok()) return Fail(Backend(ran.error()));
     if (auto cancelled = CancelTimers(delivery_id, {"urgent_ack_transport", "urgent_ack_business"},
-                                      Seconds(action.at));
+                                      ToSeconds(action.at));
         !cancelled.ok()) {
       return cancelled;
     }
     for (const AuditRecord& record : audit) {
-      if (auto appended = AppendAudit(record, Seconds(action.at)); !appended.ok()) return appended;
+      if (auto appended = AppendAudit(record, ToSeconds(action.at)); !appended.ok())
+        return appended;
     }
     return Ok{};
   });
@@ -793,14 +742,14 @@ Result<std::optional<Delivery>, StoreError> SqliteStore::LoadDelivery(
     return Fail(StoreError{StoreErrorKind::kSealing, "the copy's payload was shredded"});
   }
   auto payload = sealer_->Open(d.scope, query->ColumnBlob(7), "delivery:" + d.id);
-  if (!payload.ok()) return Fail(Sealing(payload.error()));
+  if (!payload.ok()) return Fail(SealingError(payload.error()));
   d.payload = std::move(*payload);
   return std::optional<Delivery>(std::move(d));
 }
 
 Result<Ok, StoreError> SqliteStore::InsertDelivery(const Delivery& delivery, std::int64_t now) {
   auto payload = sealer_->Seal(delivery.scope, delivery.payload, "delivery:" + delivery.id);
-  if (!payload.ok()) return Fail(Sealing(payload.error()));
+  if (!payload.ok()) return Fail(SealingError(payload.error()));
   auto outbox = db_.Prepare(
       "INSERT INTO outbox (id, message_id, recipient, ordering_key, mode, format, content_type,"
       " scope, payload, payload_key, state, next_attempt_at, created_at)"
@@ -810,7 +759,7 @@ Result<Ok, StoreError> SqliteStore::InsertDelivery(const Delivery& delivery, std
       .Bind(2, std::string_view(delivery.message_id))
       .Bind(3, std::string_view(delivery.recipient))
       .Bind(4, std::string_view(delivery.ordering_key))
-      .Bind(5, ModeName(delivery.mode))
+      .Bind(5, DeliveryModeName(delivery.mode))
       .Bind(6, std::string_view(delivery.format))
       .Bind(7, std::string_view(delivery.content_type))
       .Bind(8, std::string_view(delivery.scope))
@@ -868,7 +817,7 @@ Result<std::vector<ClaimedDelivery>, StoreError> SqliteStore::ClaimDueDeliveries
         "                 AND p.seq < o.seq AND p.state = 'pending')"
         " ORDER BY o.seq LIMIT ?2");
     if (!due.ok()) return Fail(Backend(due.error()));
-    due->Bind(1, Seconds(now)).Bind(2, static_cast<std::int64_t>(limit));
+    due->Bind(1, ToSeconds(now)).Bind(2, static_cast<std::int64_t>(limit));
     std::vector<ClaimedDelivery> claimed;
     while (true) {
       auto row = due->Step();
@@ -885,7 +834,7 @@ Result<std::vector<ClaimedDelivery>, StoreError> SqliteStore::ClaimDueDeliveries
       c.delivery.scope = due->ColumnText(6);
       auto payload =
           sealer_->Open(c.delivery.scope, due->ColumnBlob(7), "delivery:" + c.delivery.id);
-      if (!payload.ok()) return Fail(Sealing(payload.error()));
+      if (!payload.ok()) return Fail(SealingError(payload.error()));
       c.delivery.payload = std::move(*payload);
       c.attempts = static_cast<int>(due->ColumnInt(8));
       c.created_at = FromSeconds(due->ColumnInt(9));
@@ -894,7 +843,7 @@ Result<std::vector<ClaimedDelivery>, StoreError> SqliteStore::ClaimDueDeliveries
     auto lease = db_.Prepare("UPDATE outbox SET lease_until = ?1 WHERE id = ?2");
     if (!lease.ok()) return Fail(Backend(lease.error()));
     for (const ClaimedDelivery& c : claimed) {
-      lease->Bind(1, Seconds(lease_until)).Bind(2, std::string_view(c.delivery.id));
+      lease->Bind(1, ToSeconds(lease_until)).Bind(2, std::string_view(c.delivery.id));
       if (auto ran = lease->Run(); !ran.ok()) return Fail(Backend(ran.error()));
     }
     return claimed;
@@ -912,7 +861,7 @@ std::vector<Result<Ok, StoreError>> SqliteStore::RecordAttempts(
 }
 
 Result<Ok, StoreError> SqliteStore::RecordAttemptLocked(const AttemptOutcome& outcome) {
-  const std::int64_t at = Seconds(outcome.at);
+  const std::int64_t at = ToSeconds(outcome.at);
   const std::string_view id = outcome.delivery_id;
   Result<SqliteStatement, SqliteError> update = Fail(SqliteError{});
   switch (outcome.kind) {
@@ -928,7 +877,7 @@ Result<Ok, StoreError> SqliteStore::RecordAttemptLocked(const AttemptOutcome& ou
           " lease_until = NULL WHERE id = ?1 AND state = 'pending'");
       if (update.ok()) {
         update->Bind(1, id)
-            .Bind(2, Seconds(outcome.next_attempt_at))
+            .Bind(2, ToSeconds(outcome.next_attempt_at))
             .Bind(3, std::string_view(outcome.error));
       }
       break;
@@ -938,7 +887,7 @@ Result<Ok, StoreError> SqliteStore::RecordAttemptLocked(const AttemptOutcome& ou
           " lease_until = NULL WHERE id = ?1 AND state = 'pending'");
       if (update.ok()) {
         update->Bind(1, id)
-            .Bind(2, Seconds(outcome.next_attempt_at))
+            .Bind(2, ToSeconds(outcome.next_attempt_at))
             .Bind(3, std::string_view(outcome.error));
       }
       break;
@@ -986,7 +935,7 @@ Result<std::vector<ClaimedDelivery>, StoreError> SqliteStore::ListExpiredMailbox
       " created_at FROM outbox WHERE state = 'available' AND created_at < ?1"
       " ORDER BY seq LIMIT ?2");
   if (!list.ok()) return Fail(Backend(list.error()));
-  list->Bind(1, Seconds(created_before)).Bind(2, static_cast<std::int64_t>(limit));
+  list->Bind(1, ToSeconds(created_before)).Bind(2, static_cast<std::int64_t>(limit));
   std::vector<ClaimedDelivery> items;
   while (true) {
     auto row = list->Step();
@@ -1012,7 +961,7 @@ Result<Ok, StoreError> SqliteStore::RecordAudit(const std::vector<AuditRecord>& 
                                                 model::Timestamp at) {
   return Transaction([&]() -> Result<Ok, StoreError> {
     for (const AuditRecord& record : records) {
-      if (auto appended = AppendAudit(record, Seconds(at)); !appended.ok()) return appended;
+      if (auto appended = AppendAudit(record, ToSeconds(at)); !appended.ok()) return appended;
     }
     return Ok{};
   });
@@ -1079,12 +1028,12 @@ Result<MailboxItem, StoreError> SqliteStore::FetchMailboxItem(const std::string&
     if (!*row) return Fail(StoreError{StoreErrorKind::kNotFound, "no such mailbox item"});
     auto payload =
         sealer_->Open(fetch->ColumnText(3), fetch->ColumnBlob(4), "delivery:" + delivery_id);
-    if (!payload.ok()) return Fail(Sealing(payload.error()));
+    if (!payload.ok()) return Fail(SealingError(payload.error()));
     MailboxItem item{delivery_id, fetch->ColumnText(0), fetch->ColumnText(1),
                      FromSeconds(fetch->ColumnInt(2)), std::move(*payload)};
     fetch->Reset();
     for (const AuditRecord& record : audit) {
-      if (auto appended = AppendAudit(record, Seconds(item.created_at)); !appended.ok()) {
+      if (auto appended = AppendAudit(record, ToSeconds(item.created_at)); !appended.ok()) {
         return Fail(appended.error());
       }
     }
@@ -1112,14 +1061,14 @@ Result<Ok, StoreError> SqliteStore::AcknowledgeMailboxItem(const std::string& re
     }
     auto ack = db_.Prepare("UPDATE outbox SET state = 'acked', finished_at = ?2 WHERE id = ?1");
     if (!ack.ok()) return Fail(Backend(ack.error()));
-    ack->Bind(1, std::string_view(delivery_id)).Bind(2, Seconds(at));
+    ack->Bind(1, std::string_view(delivery_id)).Bind(2, ToSeconds(at));
     if (auto ran = ack->Run(); !ran.ok()) return Fail(Backend(ran.error()));
-    if (auto cancelled = CancelTimers(delivery_id, {"urgent_ack_transport"}, Seconds(at));
+    if (auto cancelled = CancelTimers(delivery_id, {"urgent_ack_transport"}, ToSeconds(at));
         !cancelled.ok()) {
       return cancelled;
     }
     for (const AuditRecord& record : audit) {
-      if (auto appended = AppendAudit(record, Seconds(at)); !appended.ok()) return appended;
+      if (auto appended = AppendAudit(record, ToSeconds(at)); !appended.ok()) return appended;
     }
     return Ok{};
   });
@@ -1153,7 +1102,7 @@ Result<MessageStatus, StoreError> SqliteStore::GetMessageStatus(const std::strin
     MessageStatus::Recipient r;
     r.recipient = deliveries->ColumnText(0);
     r.delivery_id = deliveries->ColumnText(1);
-    r.state = ParseState(deliveries->ColumnText(2)).value_or(DeliveryState::kPending);
+    r.state = ParseDeliveryState(deliveries->ColumnText(2)).value_or(DeliveryState::kPending);
     r.attempts = static_cast<int>(deliveries->ColumnInt(3));
     r.last_error = deliveries->ColumnOptionalText(4);
     if (!deliveries->ColumnIsNull(5)) {

@@ -51,8 +51,7 @@ TEST(SqliteDatabase, AFailedMigrationLeavesNoTrace) {
   auto db = SqliteDatabase::OpenInMemory();
   ASSERT_TRUE(db.ok());
   std::vector<Migration> broken = {
-      kTwoMigrations[0],
-      {2, "half broken", "CREATE TABLE extra (id INTEGER); THIS IS NOT SQL;"}};
+      kTwoMigrations[0], {2, "half broken", "CREATE TABLE extra (id INTEGER); THIS IS NOT SQL;"}};
   EXPECT_FALSE(Migrate(*db, broken).ok());
   EXPECT_FALSE(db->Execute("SELECT * FROM extra").ok());
   EXPECT_EQ(*Migrate(*db, {kTwoMigrations[0]}), 1);

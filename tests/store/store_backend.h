@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/audit/chain_follower.h"
 #include "gateway/common/result.h"
 #include "gateway/crypto/sealer.h"
 #include "gateway/store/store.h"
@@ -46,14 +47,7 @@ class StoreBackend {
   virtual int Count(const std::string& from) = 0;
 
   // The audit table in seq order, as stored: what the chain is checked on.
-  struct AuditRow {
-    std::int64_t seq = 0;
-    std::int64_t at = 0;
-    std::string kind;
-    std::string body;
-    std::string prev_hash;  // raw bytes
-    std::string hash;       // raw bytes
-  };
+  using AuditRow = audit::AuditRow;
   virtual std::vector<AuditRow> AuditRows() = 0;
 
   // Every byte the database keeps on disk for this store, to check that no
