@@ -1,5 +1,6 @@
 #include "gateway/app/gateway_app.h"
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <mutex>
@@ -136,6 +137,13 @@ delivery::DeliveryWorkerOptions WorkerOptionsFrom(const config::DeliverySettings
                                                   metrics::MetricsRegistry* metrics) {
   delivery::DeliveryWorkerOptions options;
   options.max_in_flight = settings.workers * 8;
+  // Longer than one attempt can take (connect, handshake, write and read,
+  // each up to the timeout) with room to record it, and no longer: a claim
+  // whose answer was lost (the database restarted between its commit and
+  // the reply) keeps its deliveries waiting until then.
+  options.lease = std::max(std::chrono::seconds(60),
+                           std::chrono::duration_cast<std::chrono::seconds>(4 * settings.timeout) +
+                               std::chrono::seconds(30));
   options.idle_poll = std::chrono::milliseconds(250);
   options.retry.base = settings.retry_initial;
   options.retry.cap = settings.retry_max;

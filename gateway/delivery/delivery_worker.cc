@@ -349,18 +349,27 @@ void DeliveryWorker::Record(store::AttemptOutcome outcome, int PassSummary::*tal
 void DeliveryWorker::Flush(PassSummary& summary) {
   if (pending_.outcomes.empty()) return;
   const auto recorded = store_.RecordAttempts(pending_.outcomes);
+  // Outcomes the database could not take (it restarted, the network cut
+  // out) are kept and recorded on a later pass: dropped, their deliveries
+  // would wait for their leases to run out and be pushed again.
+  Pending retry;
   for (std::size_t i = 0; i < recorded.size(); ++i) {
     if (recorded[i].ok()) {
       ++(summary.*pending_.tallies[i].tally);
       Count(pending_.tallies[i].counter);
-    } else if (store_errors_ != nullptr) {
-      // kNotFound: another worker recorded it after our lease ran out; the
-      // recipient may see it twice and drops the duplicate by its id.
-      store_errors_->Increment();
+      continue;
+    }
+    if (store_errors_ != nullptr) store_errors_->Increment();
+    // kNotFound: another worker recorded it after our lease ran out; the
+    // recipient may see it twice and drops the duplicate by its id.
+    if (recorded[i].error().kind == store::StoreErrorKind::kBackend &&
+        pending_.passes < kMaxRecordPasses) {
+      retry.outcomes.push_back(std::move(pending_.outcomes[i]));
+      retry.tallies.push_back(pending_.tallies[i]);
     }
   }
-  pending_.outcomes.clear();
-  pending_.tallies.clear();
+  retry.passes = retry.outcomes.empty() ? 0 : pending_.passes + 1;
+  pending_ = std::move(retry);
 }
 
 CircuitBreaker& DeliveryWorker::BreakerFor(const std::string& recipient) {

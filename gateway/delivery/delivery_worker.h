@@ -148,8 +148,13 @@ class DeliveryWorker {
     };
     std::vector<store::AttemptOutcome> outcomes;
     std::vector<Tally> tallies;  // one per outcome
+    int passes = 0;              // Flushes these outcomes have already failed
   };
   Pending pending_;  // worker thread only
+  // A store out of reach for this many passes (about a minute at the idle
+  // poll) is left to the leases: the outcomes are dropped, and what they
+  // recorded happens again when the deliveries are claimed afresh.
+  static constexpr int kMaxRecordPasses = 240;
   static constexpr int kMailboxExpiryBatch = 500;
   model::Timestamp next_mailbox_sweep_{};  // worker thread only
 

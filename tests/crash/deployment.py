@@ -25,8 +25,9 @@ def free_port():
 
 
 def write(directory, source_dir, certs_dir, push_port=None, log_level="warn",
-          delivery_overrides=None):
-    """Writes the deployment; returns (config path, api port, admin port)."""
+          delivery_overrides=None, store=None):
+    """Writes the deployment; returns (config path, api port, admin port). `store`
+    replaces the SQLite store in var/ (a PostgreSQL one, for replicas)."""
     directory = os.path.abspath(directory)
     certs_dir = os.path.abspath(certs_dir)
     os.makedirs(os.path.join(directory, "var"), exist_ok=True)
@@ -46,7 +47,7 @@ def write(directory, source_dir, certs_dir, push_port=None, log_level="warn",
                           key_file=f"{certs_dir}/server.key")
     gateway["registry"] = "registry.yaml"
     gateway["policies_dir"] = os.path.join(os.path.abspath(source_dir), "policies")
-    gateway["store"] = {"path": "var/isagw.db", "key_dir": "var/keys"}
+    gateway["store"] = store or {"path": "var/isagw.db", "key_dir": "var/keys"}
     gateway["rate_limit"] = dict(UNLIMITED)
     gateway["delivery"] = dict(gateway.get("delivery", {}),
                                client_cert_file=f"{certs_dir}/gateway-client.crt",
