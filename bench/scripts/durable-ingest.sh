@@ -7,7 +7,11 @@
 #   bench/scripts/durable-ingest.sh --isagw build/isagw \
 #       --loadgen build/bench/isagw-loadgen --certs build/certs \
 #       [--connections 16] [--threads 1] [--duration 20] [--keep DIR] [--fresh] [--rate R]
+#       [--replicas N]
 #
+# --replicas N: N gateways on one throw-away PostgreSQL behind HAProxy
+# (bench/scripts/replicas.sh) instead of one gateway on SQLite; the load
+# goes through HAProxy and the counts are read from PostgreSQL.
 # --rate R: open loop at R messages/s in all (latency counted from each
 # request's intended start), instead of closed loop.
 # --fresh: the report says the child was last seen an hour ago and grades
@@ -33,8 +37,9 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source_dir="$(cd "$here/../.." && pwd)"
 isagw="" loadgen="" certs="" connections=16 threads=1 duration=20 keep="" fresh=0 rate=0
+replicas=0
 
-usage() { sed -n '2,31p' "$0" >&2; exit 2; }
+usage() { sed -n '2,36p' "$0" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --isagw) isagw="$2"; shift 2 ;;
@@ -46,6 +51,7 @@ while [ $# -gt 0 ]; do
     --keep) keep="$2"; shift 2 ;;
     --fresh) fresh=1; shift ;;
     --rate) rate="$2"; shift 2 ;;
+    --replicas) replicas="$2"; shift 2 ;;
     -h|--help) usage ;;
     *) echo "durable-ingest: unknown argument $1" >&2; usage ;;
   esac
@@ -84,23 +90,40 @@ json.dump(report, open(path, "w"))
 FRESH
 fi
 
-echo "durable-ingest: $connections connections, $threads loadgen thread(s), ${duration} s each, closed loop"
+store="$work/deploy/var/isagw.db"
+gateway_cmd="$isagw serve --config $config"
+if [ "$replicas" -gt 0 ]; then
+  # The same load through HAProxy to N replicas; the single gateway's
+  # deployment above is not started.
+  api_port="$("$python" -c 'import sys; sys.path.insert(0, sys.argv[1]); import deployment; print(deployment.free_port())' "$source_dir/tests/crash")"
+  gateway_cmd="$here/replicas.sh --isagw $isagw --certs $certs --replicas $replicas --port $api_port --work $work/replicas"
+  chmod 0711 "$work"  # as root, PostgreSQL's own user must reach $work/replicas/pg
+  trap '"$source_dir/scripts/pg-cluster" stop "$work/replicas/pg" >/dev/null 2>&1 || true; [ -n "$keep" ] || rm -rf "$work"' EXIT
+fi
+
+echo "durable-ingest: $connections connections, $threads loadgen thread(s), ${duration} s each, closed loop, replicas $replicas"
 status=0
 "$here/compare-nginx.sh" --loadgen "$loadgen" --certs "$certs" \
-  --gateway-cmd "$isagw serve --config $config" --gateway-port "$api_port" \
+  --gateway-cmd "$gateway_cmd" --gateway-port "$api_port" \
   --nginx-port "$nginx_port" --connections "$connections" --threads "$threads" \
   --duration "$duration" --rate "$rate" --body "$work/missing-report.json" --agency police-derbys \
   --loadgen-arg --vary --loadgen-arg --vary-start=100000 --loadgen-arg --max-requests=899999 \
   --loadgen-arg --expect-status=202 | tee "$work/compare.out" || status=1
 
 # compare-nginx.sh has stopped the gateway (SIGTERM): count what it committed.
-"$python" - "$work/compare.out" "$work/deploy/var/isagw.db" <<'EOF' || status=1
-import json, sqlite3, sys
+[ "$replicas" -gt 0 ] && store="postgres:$(cat "$work/replicas/pg/dsn")"
+"$python" - "$work/compare.out" "$store" <<'EOF' || status=1
+import json, sqlite3, subprocess, sys
 lines = [l for l in open(sys.argv[1]) if l.startswith("{")]
 result = json.loads(lines[-1])
 gateway, nginx = result["gateway"], result["nginx"]
-db = sqlite3.connect(f"file:{sys.argv[2]}?mode=ro", uri=True)
-count = lambda sql: db.execute(sql).fetchone()[0]
+if sys.argv[2].startswith("postgres:"):
+    dsn = sys.argv[2][len("postgres:"):]
+    count = lambda sql: int(subprocess.run(["psql", "-X", "-A", "-t", "-d", dsn, "-c", sql],
+                                           check=True, capture_output=True, text=True).stdout)
+else:
+    db = sqlite3.connect(f"file:{sys.argv[2]}?mode=ro", uri=True)
+    count = lambda sql: db.execute(sql).fetchone()[0]
 messages = count("SELECT COUNT(*) FROM messages")
 outbox = count("SELECT COUNT(*) FROM outbox")
 accepted = count("SELECT COUNT(*) FROM audit WHERE kind = 'message_accepted'")
