@@ -41,6 +41,7 @@
 #include "gateway/policy/loader.h"
 #include "gateway/registry/registry_loader.h"
 #include "gateway/store/sqlite_store.h"
+#include "tests/support/forwarding_store.h"
 
 namespace isagw::pipeline {
 namespace {
@@ -66,10 +67,10 @@ std::shared_ptr<const crypto::Sealer> Sealer() { return bench::ExampleSealer(); 
 
 // Every Store call goes to `inner`; Commit copies the Acceptance and, for
 // the no-audit variant, drops its audit entries first.
-class CommitFilter final : public store::Store {
+class CommitFilter final : public testing::ForwardingStore {
  public:
   CommitFilter(store::Store& inner, bool keep_audit, bool discard = false)
-      : inner_(inner), keep_audit_(keep_audit), discard_(discard) {}
+      : ForwardingStore(inner), keep_audit_(keep_audit), discard_(discard) {}
 
   Result<Ok, store::StoreError> Commit(const store::Acceptance& acceptance) override {
     audit_entries_ += static_cast<std::int64_t>(acceptance.audit.size());
@@ -97,113 +98,7 @@ class CommitFilter final : public store::Store {
     return inner_.CommitAll(pointers);
   }
 
-  Result<std::optional<std::string>, store::StoreError> FindAnswerByIdempotencyKey(
-      const std::string& sender, const std::string& key) override {
-    return inner_.FindAnswerByIdempotencyKey(sender, key);
-  }
-  Result<std::optional<std::string>, store::StoreError> FindAnswerByPoliceRecord(
-      const std::string& police_ref, int record_version) override {
-    return inner_.FindAnswerByPoliceRecord(police_ref, record_version);
-  }
-  Result<std::optional<store::EpisodeRecord>, store::StoreError> LoadEpisode(
-      const std::string& police_ref) override {
-    return inner_.LoadEpisode(police_ref);
-  }
-  Result<std::optional<store::ChildLink>, store::StoreError> FindChildLink(
-      const std::string& child_key) override {
-    return inner_.FindChildLink(child_key);
-  }
-  Result<std::vector<store::ClaimedDelivery>, store::StoreError> ClaimDueDeliveries(
-      model::Timestamp now, model::Timestamp lease_until, int limit) override {
-    return inner_.ClaimDueDeliveries(now, lease_until, limit);
-  }
-  Result<Ok, store::StoreError> RecordAttempt(const store::AttemptOutcome& outcome) override {
-    return inner_.RecordAttempt(outcome);
-  }
-  std::vector<Result<Ok, store::StoreError>> RecordAttempts(
-      std::span<const store::AttemptOutcome> outcomes) override {
-    return inner_.RecordAttempts(outcomes);
-  }
-  Result<std::vector<store::ClaimedDelivery>, store::StoreError> ListExpiredMailboxItems(
-      model::Timestamp created_before, int limit) override {
-    return inner_.ListExpiredMailboxItems(created_before, limit);
-  }
-  Result<Ok, store::StoreError> RecordAudit(const std::vector<store::AuditRecord>& records,
-                                            model::Timestamp at) override {
-    return inner_.RecordAudit(records, at);
-  }
-  Result<std::optional<std::string>, store::StoreError> FindMessageSender(
-      const std::string& message_id) override {
-    return inner_.FindMessageSender(message_id);
-  }
-  Result<std::vector<store::MailboxItem>, store::StoreError> ListMailbox(
-      const std::string& recipient, const store::MailboxQuery& query) override {
-    return inner_.ListMailbox(recipient, query);
-  }
-  Result<store::MailboxItem, store::StoreError> FetchMailboxItem(
-      const std::string& recipient, const std::string& delivery_id,
-      std::vector<store::AuditRecord> audit) override {
-    return inner_.FetchMailboxItem(recipient, delivery_id, std::move(audit));
-  }
-  Result<Ok, store::StoreError> AcknowledgeMailboxItem(
-      const std::string& recipient, const std::string& delivery_id, model::Timestamp at,
-      std::vector<store::AuditRecord> audit) override {
-    return inner_.AcknowledgeMailboxItem(recipient, delivery_id, at, std::move(audit));
-  }
-  Result<store::MessageStatus, store::StoreError> GetMessageStatus(
-      const std::string& sender, const std::string& message_id) override {
-    return inner_.GetMessageStatus(sender, message_id);
-  }
-  Result<Ok, store::StoreError> Ping() override { return inner_.Ping(); }
-  Result<std::vector<store::ClaimedTimer>, store::StoreError> ClaimDueTimers(
-      model::Timestamp now, model::Timestamp lease_until, int limit) override {
-    return inner_.ClaimDueTimers(now, lease_until, limit);
-  }
-  Result<Ok, store::StoreError> FinishTimer(const std::string& timer_id, store::TimerState state,
-                                            const std::string& note, model::Timestamp at,
-                                            std::vector<store::AuditRecord> audit) override {
-    return inner_.FinishTimer(timer_id, state, note, at, std::move(audit));
-  }
-  Result<Ok, store::StoreError> FireTimerWithDeliveries(
-      const std::string& timer_id, model::Timestamp at, std::vector<store::Delivery> deliveries,
-      std::vector<store::Timer> arm, std::vector<store::AuditRecord> audit) override {
-    return inner_.FireTimerWithDeliveries(timer_id, at, std::move(deliveries), std::move(arm),
-                                          std::move(audit));
-  }
-  Result<ReleasedLeases, store::StoreError> ReleaseLeases() override {
-    return inner_.ReleaseLeases();
-  }
-  Result<std::vector<store::TimerRecord>, store::StoreError> ListTimers(
-      const std::string& subject) override {
-    return inner_.ListTimers(subject);
-  }
-  Result<int, store::StoreError> CountChildEpisodes(const std::string& child_key,
-                                                    model::Timestamp from, model::Timestamp to,
-                                                    const std::string& except,
-                                                    int at_most) override {
-    return inner_.CountChildEpisodes(child_key, from, to, except, at_most);
-  }
-  Result<std::string, store::StoreError> LoadMessageCanonical(
-      const std::string& message_id) override {
-    return inner_.LoadMessageCanonical(message_id);
-  }
-  Result<Ok, store::StoreError> RecordAction(const std::string& recipient,
-                                             const std::string& delivery_id,
-                                             const store::BusinessAction& action,
-                                             std::vector<store::AuditRecord> audit) override {
-    return inner_.RecordAction(recipient, delivery_id, action, std::move(audit));
-  }
-  Result<std::optional<store::Delivery>, store::StoreError> LoadDelivery(
-      const std::string& delivery_id) override {
-    return inner_.LoadDelivery(delivery_id);
-  }
-  Result<store::ReportRecords, store::StoreError> LoadReportRecords(
-      const store::ReportQuery& query) override {
-    return inner_.LoadReportRecords(query);
-  }
-
  private:
-  store::Store& inner_;
   bool keep_audit_;
   bool discard_;
   std::atomic<std::int64_t> audit_entries_ = 0;

@@ -104,8 +104,22 @@ class PostgresStore::Writer {
   Head locked_;  // as read when locked
 };
 
+namespace {
+
+// libpq waits for a connection as long as the operating system lets it (a
+// minute or more to a host that drops packets), and a handler waiting
+// there serves nobody: a keyword DSN without its own connect_timeout gets
+// one. A URI is left as it is.
+std::string WithConnectTimeout(const std::string& dsn) {
+  if (dsn.find("connect_timeout") != std::string::npos || dsn.starts_with("postgres")) return dsn;
+  return dsn + " connect_timeout=10";
+}
+
+}  // namespace
+
 Result<std::unique_ptr<PostgresStore>, StoreError> PostgresStore::Open(
-    const PostgresStoreOptions& options, std::shared_ptr<const crypto::Sealer> sealer) {
+    PostgresStoreOptions options, std::shared_ptr<const crypto::Sealer> sealer) {
+  options.dsn = WithConnectTimeout(options.dsn);
   auto conn = PgConnection::Open(options.dsn);
   if (!conn.ok()) return Fail(Backend(conn.error()));
   if (auto migrated = MigratePostgres(*conn, PostgresMigrations()); !migrated.ok()) {

@@ -45,8 +45,9 @@ class PostgresStore final : public Store {
  public:
   // Connects, brings the schema up to date (once, however many replicas
   // start together) and takes the replica's name.
+  // A DSN without connect_timeout (keyword form) is given 10 seconds.
   static Result<std::unique_ptr<PostgresStore>, StoreError> Open(
-      const PostgresStoreOptions& options, std::shared_ptr<const crypto::Sealer> sealer);
+      PostgresStoreOptions options, std::shared_ptr<const crypto::Sealer> sealer);
 
   Result<std::optional<std::string>, StoreError> FindAnswerByIdempotencyKey(
       const std::string& sender, const std::string& key) override;

@@ -18,6 +18,7 @@
 #include "tests/delivery/manual_clock.h"
 #include "tests/delivery/test_certs.h"
 #include "tests/delivery/webhook_receiver.h"
+#include "tests/support/forwarding_store.h"
 
 namespace isagw::delivery {
 namespace {
@@ -78,9 +79,8 @@ class DeliveryWorkerTest : public ::testing::Test {
     ASSERT_TRUE(store.ok()) << store.error().detail;
     store_ = std::move(*store);
 
-    auto receiver =
-        WebhookReceiver::Start({ExampleCert("receiver.crt"), ExampleCert("receiver.key"),
-                                ExampleCert("ca.crt")});
+    auto receiver = WebhookReceiver::Start(
+        {ExampleCert("receiver.crt"), ExampleCert("receiver.key"), ExampleCert("ca.crt")});
     ASSERT_TRUE(receiver.ok()) << receiver.error();
     receiver_ = std::move(*receiver);
     PushClientOptions client_options;
@@ -256,6 +256,43 @@ TEST_F(DeliveryWorkerTest, DeliversEachCopyOnceToItsRecipient) {
   clock_.Advance(hours(1));
   EXPECT_EQ(Pass().claimed, 0);
   EXPECT_EQ(receiver_->requests().size(), 2u);
+}
+
+// A store that takes no outcome while `down`, as when PostgreSQL restarts
+// under a worker that has just pushed.
+class StoreThatLosesRecords final : public isagw::testing::ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  std::vector<Result<Ok, store::StoreError>> RecordAttempts(
+      std::span<const store::AttemptOutcome> outcomes) override {
+    if (down) {
+      return std::vector<Result<Ok, store::StoreError>>(
+          outcomes.size(), Fail(store::StoreError{store::StoreErrorKind::kBackend, "restarting"}));
+    }
+    return ForwardingStore::RecordAttempts(outcomes);
+  }
+  bool down = true;
+};
+
+// What was pushed is recorded once the store is back, on a later pass, and
+// is not pushed again: dropped, the copy would wait for its lease and go a
+// second time.
+TEST_F(DeliveryWorkerTest, AnOutcomeTheStoreCouldNotTakeIsRecordedOnALaterPass) {
+  Accept("m1", {"la-derby"});
+  StoreThatLosesRecords flaky(*store_);
+  worker_ = std::make_unique<DeliveryWorker>(
+      flaky, *pusher_, [this] { return registry_; }, clock_, options_);
+  EXPECT_EQ(Pass().delivered, 0) << "pushed, but the store did not take it";
+  EXPECT_EQ(Row("m1-la-derby").state, "pending");
+  EXPECT_EQ(receiver_->requests().size(), 1u);
+
+  flaky.down = false;
+  const auto next = Pass();
+  EXPECT_EQ(next.claimed, 0) << "still leased: not pushed again";
+  EXPECT_EQ(next.delivered, 1) << "the kept outcome is recorded";
+  EXPECT_EQ(Row("m1-la-derby").state, "delivered");
+  EXPECT_EQ(Row("m1-la-derby").attempts, 1);
+  EXPECT_EQ(receiver_->requests().size(), 1u);
 }
 
 TEST_F(DeliveryWorkerTest, AuditsEveryAttemptWithoutThePayload) {
@@ -517,11 +554,10 @@ TEST_F(DeliveryWorkerTest, TellsTheSenderWhenAMailboxItemIsNeverAcknowledged) {
     a.message.received_at = clock_.Now();
     a.message.canonical_json = "{}";
     a.message.answer_json = "{}";
-    a.deliveries.push_back(store::Delivery{std::string(id) + "-la-derby", id, "la-derby",
-                                           std::string("la-derby|") + id,
-                                           store::DeliveryMode::kMailbox, "council-xml",
-                                           "application/vnd.isagw.council+xml", "isa-test",
-                                           "<Message/>"});
+    a.deliveries.push_back(
+        store::Delivery{std::string(id) + "-la-derby", id, "la-derby",
+                        std::string("la-derby|") + id, store::DeliveryMode::kMailbox, "council-xml",
+                        "application/vnd.isagw.council+xml", "isa-test", "<Message/>"});
     ASSERT_TRUE(store_->Commit(a).ok());
   }
   ASSERT_TRUE(store_->AcknowledgeMailboxItem("la-derby", "m2-la-derby", clock_.Now(), {}).ok());
