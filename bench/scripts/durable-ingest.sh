@@ -97,7 +97,6 @@ if [ "$replicas" -gt 0 ]; then
   # deployment above is not started.
   api_port="$("$python" -c 'import sys; sys.path.insert(0, sys.argv[1]); import deployment; print(deployment.free_port())' "$source_dir/tests/crash")"
   gateway_cmd="$here/replicas.sh --isagw $isagw --certs $certs --replicas $replicas --port $api_port --work $work/replicas"
-  chmod 0711 "$work"  # as root, PostgreSQL's own user must reach $work/replicas/pg
   trap '"$source_dir/scripts/pg-cluster" stop "$work/replicas/pg" >/dev/null 2>&1 || true; [ -n "$keep" ] || rm -rf "$work"' EXIT
 fi
 

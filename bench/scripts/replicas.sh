@@ -31,7 +31,6 @@ done
 [ -n "$isagw" ] && [ -n "$certs" ] && [ -n "$port" ] && [ -n "$work" ] || usage
 mkdir -p "$work"
 work="$(cd "$work" && pwd)"
-chmod 0711 "$work"  # as root, the server (user postgres) must reach DIR/pg
 
 if [ -z "$dsn" ]; then
   "$source_dir/scripts/pg-cluster" start "$work/pg" >/dev/null

@@ -575,9 +575,6 @@ def main():
     balancer = None
     gateways = []
     if args.replicas:
-        # As root, the server runs as the postgres user, which must reach
-        # its directory through this one (mkdtemp makes it 0700).
-        os.chmod(work, 0o711)
         subprocess.run([os.path.join(SOURCE_DIR, "scripts", "pg-cluster"), "start", cluster],
                        check=True, stdout=subprocess.DEVNULL)
         with open(os.path.join(cluster, "dsn")) as f:
