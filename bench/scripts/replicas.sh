@@ -45,7 +45,7 @@ stop_all() {
 }
 trap 'stop_all; exit 0' TERM INT
 
-backends=""
+ports=()
 for n in $(seq 1 "$replicas"); do
   read -r config api admin < <(python3 - "$work/gateway-$n" "$source_dir" "$certs" "$dsn" "$n" "$work/keys" <<'PY'
 import sys
@@ -63,28 +63,17 @@ PY
   # One at a time: the first makes the keys and the schema.
   python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import deployment; sys.exit(0 if deployment.wait_ready(int(sys.argv[2])) else 1)' \
     "$source_dir/tests/crash" "$admin" || { echo "replicas: gateway-$n did not start" >&2; stop_all; exit 1; }
-  backends+="  server gateway-$n 127.0.0.1:$api check port $admin"$'\n'
+  ports+=("$api" "$admin")
 done
 
-cat >"$work/haproxy.cfg" <<CFG
-global
-  maxconn 8192
-defaults
-  mode tcp
-  timeout connect 2s
-  timeout client 70s
-  timeout server 70s
-  timeout check 1s
-frontend api
-  bind 127.0.0.1:$port
-  default_backend replicas
-backend replicas
-  balance leastconn
-  option httpchk GET /readyz
-  http-check expect status 200
-  default-server inter 1s fall 2 rise 1
-$backends
-CFG
+python3 - "$source_dir/tests/crash" "$port" "$work/haproxy.cfg" "${ports[@]}" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+import deployment
+ports = [int(p) for p in sys.argv[4:]]
+replicas = list(zip(ports[0::2], ports[1::2]))
+open(sys.argv[3], "w").write(deployment.haproxy_config(int(sys.argv[2]), replicas))
+PY
 haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
 pids+=($!)
 wait "${pids[-1]}"

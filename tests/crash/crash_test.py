@@ -248,36 +248,15 @@ class Gateway:
 
 
 class Balancer:
-    """HAProxy in TCP mode before the replicas, health-checked on /readyz, as
-    certs-example/haproxy.cfg runs it but with checks fast enough for a test."""
+    """HAProxy before the replicas (deployment.haproxy_config), with checks
+    fast enough for a test."""
 
     def __init__(self, work, replicas):
         self.port = deployment.free_port()
         self.config = os.path.join(work, "haproxy.cfg")
-        servers = "\n".join(
-            f"  server gateway-{n} 127.0.0.1:{api} check port {admin}"
-            for n, (api, admin) in enumerate(replicas, start=1))
         with open(self.config, "w") as f:
-            f.write(f"""global
-  maxconn 4096
-defaults
-  mode tcp
-  timeout connect 2s
-  timeout client 70s
-  timeout server 70s
-  timeout check 1s
-  retries 3
-  option redispatch
-frontend api
-  bind 127.0.0.1:{self.port}
-  default_backend replicas
-backend replicas
-  balance roundrobin
-  option httpchk GET /readyz
-  http-check expect status 200
-  default-server inter 300ms fall 1 rise 1 on-marked-down shutdown-sessions
-{servers}
-""")
+            # Checks every 300 ms: a killed replica leaves the pool at once.
+            f.write(deployment.haproxy_config(self.port, replicas, check_interval="300ms"))
         self.log = open(os.path.join(work, "haproxy.log"), "w")
         self.process = subprocess.Popen(["haproxy", "-db", "-f", self.config],
                                         stdout=self.log, stderr=subprocess.STDOUT)

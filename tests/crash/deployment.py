@@ -73,6 +73,35 @@ def write(directory, source_dir, certs_dir, push_port=None, log_level="warn",
     return config, api_port, admin_port
 
 
+def haproxy_config(port, replicas, check_interval="1s"):
+    """HAProxy in TCP mode on 127.0.0.1:`port` before `replicas` (a list of
+    (api port, admin port)), each health-checked on its /readyz, as
+    certs-example/haproxy.cfg runs it for people. A replica marked down
+    loses its sessions, and a connection refused goes to another replica."""
+    servers = "\n".join(f"  server gateway-{n} 127.0.0.1:{api} check port {admin}"
+                         for n, (api, admin) in enumerate(replicas, start=1))
+    return f"""global
+  maxconn 8192
+defaults
+  mode tcp
+  timeout connect 2s
+  timeout client 70s
+  timeout server 70s
+  timeout check 1s
+  retries 3
+  option redispatch
+frontend api
+  bind 127.0.0.1:{port}
+  default_backend replicas
+backend replicas
+  balance leastconn
+  option httpchk GET /readyz
+  http-check expect status 200
+  default-server inter {check_interval} fall 1 rise 1 on-marked-down shutdown-sessions
+{servers}
+"""
+
+
 def wait_ready(admin_port, process=None, timeout=60):
     """Waits for GET /readyz to answer 200; False if the process died or time ran out."""
     deadline = time.monotonic() + timeout
