@@ -1,10 +1,13 @@
 #include "gateway/app/store_opener.h"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <iterator>
 #include <system_error>
 
 #include "gateway/audit/sqlite_audit_log.h"
+#include "gateway/store/pg_audit_log.h"
 #include "gateway/store/pg_store.h"
 #include "gateway/store/sqlite_store.h"
 
@@ -48,14 +51,28 @@ Result<OpenedStore, std::string> OpenSqlite(const config::StoreSettings& setting
   return opened;
 }
 
-Result<OpenedStore, std::string> OpenPostgres(const config::StoreSettings& settings,
-                                              std::shared_ptr<const crypto::Sealer> sealer) {
+Result<std::unique_ptr<store::PostgresStore>, std::string> OpenPostgresAs(
+    const config::StoreSettings& settings, std::shared_ptr<const crypto::Sealer> sealer,
+    const std::string& replica) {
   auto dsn = PostgresDsn(settings.postgres);
   if (!dsn.ok()) return Fail(dsn.error());
   auto store = store::PostgresStore::Open(
-      {.dsn = *dsn, .pool = settings.postgres.pool, .replica = settings.postgres.replica},
-      std::move(sealer));
+      {.dsn = *dsn, .pool = settings.postgres.pool, .replica = replica}, std::move(sealer));
   if (!store.ok()) return Fail(store.error().detail);
+  return std::move(*store);
+}
+
+// Opening a SQLite store that is not there would create an empty one.
+Result<Ok, std::string> SqliteFileExists(const config::StoreSettings& settings) {
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(settings.path, ec)) return Ok{};
+  return Fail("the store " + settings.path.string() + " (store.path) does not exist");
+}
+
+Result<OpenedStore, std::string> OpenPostgres(const config::StoreSettings& settings,
+                                              std::shared_ptr<const crypto::Sealer> sealer) {
+  auto store = OpenPostgresAs(settings, std::move(sealer), settings.postgres.replica);
+  if (!store.ok()) return Fail(store.error());
   OpenedStore opened;
   store::PostgresStore* raw = store->get();
   opened.store = std::move(*store);
@@ -81,6 +98,37 @@ Result<std::string, std::string> PostgresDsn(const config::PostgresSettings& set
   }
   if (password.empty()) return Fail(settings.password_file.string() + " is empty");
   return settings.dsn + " password=" + Quoted(password);
+}
+
+Result<std::unique_ptr<store::Store>, std::string> OpenStoreForTool(
+    const config::StoreSettings& settings, std::shared_ptr<const crypto::Sealer> sealer,
+    std::string_view tool) {
+  if (settings.kind == config::StoreKind::kPostgres) {
+    auto store = OpenPostgresAs(
+        settings, std::move(sealer),
+        settings.postgres.replica + "/" + std::string(tool) + "/" + std::to_string(::getpid()));
+    if (!store.ok()) return Fail(store.error());
+    return std::unique_ptr<store::Store>(std::move(*store));
+  }
+  if (auto exists = SqliteFileExists(settings); !exists.ok()) return Fail(exists.error());
+  auto store = store::SqliteStore::Open(settings.path, std::move(sealer));
+  if (!store.ok()) return Fail("the store did not open: " + store.error().detail);
+  return std::unique_ptr<store::Store>(std::move(*store));
+}
+
+Result<std::unique_ptr<audit::AuditLog>, std::string> OpenAuditLog(
+    const config::StoreSettings& settings, bool migrate) {
+  if (settings.kind == config::StoreKind::kPostgres) {
+    auto dsn = PostgresDsn(settings.postgres);
+    if (!dsn.ok()) return Fail(dsn.error());
+    auto log = store::PostgresAuditLog::Open(*dsn);
+    if (!log.ok()) return Fail(log.error().detail);
+    return std::unique_ptr<audit::AuditLog>(std::move(*log));
+  }
+  if (auto exists = SqliteFileExists(settings); !exists.ok()) return Fail(exists.error());
+  auto log = audit::SqliteAuditLog::Open(settings.path, migrate);
+  if (!log.ok()) return Fail(log.error().detail);
+  return std::unique_ptr<audit::AuditLog>(std::make_unique<audit::SqliteAuditLog>(std::move(*log)));
 }
 
 Result<OpenedStore, std::string> OpenStore(const config::StoreSettings& settings,

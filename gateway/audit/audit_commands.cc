@@ -8,7 +8,6 @@
 #include "gateway/audit/audit_verifier.h"
 #include "gateway/audit/child_pseudonym.h"
 #include "gateway/audit/signing_key.h"
-#include "gateway/audit/sqlite_audit_log.h"
 #include "gateway/audit/subject_report.h"
 
 namespace isagw::audit {
@@ -64,7 +63,8 @@ std::optional<ChildPseudonym> PseudonymFor(const AuditSubjectArgs& args,
 
 }  // namespace
 
-int RunAuditVerify(const AuditVerifyArgs& args, std::ostream& out, std::ostream& err) {
+int RunAuditVerify(AuditLog& log, const AuditVerifyArgs& args, std::ostream& out,
+                   std::ostream& err) {
   VerifyOptions options;
   options.require_checkpoint = !args.allow_unsigned;
   for (const auto& path : args.public_keys) {
@@ -91,7 +91,7 @@ int RunAuditVerify(const AuditVerifyArgs& args, std::ostream& out, std::ostream&
     }
     options.external_head = *head;
   }
-  const VerifyReport report = VerifyAuditLog(args.store, options);
+  const VerifyReport report = VerifyAuditLog(log, options);
   if (!report.ok()) {
     const VerifyFailure& failure = *report.failure;
     out << "audit verify: FAILED";
@@ -109,7 +109,8 @@ int RunAuditVerify(const AuditVerifyArgs& args, std::ostream& out, std::ostream&
   return kDone;
 }
 
-int RunAuditSubject(const AuditSubjectArgs& args, std::ostream& out, std::ostream& err) {
+int RunAuditSubject(AuditLog& log, const AuditSubjectArgs& args, std::ostream& out,
+                    std::ostream& err) {
   if (args.format != "table" && args.format != "csv" && args.format != "json") {
     err << "audit subject: --format must be table, csv or json\n";
     return kCannotRun;
@@ -122,7 +123,7 @@ int RunAuditSubject(const AuditSubjectArgs& args, std::ostream& out, std::ostrea
   const ChildPseudonymizer pseudonyms(*key);
   const auto child = PseudonymFor(args, pseudonyms, err);
   if (!child) return kCannotRun;
-  auto disclosures = SubjectDisclosures(args.store, *child);
+  auto disclosures = SubjectDisclosures(log, *child);
   if (!disclosures.ok()) {
     err << "audit subject: " << disclosures.error().detail << "\n";
     return kCannotRun;
@@ -137,19 +138,14 @@ int RunAuditSubject(const AuditSubjectArgs& args, std::ostream& out, std::ostrea
   return kDone;
 }
 
-int RunAuditCheckpoint(const std::filesystem::path& store, const std::filesystem::path& signing_key,
+int RunAuditCheckpoint(AuditLog& log, const std::filesystem::path& signing_key,
                        model::Timestamp now, std::ostream& out, std::ostream& err) {
   auto signer = CheckpointSigner::Load(signing_key);
   if (!signer.ok()) {
     err << "audit checkpoint: " << signer.error().path << " " << signer.error().reason << "\n";
     return kCannotRun;
   }
-  auto log = SqliteAuditLog::Open(store, /*migrate=*/true);
-  if (!log.ok()) {
-    err << "audit checkpoint: " << log.error().detail << "\n";
-    return kCannotRun;
-  }
-  auto checkpoint = log->AppendCheckpoint(*signer, now);
+  auto checkpoint = log.AppendCheckpoint(*signer, now);
   if (!checkpoint.ok()) {
     err << "audit checkpoint: " << checkpoint.error().detail << "\n";
     return kCannotRun;
@@ -158,13 +154,8 @@ int RunAuditCheckpoint(const std::filesystem::path& store, const std::filesystem
   return kDone;
 }
 
-int RunAuditExportHead(const std::filesystem::path& store, std::ostream& out, std::ostream& err) {
-  auto log = SqliteAuditLog::Open(store);
-  if (!log.ok()) {
-    err << "audit export-head: " << log.error().detail << "\n";
-    return kCannotRun;
-  }
-  auto latest = log->LatestCheckpoint();
+int RunAuditExportHead(AuditLog& log, std::ostream& out, std::ostream& err) {
+  auto latest = log.LatestCheckpoint();
   if (!latest.ok()) {
     err << "audit export-head: " << latest.error().detail << "\n";
     return kCannotRun;

@@ -21,21 +21,17 @@ class Verifier {
  public:
   explicit Verifier(const VerifyOptions& options) : options_(options) {}
 
-  VerifyReport Run(const std::filesystem::path& path) {
-    auto log = SqliteAuditLog::Open(path);
-    if (!log.ok()) return Unreadable(log.error());
-    // One read transaction: checkpoints and entries from the same snapshot,
-    // while the gateway goes on appending.
-    if (auto begun = log->database().Execute("BEGIN"); !begun.ok()) {
-      return Unreadable({"the store failed: " + begun.error().message});
-    }
-    auto rows = log->CheckpointRows();
-    if (!rows.ok()) return Unreadable(rows.error());
-    CheckCheckpoints(*rows);
-    CheckExternalSignature();
-    auto walked = log->ForEachEntry([this](const AuditRow& row) { return CheckEntry(row); });
-    if (!walked.ok()) return Unreadable(walked.error());
-    (void)log->database().Execute("COMMIT");
+  VerifyReport Run(AuditLog& log) {
+    // One snapshot: checkpoints and entries agree while the gateway goes on
+    // appending.
+    auto read = log.InSnapshot([&]() -> Result<Ok, AuditLogError> {
+      auto rows = log.CheckpointRows();
+      if (!rows.ok()) return Fail(rows.error());
+      CheckCheckpoints(*rows);
+      CheckExternalSignature();
+      return log.ForEachEntry([this](const AuditRow& row) { return CheckEntry(row); });
+    });
+    if (!read.ok()) return Unreadable(read.error());
     CheckEnd();
     report_.failure = failure_;
     return report_;
@@ -202,8 +198,18 @@ class Verifier {
 
 }  // namespace
 
+VerifyReport VerifyAuditLog(AuditLog& log, const VerifyOptions& options) {
+  return Verifier(options).Run(log);
+}
+
 VerifyReport VerifyAuditLog(const std::filesystem::path& store_path, const VerifyOptions& options) {
-  return Verifier(options).Run(store_path);
+  auto log = SqliteAuditLog::Open(store_path);
+  if (!log.ok()) {
+    VerifyReport report;
+    report.failure = VerifyFailure{std::nullopt, std::nullopt, "unreadable", log.error().detail};
+    return report;
+  }
+  return VerifyAuditLog(*log, options);
 }
 
 }  // namespace isagw::audit

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/audit/audit_log.h"
 #include "gateway/audit/checkpoint.h"
 
 namespace isagw::audit {
@@ -56,6 +57,8 @@ struct VerifyReport {
   bool ok() const { return !failure.has_value(); }
 };
 
+VerifyReport VerifyAuditLog(AuditLog& log, const VerifyOptions& options);
+// The same on a SQLite store file.
 VerifyReport VerifyAuditLog(const std::filesystem::path& store_path, const VerifyOptions& options);
 
 }  // namespace isagw::audit

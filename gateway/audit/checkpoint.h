@@ -1,5 +1,5 @@
 // Checkpoints: Ed25519 signatures over the audit chain's head, made from
-// time to time (AppendCheckpoint in sqlite_audit_log.h). The chain alone
+// time to time (AuditLog::AppendCheckpoint, audit_log.h). The chain alone
 // shows an edit only until someone rebuilds it; a signed head pins every
 // entry up to it, and checkpoints chain to each other so that none can be
 // dropped from the middle either.

@@ -58,25 +58,61 @@ Result<AuditHead, AuditLogError> CheckedHead(SqliteDatabase& db, std::optional<A
   return *head;
 }
 
-}  // namespace
-
-std::optional<Checkpoint> ToCheckpoint(const CheckpointRow& row) {
-  const auto head_hash = ChainHashFromBytes(row.head_hash);
-  const auto prev_hash = ChainHashFromBytes(row.prev_hash);
-  Checkpoint checkpoint;
-  if (!head_hash || !prev_hash || row.public_key.size() != checkpoint.head.public_key.size() ||
-      row.signature.size() != checkpoint.head.signature.size()) {
-    return std::nullopt;
+Result<Checkpoint, AuditLogError> AppendCheckpointOn(SqliteDatabase& db,
+                                                     const CheckpointSigner& signer,
+                                                     model::Timestamp now) {
+  // The write lock is taken first, so no entry is appended between reading
+  // the head and signing it.
+  if (auto begun = db.Execute("BEGIN IMMEDIATE"); !begun.ok()) return Fail(Backend(begun.error()));
+  auto result = [&]() -> Result<Checkpoint, AuditLogError> {
+    auto exists = TableExists(db, "audit_checkpoints");
+    if (!exists.ok()) return Fail(exists.error());
+    if (!*exists)
+      return Fail(AuditLogError{"the store has no audit_checkpoints table (migrate it)"});
+    auto latest_row = LatestCheckpointRow(db);
+    if (!latest_row.ok()) return Fail(latest_row.error());
+    std::optional<Checkpoint> latest;
+    if (*latest_row) {
+      latest = ToCheckpoint(**latest_row);
+      if (!latest) return Fail(AuditLogError{"the latest checkpoint is malformed"});
+    }
+    std::optional<AuditHead> from;
+    if (latest) from = AuditHead{latest->head.seq, latest->head.head_hash};
+    auto head = CheckedHead(db, from);
+    if (!head.ok()) return Fail(head.error());
+    auto next = NextCheckpoint(latest, *head, signer, now);
+    if (!next.ok()) return Fail(next.error());
+    if (!*next) return *latest;
+    const Checkpoint& checkpoint = **next;
+    auto insert = db.Prepare(
+        "INSERT INTO audit_checkpoints (id, seq, head_hash, at, prev_hash, public_key, signature)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    if (!insert.ok()) return Fail(Backend(insert.error()));
+    const SignedHead& h = checkpoint.head;
+    insert->Bind(1, checkpoint.id)
+        .Bind(2, h.seq)
+        .BindBlob(3, BytesOf(h.head_hash))
+        .Bind(4, static_cast<std::int64_t>(h.at.time_since_epoch().count()))
+        .BindBlob(5, BytesOf(h.prev_hash))
+        .BindBlob(6, std::string_view(reinterpret_cast<const char*>(h.public_key.data()),
+                                      h.public_key.size()))
+        .BindBlob(7, std::string_view(reinterpret_cast<const char*>(h.signature.data()),
+                                      h.signature.size()));
+    if (auto ran = insert->Run(); !ran.ok()) return Fail(Backend(ran.error()));
+    return checkpoint;
+  }();
+  if (!result.ok()) {
+    (void)db.Execute("ROLLBACK");
+    return result;
   }
-  checkpoint.id = row.id;
-  checkpoint.head.seq = row.seq;
-  checkpoint.head.head_hash = *head_hash;
-  checkpoint.head.at = model::Timestamp{std::chrono::seconds{row.at}};
-  checkpoint.head.prev_hash = *prev_hash;
-  std::copy(row.public_key.begin(), row.public_key.end(), checkpoint.head.public_key.begin());
-  std::copy(row.signature.begin(), row.signature.end(), checkpoint.head.signature.begin());
-  return checkpoint;
+  if (auto committed = db.Execute("COMMIT"); !committed.ok()) {
+    (void)db.Execute("ROLLBACK");
+    return Fail(Backend(committed.error()));
+  }
+  return result;
 }
+
+}  // namespace
 
 Result<SqliteAuditLog, AuditLogError> SqliteAuditLog::Open(const std::filesystem::path& path,
                                                            bool migrate) {
@@ -154,63 +190,14 @@ Result<std::optional<Checkpoint>, AuditLogError> SqliteAuditLog::LatestCheckpoin
 
 Result<Checkpoint, AuditLogError> SqliteAuditLog::AppendCheckpoint(const CheckpointSigner& signer,
                                                                    model::Timestamp now) {
-  return audit::AppendCheckpoint(db_, signer, now);
+  return AppendCheckpointOn(db_, signer, now);
 }
 
-Result<Checkpoint, AuditLogError> AppendCheckpoint(SqliteDatabase& db,
-                                                   const CheckpointSigner& signer,
-                                                   model::Timestamp now) {
-  // The write lock is taken first, so no entry is appended between reading
-  // the head and signing it.
-  if (auto begun = db.Execute("BEGIN IMMEDIATE"); !begun.ok()) return Fail(Backend(begun.error()));
-  auto result = [&]() -> Result<Checkpoint, AuditLogError> {
-    auto exists = TableExists(db, "audit_checkpoints");
-    if (!exists.ok()) return Fail(exists.error());
-    if (!*exists)
-      return Fail(AuditLogError{"the store has no audit_checkpoints table (migrate it)"});
-    auto latest_row = LatestCheckpointRow(db);
-    if (!latest_row.ok()) return Fail(latest_row.error());
-    std::optional<Checkpoint> latest;
-    if (*latest_row) {
-      latest = ToCheckpoint(**latest_row);
-      if (!latest) return Fail(AuditLogError{"the latest checkpoint is malformed"});
-    }
-    std::optional<AuditHead> from;
-    if (latest) from = AuditHead{latest->head.seq, latest->head.head_hash};
-    auto head = CheckedHead(db, from);
-    if (!head.ok()) return Fail(head.error());
-    if (head->seq == 0) return Fail(AuditLogError{"the audit log is empty: nothing to sign"});
-    if (latest && latest->head.seq == head->seq) return *latest;
-
-    Checkpoint checkpoint;
-    checkpoint.id = latest ? latest->id + 1 : 1;
-    checkpoint.head = SignHead(signer, head->seq, head->hash, now,
-                               latest ? CheckpointHash(latest->head) : kGenesisHash);
-    auto insert = db.Prepare(
-        "INSERT INTO audit_checkpoints (id, seq, head_hash, at, prev_hash, public_key, signature)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-    if (!insert.ok()) return Fail(Backend(insert.error()));
-    const SignedHead& h = checkpoint.head;
-    insert->Bind(1, checkpoint.id)
-        .Bind(2, h.seq)
-        .BindBlob(3, BytesOf(h.head_hash))
-        .Bind(4, static_cast<std::int64_t>(h.at.time_since_epoch().count()))
-        .BindBlob(5, BytesOf(h.prev_hash))
-        .BindBlob(6, std::string_view(reinterpret_cast<const char*>(h.public_key.data()),
-                                      h.public_key.size()))
-        .BindBlob(7, std::string_view(reinterpret_cast<const char*>(h.signature.data()),
-                                      h.signature.size()));
-    if (auto ran = insert->Run(); !ran.ok()) return Fail(Backend(ran.error()));
-    return checkpoint;
-  }();
-  if (!result.ok()) {
-    (void)db.Execute("ROLLBACK");
-    return result;
-  }
-  if (auto committed = db.Execute("COMMIT"); !committed.ok()) {
-    (void)db.Execute("ROLLBACK");
-    return Fail(Backend(committed.error()));
-  }
+Result<Ok, AuditLogError> SqliteAuditLog::InSnapshot(
+    const std::function<Result<Ok, AuditLogError>()>& read) {
+  if (auto begun = db_.Execute("BEGIN"); !begun.ok()) return Fail(Backend(begun.error()));
+  auto result = read();
+  (void)db_.Execute(result.ok() ? "COMMIT" : "ROLLBACK");
   return result;
 }
 

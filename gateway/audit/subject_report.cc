@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "gateway/audit/sqlite_audit_log.h"
+
 namespace isagw::audit {
 namespace {
 
@@ -35,10 +37,10 @@ std::string Pad(const std::string& text, std::size_t width) {
 }  // namespace
 
 Result<std::vector<SubjectDisclosure>, AuditLogError> SubjectDisclosures(
-    SqliteAuditLog& log, const ChildPseudonym& child) {
+    AuditLog& log, const ChildPseudonym& child) {
   std::vector<SubjectDisclosure> out;
   std::optional<AuditLogError> unreadable;
-  SqliteAuditLog::Filter filter;
+  AuditFilter filter;
   filter.kind = std::string(kDisclosureKind);
   filter.contains = child.str();
   auto scanned = log.ForEachEntry(

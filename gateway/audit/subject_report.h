@@ -5,7 +5,7 @@
 // council person id or a police reference without the audit naming anyone.
 //
 // Known cost: the audit table stores bodies only, so a report scans every
-// disclosure (SQLite matches the pseudonym text before any JSON is parsed:
+// disclosure (the database matches the pseudonym text before any JSON is parsed:
 // one sequential read of the table). An index table written with each
 // entry would make it a lookup, if reports become frequent.
 #pragma once
@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "gateway/audit/audit_log.h"
 #include "gateway/audit/child_pseudonym.h"
 #include "gateway/audit/disclosure_entry.h"
-#include "gateway/audit/sqlite_audit_log.h"
 #include "gateway/model/time.h"
 
 namespace isagw::audit {
@@ -41,7 +41,8 @@ struct SubjectDisclosure {
 // first. A disclosure body that cannot be read fails the whole report
 // (naming its seq): a report must not silently leave one out.
 Result<std::vector<SubjectDisclosure>, AuditLogError> SubjectDisclosures(
-    SqliteAuditLog& log, const ChildPseudonym& child);
+    AuditLog& log, const ChildPseudonym& child);
+// The same on a SQLite store file.
 Result<std::vector<SubjectDisclosure>, AuditLogError> SubjectDisclosures(
     const std::filesystem::path& store_path, const ChildPseudonym& child);
 

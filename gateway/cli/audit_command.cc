@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <filesystem>
+#include <memory>
 #include <ostream>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "gateway/app/store_opener.h"
 #include "gateway/audit/audit_commands.h"
 #include "gateway/audit/audit_key.h"
 #include "gateway/audit/key_file.h"
@@ -38,14 +40,18 @@ std::optional<config::GatewayConfig> LoadConfig(const std::string& path, std::st
   return std::move(loaded).value();
 }
 
-// Reading commands must not create an empty database where the store was
-// expected (SQLite would), and a checkpoint of nothing helps nobody.
-bool StoreExists(const config::GatewayConfig& config, std::string_view command, std::ostream& err) {
-  std::error_code ec;
-  if (std::filesystem::is_regular_file(config.store.path, ec)) return true;
-  err << "audit " << command << ": the store " << config.store.path.string()
-      << " (store.path) does not exist\n";
-  return false;
+// The configured store's audit log (SQLite or PostgreSQL), or null after
+// saying why not. Reading commands never create an empty database where
+// the store was expected, and a checkpoint of nothing helps nobody.
+std::unique_ptr<audit::AuditLog> OpenLog(const config::GatewayConfig& config,
+                                         std::string_view command, bool migrate,
+                                         std::ostream& err) {
+  auto log = app::OpenAuditLog(config.store, migrate);
+  if (!log.ok()) {
+    err << "audit " << command << ": " << log.error() << '\n';
+    return nullptr;
+  }
+  return std::move(*log);
 }
 
 bool AllDigits(std::string_view text) {
@@ -167,9 +173,9 @@ int RunAuditVerifyCommand(const AuditVerifyCommandArgs& args, std::ostream& out,
                           std::ostream& err) {
   auto config = LoadConfig(args.config, "verify", err);
   if (!config) return kCannotRun;
-  if (!StoreExists(*config, "verify", err)) return kCannotRun;
+  auto log = OpenLog(*config, "verify", /*migrate=*/false, err);
+  if (!log) return kCannotRun;
   audit::AuditVerifyArgs verify;
-  verify.store = config->store.path;
   if (Exists(config->audit.public_key)) {
     verify.public_keys.push_back(config->audit.public_key);
   } else {
@@ -181,16 +187,16 @@ int RunAuditVerifyCommand(const AuditVerifyCommandArgs& args, std::ostream& out,
   for (const auto& key : args.public_keys) verify.public_keys.emplace_back(key);
   if (!args.signed_head.empty()) verify.signed_head = args.signed_head;
   verify.allow_unsigned = args.allow_unsigned;
-  return audit::RunAuditVerify(verify, out, err);
+  return audit::RunAuditVerify(*log, verify, out, err);
 }
 
 int RunAuditSubjectCommand(const AuditSubjectCommandArgs& args, std::ostream& out,
                            std::ostream& err) {
   auto config = LoadConfig(args.config, "subject", err);
   if (!config) return kCannotRun;
-  if (!StoreExists(*config, "subject", err)) return kCannotRun;
+  auto log = OpenLog(*config, "subject", /*migrate=*/false, err);
+  if (!log) return kCannotRun;
   audit::AuditSubjectArgs subject;
-  subject.store = config->store.path;
   subject.audit_key = config->audit.audit_key;
   subject.nhs_number = args.nhs_number;
   subject.police_ref = args.police_ref;
@@ -199,22 +205,24 @@ int RunAuditSubjectCommand(const AuditSubjectCommandArgs& args, std::ostream& ou
     if (!subject.person_id) return kCannotRun;
   }
   subject.format = args.format;
-  return audit::RunAuditSubject(subject, out, err);
+  return audit::RunAuditSubject(*log, subject, out, err);
 }
 
 int RunAuditCheckpointCommand(const AuditConfigArgs& args, model::Timestamp now, std::ostream& out,
                               std::ostream& err) {
   auto config = LoadConfig(args.config, "checkpoint", err);
   if (!config) return kCannotRun;
-  if (!StoreExists(*config, "checkpoint", err)) return kCannotRun;
-  return audit::RunAuditCheckpoint(config->store.path, config->audit.signing_key, now, out, err);
+  auto log = OpenLog(*config, "checkpoint", /*migrate=*/true, err);
+  if (!log) return kCannotRun;
+  return audit::RunAuditCheckpoint(*log, config->audit.signing_key, now, out, err);
 }
 
 int RunAuditExportHeadCommand(const AuditConfigArgs& args, std::ostream& out, std::ostream& err) {
   auto config = LoadConfig(args.config, "export-head", err);
   if (!config) return kCannotRun;
-  if (!StoreExists(*config, "export-head", err)) return kCannotRun;
-  return audit::RunAuditExportHead(config->store.path, out, err);
+  auto log = OpenLog(*config, "export-head", /*migrate=*/false, err);
+  if (!log) return kCannotRun;
+  return audit::RunAuditExportHead(*log, out, err);
 }
 
 int RunAuditKeygenCommand(const AuditConfigArgs& args, std::ostream& out, std::ostream& err) {

@@ -62,7 +62,8 @@ int RunPolicyCheck(const PolicyCheckArgs& args, std::ostream& out, std::ostream&
   out << args.dir << ": valid, " << loaded->agreements().size() << " ISA(s), "
       << loaded->flows().size() << " flow(s), " << loaded->hash() << '\n';
   for (const auto& isa : loaded->agreements()) out << "  " << isa.id << '\n';
-  for (const auto& notice : loaded->notices()) out << "  notice: " << policy::Describe(notice) << '\n';
+  for (const auto& notice : loaded->notices())
+    out << "  notice: " << policy::Describe(notice) << '\n';
   return 0;
 }
 
@@ -116,8 +117,8 @@ int RunPolicyExplain(const PolicyExplainArgs& args, std::istream& in, std::ostre
   }
   const model::Event& event = decoded->event;
 
-  model::Timestamp at = std::chrono::time_point_cast<std::chrono::seconds>(
-      std::chrono::system_clock::now());
+  model::Timestamp at =
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   if (!args.at.empty()) {
     auto parsed = model::ParseRfc3339(args.at);
     if (!parsed) {

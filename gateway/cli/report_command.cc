@@ -8,11 +8,11 @@
 #include <utility>
 
 #include "gateway/app/gateway_state_loader.h"
+#include "gateway/app/store_opener.h"
 #include "gateway/config/gateway_config.h"
 #include "gateway/crypto/sealer.h"
 #include "gateway/reports/report_output.h"
 #include "gateway/reports/report_runner.h"
-#include "gateway/store/sqlite_store.h"
 
 namespace isagw::cli {
 namespace {
@@ -60,8 +60,11 @@ int RunReportCommand(const ReportArgs& args, std::ostream& out, std::ostream& er
     for (const auto& e : config.error()) err << "  " << e.ToString() << '\n';
     return kCannotRun;
   }
+  // Before the keys are loaded (which makes missing ones): a report of a
+  // store that is not there must change nothing.
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(config->store.path, ec)) {
+  if (config->store.kind == config::StoreKind::kSqlite &&
+      !std::filesystem::is_regular_file(config->store.path, ec)) {
     err << "report: the store " << config->store.path.string() << " (store.path) does not exist\n";
     return kCannotRun;
   }
@@ -70,10 +73,10 @@ int RunReportCommand(const ReportArgs& args, std::ostream& out, std::ostream& er
     err << "report: " << loaded.error() << '\n';
     return kCannotRun;
   }
-  auto store = store::SqliteStore::Open(config->store.path,
-                                        std::make_shared<const crypto::Sealer>(loaded->sealing));
+  auto store = app::OpenStoreForTool(
+      config->store, std::make_shared<const crypto::Sealer>(loaded->sealing), "report");
   if (!store.ok()) {
-    err << "report: the store did not open: " << store.error().detail << '\n';
+    err << "report: " << store.error() << '\n';
     return kCannotRun;
   }
   if (!loaded->keys_made.empty()) (void)(*store)->RecordAudit(loaded->keys_made, now);

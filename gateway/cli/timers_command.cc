@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <exception>
-#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -13,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "gateway/app/store_opener.h"
 #include "gateway/config/gateway_config.h"
 #include "gateway/crypto/key_ring.h"
 #include "gateway/crypto/sealer.h"
@@ -20,7 +20,7 @@
 #include "gateway/model/time.h"
 #include "gateway/policy/role.h"
 #include "gateway/safeguarding/timer_plan.h"
-#include "gateway/store/sqlite_store.h"
+#include "gateway/store/store.h"
 
 namespace isagw::cli {
 namespace {
@@ -58,24 +58,16 @@ std::optional<config::GatewayConfig> LoadConfig(const std::string& path, std::os
   return std::move(loaded).value();
 }
 
-// Opening a store that is not there would create an empty one.
-std::unique_ptr<store::SqliteStore> OpenStore(const config::GatewayConfig& config,
-                                              std::ostream& err) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(config.store.path, ec)) {
-    err << "policy timers: the store " << config.store.path.string()
-        << " (store.path) does not exist\n";
-    return nullptr;
-  }
+// The configured store (SQLite or PostgreSQL), or null after saying why.
+std::unique_ptr<store::Store> OpenStore(const config::GatewayConfig& config, std::ostream& err) {
   // Timers are not sealed: no key is needed, so none is loaded.
   auto sealer = std::make_shared<const crypto::Sealer>(std::make_shared<const crypto::KeyRing>());
-  auto opened = store::SqliteStore::Open(config.store.path, std::move(sealer));
+  auto opened = app::OpenStoreForTool(config.store, std::move(sealer), "timers");
   if (!opened.ok()) {
-    err << "policy timers: the store " << config.store.path.string()
-        << " did not open: " << opened.error().detail << '\n';
+    err << "policy timers: " << opened.error() << '\n';
     return nullptr;
   }
-  return std::move(opened).value();
+  return std::move(*opened);
 }
 
 // "2026-11-25 21:41:00 GMT": the instant as a clock in the UK shows it.

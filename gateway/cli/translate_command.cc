@@ -19,8 +19,11 @@ int Refuse(std::ostream& err, Problem problem) {
 }
 
 Problem UnsupportedFormat(const std::string& which) {
-  return {problem_type::kUnsupportedFormat, "Unsupported format", 415,
-          which + " must be one of compact, council-xml, rhi, canonical", {}};
+  return {problem_type::kUnsupportedFormat,
+          "Unsupported format",
+          415,
+          which + " must be one of compact, council-xml, rhi, canonical",
+          {}};
 }
 
 }  // namespace
@@ -38,8 +41,11 @@ int RunTranslate(const TranslateArgs& args, std::istream& in, std::ostream& out,
   } else {
     std::ifstream file(args.file, std::ios::binary);
     if (!file) {
-      return Refuse(err, {problem_type::kMalformed, "Input not readable", 400,
-                          "the input file could not be opened", {}});
+      return Refuse(err, {problem_type::kMalformed,
+                          "Input not readable",
+                          400,
+                          "the input file could not be opened",
+                          {}});
     }
     input.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
   }

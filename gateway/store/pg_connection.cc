@@ -212,4 +212,9 @@ bool PgConnection::InTransaction() const {
   return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
 }
 
+std::string WithConnectTimeout(const std::string& dsn) {
+  if (dsn.find("connect_timeout") != std::string::npos || dsn.starts_with("postgres")) return dsn;
+  return dsn + " connect_timeout=10";
+}
+
 }  // namespace isagw::store

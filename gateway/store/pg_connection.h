@@ -88,6 +88,12 @@ class PgResult {
   pg_result* result_;
 };
 
+// libpq waits for a connection as long as the operating system lets it (a
+// minute or more to a host that drops packets), and a caller waiting there
+// serves nobody: a keyword DSN without its own connect_timeout gets 10
+// seconds. A URI is left as it is.
+std::string WithConnectTimeout(const std::string& dsn);
+
 class PgConnection {
  public:
   // Connects (blocking) with a libpq connection string; its password

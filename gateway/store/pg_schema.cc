@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "gateway/store/pg_transaction.h"
+
 namespace isagw::store {
 
 // Released migrations are never edited: add a new one. Version 1 is the
@@ -144,21 +146,6 @@ namespace {
 // Any fixed number: every replica of every version takes the same lock.
 constexpr std::string_view kMigrationLock = "SELECT pg_advisory_xact_lock(7315402201)";
 
-template <typename Body>
-Result<Ok, PgError> InTransaction(PgConnection& conn, Body&& body) {
-  if (auto begun = conn.Execute("BEGIN"); !begun.ok()) return begun;
-  auto result = body();
-  if (!result.ok()) {
-    (void)conn.Execute("ROLLBACK");
-    return result;
-  }
-  if (auto committed = conn.Execute("COMMIT"); !committed.ok()) {
-    (void)conn.Execute("ROLLBACK");
-    return committed;
-  }
-  return result;
-}
-
 }  // namespace
 
 Result<int, PgError> MigratePostgres(PgConnection& conn, const std::vector<Migration>& migrations) {
@@ -168,29 +155,33 @@ Result<int, PgError> MigratePostgres(PgConnection& conn, const std::vector<Migra
   // the version applied and skips it.
   for (const Migration& migration : migrations) {
     bool too_new = false;
-    auto step = InTransaction(conn, [&]() -> Result<Ok, PgError> {
-      if (auto locked = conn.Execute(kMigrationLock); !locked.ok()) return locked;
-      if (auto made = conn.Execute("CREATE TABLE IF NOT EXISTS schema_version ("
-                                   " version INTEGER PRIMARY KEY, description TEXT NOT NULL,"
-                                   " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
-          !made.ok()) {
-        return made;
-      }
-      auto read = conn.Query("SELECT COALESCE(MAX(version), 0) FROM schema_version");
-      if (!read.ok()) return Fail(read.error());
-      current = static_cast<int>(read->Int(0, 0));
-      if (current > newest) {
-        too_new = true;
-        return Ok{};
-      }
-      if (migration.version <= current) return Ok{};
-      if (auto ran = conn.Execute(migration.sql); !ran.ok()) return ran;
-      auto record = conn.Query("INSERT INTO schema_version (version, description) VALUES ($1, $2)",
-                               PgParams().Add(migration.version).Add(migration.description));
-      if (!record.ok()) return Fail(record.error());
-      current = migration.version;
-      return Ok{};
-    });
+    auto step = InPgTransaction(
+        conn, "BEGIN",
+        [&]() -> Result<Ok, PgError> {
+          if (auto locked = conn.Execute(kMigrationLock); !locked.ok()) return locked;
+          if (auto made = conn.Execute("CREATE TABLE IF NOT EXISTS schema_version ("
+                                       " version INTEGER PRIMARY KEY, description TEXT NOT NULL,"
+                                       " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+              !made.ok()) {
+            return made;
+          }
+          auto read = conn.Query("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+          if (!read.ok()) return Fail(read.error());
+          current = static_cast<int>(read->Int(0, 0));
+          if (current > newest) {
+            too_new = true;
+            return Ok{};
+          }
+          if (migration.version <= current) return Ok{};
+          if (auto ran = conn.Execute(migration.sql); !ran.ok()) return ran;
+          auto record =
+              conn.Query("INSERT INTO schema_version (version, description) VALUES ($1, $2)",
+                         PgParams().Add(migration.version).Add(migration.description));
+          if (!record.ok()) return Fail(record.error());
+          current = migration.version;
+          return Ok{};
+        },
+        [](const PgError& e) { return e; });
     if (!step.ok()) return Fail(step.error());
     if (too_new) {
       return Fail(PgError{"", "the database schema is version " + std::to_string(current) +

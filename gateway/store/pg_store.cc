@@ -5,7 +5,9 @@
 
 #include "gateway/audit/audit_chain.h"
 #include "gateway/audit/chain_follower.h"
+#include "gateway/store/pg_audit_log.h"
 #include "gateway/store/pg_schema.h"
+#include "gateway/store/pg_transaction.h"
 #include "gateway/store/store_values.h"
 
 namespace isagw::store {
@@ -14,10 +16,6 @@ namespace {
 constexpr const char* kInboundScope = "inbound";
 
 StoreError Backend(const PgError& e) { return {StoreErrorKind::kBackend, e.message}; }
-
-std::string_view AsBytes(const audit::ChainHash& hash) {
-  return {reinterpret_cast<const char*>(hash.data()), hash.size()};
-}
 
 // Runs a one-column lookup and returns the text of the first row, if any.
 Result<std::optional<std::string>, StoreError> FirstText(Result<PgResult, PgError> query) {
@@ -67,8 +65,8 @@ class PostgresStore::Writer {
             .Add(at)
             .Add(record.kind)
             .Add(record.body_json)
-            .AddBytes(AsBytes(head_.hash))
-            .AddBytes(AsBytes(hash)));
+            .AddBytes(audit::BytesOf(head_.hash))
+            .AddBytes(audit::BytesOf(hash)));
     if (!insert.ok()) return Fail(Backend(insert.error()));
     head_ = {seq, hash};
     return Ok{};
@@ -93,7 +91,7 @@ class PostgresStore::Writer {
   Result<Ok, StoreError> SaveHead() {
     if (head_.seq == locked_.seq) return Ok{};
     auto saved = conn_.Query("UPDATE audit_head SET seq = $1, hash = $2",
-                             PgParams().Add(head_.seq).AddBytes(AsBytes(head_.hash)));
+                             PgParams().Add(head_.seq).AddBytes(audit::BytesOf(head_.hash)));
     if (!saved.ok()) return Fail(Backend(saved.error()));
     return Ok{};
   }
@@ -103,19 +101,6 @@ class PostgresStore::Writer {
   Head head_;
   Head locked_;  // as read when locked
 };
-
-namespace {
-
-// libpq waits for a connection as long as the operating system lets it (a
-// minute or more to a host that drops packets), and a handler waiting
-// there serves nobody: a keyword DSN without its own connect_timeout gets
-// one. A URI is left as it is.
-std::string WithConnectTimeout(const std::string& dsn) {
-  if (dsn.find("connect_timeout") != std::string::npos || dsn.starts_with("postgres")) return dsn;
-  return dsn + " connect_timeout=10";
-}
-
-}  // namespace
 
 Result<std::unique_ptr<PostgresStore>, StoreError> PostgresStore::Open(
     PostgresStoreOptions options, std::shared_ptr<const crypto::Sealer> sealer) {
@@ -156,32 +141,13 @@ auto PostgresStore::Read(Body&& body) -> decltype(body(std::declval<PgConnection
   }
 }
 
-namespace {
-
-// Runs body() between BEGIN and COMMIT on `conn`, rolling back when it fails.
-template <typename Body>
-auto InTransaction(PgConnection& conn, Body&& body) -> decltype(body()) {
-  if (auto begun = conn.Execute("BEGIN"); !begun.ok()) return Fail(Backend(begun.error()));
-  auto result = body();
-  if (!result.ok()) {
-    (void)conn.Execute("ROLLBACK");
-    return result;
-  }
-  if (auto committed = conn.Execute("COMMIT"); !committed.ok()) {
-    (void)conn.Execute("ROLLBACK");
-    return Fail(Backend(committed.error()));
-  }
-  return result;
-}
-
-}  // namespace
-
 template <typename Body>
 auto PostgresStore::Claim(Body&& body) -> decltype(body(std::declval<PgConnection&>())) {
   auto lease = pool_.Acquire();
   if (!lease.ok()) return Fail(Backend(lease.error()));
   PgConnection& conn = lease->conn();
-  return InTransaction(conn, [&] { return body(conn); });
+  return InPgTransaction(
+      conn, "BEGIN", [&] { return body(conn); }, Backend);
 }
 
 template <typename Body>
@@ -189,13 +155,16 @@ auto PostgresStore::Write(Body&& body) -> decltype(body(std::declval<Writer&>())
   auto lease = pool_.Acquire();
   if (!lease.ok()) return Fail(Backend(lease.error()));
   Writer writer(lease->conn());
-  return InTransaction(lease->conn(), [&]() -> decltype(body(writer)) {
-    if (auto locked = writer.LockHead(); !locked.ok()) return Fail(locked.error());
-    auto done = body(writer);
-    if (!done.ok()) return done;
-    if (auto saved = writer.SaveHead(); !saved.ok()) return Fail(saved.error());
-    return done;
-  });
+  return InPgTransaction(
+      lease->conn(), "BEGIN",
+      [&]() -> decltype(body(writer)) {
+        if (auto locked = writer.LockHead(); !locked.ok()) return Fail(locked.error());
+        auto done = body(writer);
+        if (!done.ok()) return done;
+        if (auto saved = writer.SaveHead(); !saved.ok()) return Fail(saved.error());
+        return done;
+      },
+      Backend);
 }
 
 template <typename Apply>
@@ -1091,78 +1060,10 @@ Result<MessageStatus, StoreError> PostgresStore::GetMessageStatus(const std::str
 Result<audit::Checkpoint, StoreError> PostgresStore::AppendCheckpoint(
     const audit::CheckpointSigner& signer, model::Timestamp now) {
   return Write([&](Writer& w) -> Result<audit::Checkpoint, StoreError> {
-    PgConnection& conn = w.conn();
-    auto latest_row = conn.Query(
-        "SELECT id, seq, at, head_hash, prev_hash, public_key, signature FROM audit_checkpoints"
-        " ORDER BY id DESC LIMIT 1");
-    if (!latest_row.ok()) return Fail(Backend(latest_row.error()));
-    std::optional<audit::Checkpoint> latest;
-    if (latest_row->rows() == 1) {
-      const auto head_hash = audit::ChainHashFromBytes(latest_row->Bytes(0, 3));
-      const auto prev_hash = audit::ChainHashFromBytes(latest_row->Bytes(0, 4));
-      const std::string key = latest_row->Bytes(0, 5);
-      const std::string signature = latest_row->Bytes(0, 6);
-      audit::Checkpoint c;
-      if (!head_hash || !prev_hash || key.size() != c.head.public_key.size() ||
-          signature.size() != c.head.signature.size()) {
-        return Fail(StoreError{StoreErrorKind::kBackend, "the latest checkpoint is malformed"});
-      }
-      c.id = latest_row->Int(0, 0);
-      c.head.seq = latest_row->Int(0, 1);
-      c.head.at = FromSeconds(latest_row->Int(0, 2));
-      c.head.head_hash = *head_hash;
-      c.head.prev_hash = *prev_hash;
-      std::copy(key.begin(), key.end(), c.head.public_key.begin());
-      std::copy(signature.begin(), signature.end(), c.head.signature.begin());
-      latest = c;
-    }
-    std::optional<audit::AuditHead> from;
-    if (latest) from = audit::AuditHead{latest->head.seq, latest->head.head_hash};
-    auto rows = conn.Query(
-        "SELECT seq, at, kind, body, prev_hash, hash FROM audit WHERE seq >= $1 ORDER BY seq",
-        PgParams().Add(from ? from->seq : std::int64_t{1}));
-    if (!rows.ok()) return Fail(Backend(rows.error()));
-    audit::ChainFollower follower(from);
-    for (int r = 0; r < rows->rows(); ++r) {
-      auto followed =
-          follower.Add(audit::AuditRow{rows->Int(r, 0), rows->Int(r, 1), rows->Text(r, 2),
-                                       rows->Text(r, 3), rows->Bytes(r, 4), rows->Bytes(r, 5)});
-      if (!followed.ok()) return Fail(StoreError{StoreErrorKind::kBackend, followed.error()});
-    }
-    auto head = follower.Head();
-    if (!head.ok()) return Fail(StoreError{StoreErrorKind::kBackend, head.error()});
-    // The rows and the head row must agree: an entry appended without the
-    // head (or the head moved without its entry) is a store out of order.
-    if (head->seq != w.head().seq) {
-      return Fail(StoreError{StoreErrorKind::kBackend,
-                             "the audit chain's head row does not match its last entry"});
-    }
-    if (head->seq == 0) {
-      return Fail(StoreError{StoreErrorKind::kNotFound, "the audit log is empty: nothing to sign"});
-    }
-    if (latest && latest->head.seq == head->seq) return *latest;
-
-    audit::Checkpoint checkpoint;
-    checkpoint.id = latest ? latest->id + 1 : 1;
-    checkpoint.head =
-        audit::SignHead(signer, head->seq, head->hash, now,
-                        latest ? audit::CheckpointHash(latest->head) : audit::kGenesisHash);
-    const audit::SignedHead& h = checkpoint.head;
-    auto inserted = conn.Query(
-        "INSERT INTO audit_checkpoints (id, seq, head_hash, at, prev_hash, public_key, signature)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        PgParams()
-            .Add(checkpoint.id)
-            .Add(h.seq)
-            .AddBytes(AsBytes(h.head_hash))
-            .Add(ToSeconds(h.at))
-            .AddBytes(AsBytes(h.prev_hash))
-            .AddBytes(std::string_view(reinterpret_cast<const char*>(h.public_key.data()),
-                                       h.public_key.size()))
-            .AddBytes(std::string_view(reinterpret_cast<const char*>(h.signature.data()),
-                                       h.signature.size())));
-    if (!inserted.ok()) return Fail(Backend(inserted.error()));
-    return checkpoint;
+    auto checkpoint = AppendCheckpointHoldingHead(w.conn(), w.head().seq, signer, now);
+    if (!checkpoint.ok())
+      return Fail(StoreError{StoreErrorKind::kBackend, checkpoint.error().detail});
+    return *checkpoint;
   });
 }
 

@@ -20,9 +20,17 @@ class AuditCommandsTest : public ::testing::Test {
     ASSERT_EQ(RunAuditKeyKeygen(audit_key_, out, err), 0) << err.str();
   }
 
+  // The store's audit log, opened afresh (as each command is a process).
+  SqliteAuditLog Log() {
+    auto log = SqliteAuditLog::Open(store_, /*migrate=*/true);
+    EXPECT_TRUE(log.ok()) << log.error().detail;
+    return std::move(*log);
+  }
+
   int Verify(std::string& out, std::optional<std::filesystem::path> head = std::nullopt) {
     std::ostringstream o, e;
-    const int code = RunAuditVerify({store_, {public_}, std::move(head), false}, o, e);
+    auto log = Log();
+    const int code = RunAuditVerify(log, {{public_}, std::move(head), false}, o, e);
     out = o.str() + e.str();
     return code;
   }
@@ -37,7 +45,8 @@ class AuditCommandsTest : public ::testing::Test {
 TEST_F(AuditCommandsTest, CheckpointThenVerifyThenExportTheHead) {
   BuildStore(store_, 3, {}, TestSigner());
   std::ostringstream out, err;
-  ASSERT_EQ(RunAuditCheckpoint(store_, secret_, Base(), out, err), 0) << err.str();
+  auto log = Log();
+  ASSERT_EQ(RunAuditCheckpoint(log, secret_, Base(), out, err), 0) << err.str();
   EXPECT_EQ(out.str(), "audit checkpoint 1 signs entry 6\n");
 
   std::string text;
@@ -46,7 +55,7 @@ TEST_F(AuditCommandsTest, CheckpointThenVerifyThenExportTheHead) {
   EXPECT_NE(text.find("entries: 6"), std::string::npos);
 
   std::ostringstream head;
-  ASSERT_EQ(RunAuditExportHead(store_, head, err), 0) << err.str();
+  ASSERT_EQ(RunAuditExportHead(log, head, err), 0) << err.str();
   {
     std::ofstream file(dir_ / "head.json");
     file << head.str();
@@ -58,7 +67,8 @@ TEST_F(AuditCommandsTest, CheckpointThenVerifyThenExportTheHead) {
 TEST_F(AuditCommandsTest, VerifyExitsNonZeroNamingTheFirstBadEntry) {
   BuildStore(store_, 3, {}, TestSigner());
   std::ostringstream out, err;
-  ASSERT_EQ(RunAuditCheckpoint(store_, secret_, Base(), out, err), 0) << err.str();
+  auto log = Log();
+  ASSERT_EQ(RunAuditCheckpoint(log, secret_, Base(), out, err), 0) << err.str();
   {
     auto db = store::SqliteDatabase::Open(store_);
     ASSERT_TRUE(db->Execute("DELETE FROM audit WHERE seq = 4").ok());
@@ -71,7 +81,8 @@ TEST_F(AuditCommandsTest, VerifyExitsNonZeroNamingTheFirstBadEntry) {
 TEST_F(AuditCommandsTest, VerifyRefusesAMissingPublicKeyFile) {
   BuildStore(store_, 1, {}, TestSigner());
   std::ostringstream out, err;
-  EXPECT_EQ(RunAuditVerify({store_, {dir_ / "none.pub"}, std::nullopt, false}, out, err), 2);
+  auto log = Log();
+  EXPECT_EQ(RunAuditVerify(log, {{dir_ / "none.pub"}, std::nullopt, false}, out, err), 2);
   EXPECT_NE(err.str().find("cannot be read"), std::string::npos);
 }
 
@@ -87,46 +98,47 @@ TEST_F(AuditCommandsTest, SubjectFindsDisclosuresWithTheAuditKeyFile) {
                                                     CanonicalRecord(kPoliceRef), "x"));
     ASSERT_TRUE((*opened)->Commit(a).ok());
   }
+  auto log = Log();
   AuditSubjectArgs args;
-  args.store = store_;
   args.audit_key = audit_key_;
   args.nhs_number = "943 476 5919";
   args.format = "csv";
   std::ostringstream out, err;
-  ASSERT_EQ(RunAuditSubject(args, out, err), 0) << err.str();
+  ASSERT_EQ(RunAuditSubject(log, args, out, err), 0) << err.str();
   EXPECT_NE(out.str().find("m-1,m-1-la-derby"), std::string::npos) << out.str();
 
   args.nhs_number.reset();
   args.person_id = "860:LCS-1";
   args.format = "json";
   std::ostringstream none;
-  ASSERT_EQ(RunAuditSubject(args, none, err), 0) << err.str();
+  ASSERT_EQ(RunAuditSubject(log, args, none, err), 0) << err.str();
   EXPECT_EQ(none.str(), "[]\n");
 }
 
 TEST_F(AuditCommandsTest, SubjectRefusesBadArgumentsWithoutEchoingThem) {
   BuildStore(store_, 1, {}, TestSigner());
+  auto log = Log();
   AuditSubjectArgs args;
-  args.store = store_;
   args.audit_key = audit_key_;
   std::ostringstream out, err;
-  EXPECT_EQ(RunAuditSubject(args, out, err), 2);  // no identifier
+  EXPECT_EQ(RunAuditSubject(log, args, out, err), 2);  // no identifier
   args.nhs_number = "94347659";
-  EXPECT_EQ(RunAuditSubject(args, out, err), 2);
+  EXPECT_EQ(RunAuditSubject(log, args, out, err), 2);
   EXPECT_EQ(err.str().find("94347659"), std::string::npos);
   args.nhs_number.reset();
   args.person_id = "Derby:LCS-1";
-  EXPECT_EQ(RunAuditSubject(args, out, err), 2);
+  EXPECT_EQ(RunAuditSubject(log, args, out, err), 2);
   args.person_id = "860:LCS-1";
   args.format = "xml";
-  EXPECT_EQ(RunAuditSubject(args, out, err), 2);
+  EXPECT_EQ(RunAuditSubject(log, args, out, err), 2);
   EXPECT_EQ(err.str().find("LCS-1"), std::string::npos);
 }
 
 TEST_F(AuditCommandsTest, ExportHeadNeedsACheckpoint) {
   BuildStore(store_, 1, {}, TestSigner());
   std::ostringstream out, err;
-  EXPECT_EQ(RunAuditExportHead(store_, out, err), 2);
+  auto log = Log();
+  EXPECT_EQ(RunAuditExportHead(log, out, err), 2);
   EXPECT_TRUE(out.str().empty());
 }
 

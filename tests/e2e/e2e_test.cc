@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "gateway/audit/audit_commands.h"
+#include "gateway/audit/sqlite_audit_log.h"
 #include "gateway/model/time.h"
 #include "gateway/store/sqlite_database.h"
 #include "tests/common/temp_dir.h"
@@ -592,9 +593,10 @@ TEST_F(EndToEnd, AfterTheRunTheAuditChainVerifiesAndRecordsEveryDisclosure) {
   std::ostringstream out;
   std::ostringstream err;
   audit::AuditVerifyArgs args;
-  args.store = gateway_.store_path();
   args.public_keys = {gateway_.audit_public_key()};
-  EXPECT_EQ(audit::RunAuditVerify(args, out, err), 0) << out.str() << err.str();
+  auto log = audit::SqliteAuditLog::Open(gateway_.store_path());
+  ASSERT_TRUE(log.ok()) << log.error().detail;
+  EXPECT_EQ(audit::RunAuditVerify(*log, args, out, err), 0) << out.str() << err.str();
 
   std::map<std::string, std::string> disclosed;  // delivery id -> recipient
   auto db = store::SqliteDatabase::Open(gateway_.store_path());
