@@ -1,5 +1,6 @@
 #include "tests/store/postgres_backend.h"
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -7,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "gateway/store/pg_audit_log.h"
 #include "gateway/store/pg_connection.h"
 #include "gateway/store/pg_store.h"
 #include "tests/support/postgres_test_cluster.h"
@@ -65,6 +67,26 @@ class PostgresBackend final : public StoreBackend {
                               read->Bytes(r, 4), read->Bytes(r, 5)});
     }
     return rows;
+  }
+
+  int Execute(const std::string& sql) override {
+    auto conn = Connect();
+    if (!conn.ok()) {
+      ADD_FAILURE() << conn.error();
+      return -1;
+    }
+    auto ran = conn->Query(sql);
+    if (!ran.ok()) {
+      ADD_FAILURE() << ran.error().message;
+      return -1;
+    }
+    return ran->affected();
+  }
+
+  Result<std::unique_ptr<audit::AuditLog>, std::string> OpenAuditLog() override {
+    auto log = PostgresAuditLog::Open(Dsn());
+    if (!log.ok()) return Fail(log.error().detail);
+    return std::unique_ptr<audit::AuditLog>(std::move(*log));
   }
 
   // What the server has on disk: its tables' files and its WAL, after a

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <thread>
 
+#include "gateway/store/pg_audit_log.h"
 #include "gateway/store/pg_connection.h"
 #include "gateway/store/pg_schema.h"
 #include "gateway/store/pg_store.h"
@@ -119,6 +120,25 @@ TEST_F(PostgresStoreTest, RefusesASchemaNewerThanItKnows) {
   auto opened = Open("replica-b");
   ASSERT_FALSE(opened.ok());
   EXPECT_NE(opened.error().detail.find("newer than this gateway knows"), std::string::npos);
+}
+
+// The audit tools never take an empty schema for an empty log (a DSN with
+// the wrong database or search_path), nor read a schema from the future.
+TEST_F(PostgresStoreTest, TheAuditLogOpensOnlyASchemaAGatewaySetUp) {
+  auto empty = PostgresAuditLog::Open(Dsn());
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.error().detail.find("no gateway schema"), std::string::npos)
+      << empty.error().detail;
+  EXPECT_EQ(Admin("SELECT 1 FROM " + schema_ + ".schema_version"), false) << "nothing was created";
+
+  ASSERT_TRUE(Open("replica-a").ok());
+  EXPECT_TRUE(PostgresAuditLog::Open(Dsn()).ok());
+  ASSERT_TRUE(Admin("INSERT INTO " + schema_ +
+                    ".schema_version (version, description) VALUES (999, 'from the future')"));
+  auto future = PostgresAuditLog::Open(Dsn());
+  ASSERT_FALSE(future.ok());
+  EXPECT_NE(future.error().detail.find("newer than this binary knows"), std::string::npos)
+      << future.error().detail;
 }
 
 // A restarted replica takes back at once what its previous life claimed,

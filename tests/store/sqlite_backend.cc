@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "gateway/audit/sqlite_audit_log.h"
 #include "gateway/store/sqlite_database.h"
 #include "gateway/store/sqlite_store.h"
 
@@ -61,6 +62,20 @@ class SqliteBackend final : public StoreBackend {
       rows.push_back({query->ColumnInt(0), query->ColumnInt(1), query->ColumnText(2),
                       query->ColumnText(3), query->ColumnBlob(4), query->ColumnBlob(5)});
     }
+  }
+
+  int Execute(const std::string& sql) override {
+    auto db = SqliteDatabase::Open(path_);
+    if (!db.ok()) return Failed(db.error(), -1);
+    if (auto ran = db->Execute(sql); !ran.ok()) return Failed(ran.error(), -1);
+    return db->Changes();
+  }
+
+  Result<std::unique_ptr<audit::AuditLog>, std::string> OpenAuditLog() override {
+    auto log = audit::SqliteAuditLog::Open(path_);
+    if (!log.ok()) return Fail(log.error().detail);
+    return std::unique_ptr<audit::AuditLog>(
+        std::make_unique<audit::SqliteAuditLog>(std::move(*log)));
   }
 
   // The stores are closed by now, and the last connection to close has

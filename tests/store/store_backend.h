@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/audit/audit_log.h"
 #include "gateway/audit/chain_follower.h"
 #include "gateway/common/result.h"
 #include "gateway/crypto/sealer.h"
@@ -49,6 +50,16 @@ class StoreBackend {
   // The audit table in seq order, as stored: what the chain is checked on.
   using AuditRow = audit::AuditRow;
   virtual std::vector<AuditRow> AuditRows() = 0;
+
+  // Runs `sql` (plain SQL both databases accept) on a connection of its
+  // own, as someone with raw access to the database could: how tests
+  // tamper with the audit. The rows it changed; -1 (and a failure) when it
+  // did not run.
+  virtual int Execute(const std::string& sql) = 0;
+
+  // The store's audit as the `isagw audit` tools read it; only after
+  // OpenFresh.
+  virtual Result<std::unique_ptr<audit::AuditLog>, std::string> OpenAuditLog() = 0;
 
   // Every byte the database keeps on disk for this store, to check that no
   // plaintext is at rest. Called once the test has closed every store it

@@ -618,6 +618,86 @@ TEST_P(StoreContractTest, LoadsAStoredMessagesCanonicalFormOnly) {
   EXPECT_EQ(missing.error().kind, StoreErrorKind::kNotFound);
 }
 
+// What a report reads: the episodes an agency hosts, placed or reported
+// that went missing in the period, with their messages (and the placement
+// notifications that linked the child) opened, and when the police's
+// missing reports became each recipient's to read.
+TEST_P(StoreContractTest, ReportRecordsAreAnAgencysEpisodesInThePeriodWithTheirMessages) {
+  Acceptance placement;
+  placement.message.id = "p1";
+  placement.message.sender = "la-staffordshire";
+  placement.message.idempotency_key = "key-p1";
+  placement.message.format = "council-xml";
+  placement.message.kind = "placement_notified";
+  placement.message.received_at = sys_days{2026y / November / 1} + 9h;
+  placement.message.canonical_json = R"({"placement":{}})";
+  placement.message.answer_json = "{}";
+  placement.child_link = ChildLink{"child-key-1", "la-staffordshire", "la-derby", "p1"};
+  placement.audit.push_back(AuditRecord{"message_accepted", R"({"message_id":"p1"})"});
+  ASSERT_TRUE(store_->Commit(placement).ok());
+
+  Acceptance derby = MissingReportOf("m1", "DB/21/2026/004512");
+  ASSERT_TRUE(store_->Commit(derby).ok());
+  // Another force's episode hosted elsewhere, at the same time.
+  Acceptance notts = MissingReportOf("m2", "NT/21/2026/000001");
+  notts.message.sender = "police-notts";
+  notts.episode->child_key = "child-key-2";
+  notts.episode->host_la = "la-nottingham";
+  notts.episode->placing_la = std::nullopt;
+  notts.deliveries[0].id = "m2-la-nottingham";
+  notts.deliveries[0].recipient = "la-nottingham";
+  ASSERT_TRUE(store_->Commit(notts).ok());
+  // A later Derby episode, a month on.
+  Acceptance later = MissingReportOf("m3", "DB/21/2026/000003");
+  later.message.received_at += days(30);
+  later.episode->missing_since = later.message.received_at - 2h;
+  ASSERT_TRUE(store_->Commit(later).ok());
+
+  const model::Timestamp since = derby.message.received_at - 2h;
+  auto records = store_->LoadReportRecords({"la-derby", since - 24h, since + 24h});
+  ASSERT_TRUE(records.ok()) << records.error().detail;
+  ASSERT_EQ(records->episodes.size(), 1u);
+  const ReportRecords::Episode& e = records->episodes[0];
+  EXPECT_EQ(e.police_ref, "DB/21/2026/004512");
+  EXPECT_EQ(e.state, "missing");
+  EXPECT_EQ(e.child_key, "child-key-1");
+  EXPECT_EQ(e.host_la, "la-derby");
+  EXPECT_EQ(e.placing_la, "la-staffordshire");
+  EXPECT_EQ(e.missing_since, since);
+  ASSERT_EQ(records->messages.size(), 2u);
+  EXPECT_EQ(records->messages[0].id, "p1") << "oldest first";
+  EXPECT_EQ(records->messages[0].episode_ref, std::nullopt);
+  EXPECT_EQ(records->messages[0].canonical_json, R"({"placement":{}})");
+  EXPECT_EQ(records->messages[1].id, "m1");
+  EXPECT_EQ(records->messages[1].sender, "police-derbys");
+  EXPECT_EQ(records->messages[1].kind, "missing_reported");
+  EXPECT_EQ(records->messages[1].episode_ref, "DB/21/2026/004512");
+  EXPECT_EQ(records->messages[1].received_at, derby.message.received_at);
+  EXPECT_EQ(records->messages[1].canonical_json, R"({"child":{"forename":"Zephyrine"}})");
+  ASSERT_EQ(records->copies.size(), 1u);
+  EXPECT_EQ(records->copies[0].message_id, "m1");
+  EXPECT_EQ(records->copies[0].recipient, "la-derby");
+  EXPECT_EQ(records->copies[0].at, derby.message.received_at);
+
+  // The placing LA and the reporting force see it too; others do not.
+  const auto episodes_of = [&](const std::string& agency, model::Timestamp from,
+                               model::Timestamp to) {
+    std::vector<std::string> refs;
+    auto loaded = store_->LoadReportRecords({agency, from, to});
+    EXPECT_TRUE(loaded.ok());
+    if (loaded.ok()) {
+      for (const auto& episode : loaded->episodes) refs.push_back(episode.police_ref);
+    }
+    return refs;
+  };
+  using Refs = std::vector<std::string>;
+  EXPECT_EQ(episodes_of("la-staffordshire", since - 24h, since + 24h), Refs{"DB/21/2026/004512"});
+  EXPECT_EQ(episodes_of("police-derbys", since - 24h, since + 24h), Refs{"DB/21/2026/004512"});
+  EXPECT_EQ(episodes_of("la-nottingham", since - 24h, since + 24h), Refs{"NT/21/2026/000001"});
+  EXPECT_EQ(episodes_of("la-leicester", since - 24h, since + 24h), Refs{});
+  EXPECT_EQ(episodes_of("la-derby", since + 24h, since + days(60)), Refs{"DB/21/2026/000003"});
+}
+
 // What a killed gateway had claimed is claimed again at once after
 // ReleaseLeases; what was delivered is never claimed again.
 TEST_P(StoreContractTest, ReleasedLeasesAreClaimedAgainAtOnceAndDeliveredCopiesNever) {
