@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <thread>
 
 #include "gateway/store/pg_audit_log.h"
@@ -68,6 +69,19 @@ class PostgresStoreTest : public ::testing::Test {
   std::string Dsn() const {
     return cluster_.dsn + " application_name=" + schema_ + " options='-c search_path=" + schema_ +
            "'";
+  }
+  // Dsn() over TLS that libpq verifies in full: the server's certificate
+  // from `ca`, for the name `host` (the address stays 127.0.0.1).
+  std::string TlsDsn(const std::string& host, const std::filesystem::path& ca) const {
+    std::string dsn = Dsn();
+    const auto replace = [&](std::string_view from, const std::string& to) {
+      const auto at = dsn.find(from);
+      EXPECT_NE(at, std::string::npos) << from << " is not in the test cluster's DSN";
+      if (at != std::string::npos) dsn.replace(at, from.size(), to);
+    };
+    replace("host=127.0.0.1", "host=" + host + " hostaddr=127.0.0.1");
+    replace("sslmode=disable", "sslmode=verify-full sslrootcert=" + ca.string());
+    return dsn;
   }
   Result<std::unique_ptr<PostgresStore>, StoreError> Open(const std::string& replica) {
     return PostgresStore::Open({.dsn = Dsn(), .pool = 4, .replica = replica}, TestSealer());
@@ -139,6 +153,48 @@ TEST_F(PostgresStoreTest, TheAuditLogOpensOnlyASchemaAGatewaySetUp) {
   ASSERT_FALSE(future.ok());
   EXPECT_NE(future.error().detail.find("newer than this binary knows"), std::string::npos)
       << future.error().detail;
+}
+
+// TLS to PostgreSQL is libpq's, set in the DSN (docs/operations.md): the
+// store checks the server's certificate and name as the gateway checks its
+// clients'.
+TEST_F(PostgresStoreTest, TheStoreTalksToTheServerOverVerifiedTls) {
+  if (cluster_.ca_file.empty()) GTEST_SKIP() << "the test cluster made no CA (scripts/pg-cluster)";
+  const std::string dsn = TlsDsn("localhost", cluster_.ca_file);
+  auto store = PostgresStore::Open({.dsn = dsn, .pool = 2, .replica = "replica-tls"}, TestSealer());
+  ASSERT_TRUE(store.ok()) << store.error().detail;
+  ASSERT_TRUE((*store)->Commit(WithPushCopy("m1")).ok());
+  auto claimed = (*store)->ClaimDueDeliveries(kNow, kNow + 5min, 10);
+  ASSERT_TRUE(claimed.ok());
+  ASSERT_EQ(claimed->size(), 1u);
+  EXPECT_EQ((*claimed)[0].delivery.payload, "<Episode/>");
+
+  auto conn = PgConnection::Open(dsn);
+  ASSERT_TRUE(conn.ok()) << conn.error().message;
+  auto session = conn->Query("SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
+  ASSERT_TRUE(session.ok() && session->rows() == 1);
+  EXPECT_TRUE(session->Bool(0, 0));
+  EXPECT_EQ(session->Text(0, 1), "TLSv1.3");
+}
+
+TEST_F(PostgresStoreTest, AServerItsCaDidNotCertifyOrOfAnotherNameIsRefused) {
+  if (cluster_.other_ca_file.empty()) {
+    GTEST_SKIP() << "the test cluster made no CA (scripts/pg-cluster)";
+  }
+  auto stranger = PostgresStore::Open(
+      {.dsn = TlsDsn("localhost", cluster_.other_ca_file), .pool = 2, .replica = "replica-tls"},
+      TestSealer());
+  ASSERT_FALSE(stranger.ok());
+  EXPECT_NE(stranger.error().detail.find("certificate verify failed"), std::string::npos)
+      << stranger.error().detail;
+
+  auto misnamed = PostgresStore::Open(
+      {.dsn = TlsDsn("db.example", cluster_.ca_file), .pool = 2, .replica = "replica-tls"},
+      TestSealer());
+  ASSERT_FALSE(misnamed.ok());
+  EXPECT_NE(misnamed.error().detail.find("does not match host name"), std::string::npos)
+      << misnamed.error().detail;
+  EXPECT_FALSE(Admin("SELECT 1 FROM " + schema_ + ".schema_version")) << "nothing was created";
 }
 
 // A restarted replica takes back at once what its previous life claimed,

@@ -42,7 +42,13 @@ Result<PostgresTestCluster, std::string> FindPostgresTestCluster() {
                 "(scripts/pg-cluster start " +
                 dir.string() + ")");
   }
-  return PostgresTestCluster{std::move(*dsn), std::filesystem::path(*data_dir)};
+  PostgresTestCluster cluster{std::move(*dsn), std::filesystem::path(*data_dir), {}, {}};
+  std::error_code ignored;
+  if (std::filesystem::is_regular_file(dir / "ca.crt", ignored)) cluster.ca_file = dir / "ca.crt";
+  if (std::filesystem::is_regular_file(dir / "other-ca.crt", ignored)) {
+    cluster.other_ca_file = dir / "other-ca.crt";
+  }
+  return cluster;
 }
 
 }  // namespace isagw::testing

@@ -17,6 +17,10 @@ namespace isagw::testing {
 struct PostgresTestCluster {
   std::string dsn;                 // libpq connection string to database isagw
   std::filesystem::path data_dir;  // the server's data directory
+  // The CA that certified the server (for sslrootcert=), and one that did
+  // not; empty when the cluster's directory has none.
+  std::filesystem::path ca_file;
+  std::filesystem::path other_ca_file;
 };
 
 // The cluster the `postgres` CTest fixture started (ISAGW_TEST_PG names its
