@@ -102,6 +102,28 @@ class PostgresStore::Writer {
   Head locked_;  // as read when locked
 };
 
+namespace {
+
+// A session lock on the replica's name, held by `conn` until it closes:
+// two live replicas of one name would release each other's leases. Scoped
+// to the database and schema: one server may hold several deployments (or
+// test runs), each with its own replicas.
+Result<Ok, StoreError> TakeName(PgConnection& conn, const std::string& replica) {
+  auto named = conn.Query(
+      "SELECT pg_try_advisory_lock(7315402, hashtext(current_database() || '/' ||"
+      " current_schema() || '/' || $1))",
+      PgParams().Add(replica));
+  if (!named.ok()) return Fail(Backend(named.error()));
+  if (!named->Bool(0, 0)) {
+    return Fail(StoreError{StoreErrorKind::kBackend,
+                           "another live gateway uses the replica name '" + replica +
+                               "' on this database: give each replica its own"});
+  }
+  return Ok{};
+}
+
+}  // namespace
+
 Result<std::unique_ptr<PostgresStore>, StoreError> PostgresStore::Open(
     PostgresStoreOptions options, std::shared_ptr<const crypto::Sealer> sealer) {
   options.dsn = WithConnectTimeout(options.dsn);
@@ -110,21 +132,8 @@ Result<std::unique_ptr<PostgresStore>, StoreError> PostgresStore::Open(
   if (auto migrated = MigratePostgres(*conn, PostgresMigrations()); !migrated.ok()) {
     return Fail(Backend(migrated.error()));
   }
-  // A session lock on the name, held by this connection until the store
-  // closes: two live replicas of one name would release each other's
-  // leases.
-  // Scoped to the database and schema: one server may hold several
-  // deployments (or test runs), each with its own replicas.
-  auto named = conn->Query(
-      "SELECT pg_try_advisory_lock(7315402, hashtext(current_database() || '/' ||"
-      " current_schema() || '/' || $1))",
-      PgParams().Add(options.replica));
-  if (!named.ok()) return Fail(Backend(named.error()));
-  if (!named->Bool(0, 0)) {
-    return Fail(StoreError{StoreErrorKind::kBackend,
-                           "another live gateway uses the replica name '" + options.replica +
-                               "' on this database: give each replica its own"});
-  }
+  auto named = TakeName(*conn, options.replica);
+  if (!named.ok()) return Fail(named.error());
   return std::make_unique<PostgresStore>(Token{}, options, std::move(sealer), std::move(*conn));
 }
 
@@ -1067,7 +1076,20 @@ Result<audit::Checkpoint, StoreError> PostgresStore::AppendCheckpoint(
   });
 }
 
+Result<Ok, StoreError> PostgresStore::HoldName() {
+  std::lock_guard lock(name_mutex_);
+  auto held = name_lock_.Query("SELECT 1");
+  if (held.ok()) return Ok{};
+  if (!held.error().connection_lost()) return Fail(Backend(held.error()));
+  // The server restarted (or dropped the session): the lock went with the
+  // session, so it is taken again on a new one, unless another process of
+  // the same name took it meanwhile.
+  if (auto reset = name_lock_.Reset(); !reset.ok()) return Fail(Backend(reset.error()));
+  return TakeName(name_lock_, options_.replica);
+}
+
 Result<Ok, StoreError> PostgresStore::Ping() {
+  if (auto held = HoldName(); !held.ok()) return held;
   return Read([](PgConnection& conn) -> Result<Ok, StoreError> {
     if (auto answered = conn.Query("SELECT 1"); !answered.ok()) {
       return Fail(Backend(answered.error()));

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "gateway/audit/checkpoint.h"
@@ -107,6 +108,9 @@ class PostgresStore final : public Store {
   Result<ReportRecords, StoreError> LoadReportRecords(const ReportQuery& query) override;
   Result<MessageStatus, StoreError> GetMessageStatus(const std::string& sender,
                                                      const std::string& message_id) override;
+  // Also checks that this replica still holds its name: a server restart
+  // ends the session that held it, and it is taken again here, or Ping
+  // fails (and /readyz with it) while another process of the name runs.
   Result<Ok, StoreError> Ping() override;
 
   // Signs the audit chain's head (audit/checkpoint.h) while holding it, so
@@ -146,6 +150,7 @@ class PostgresStore final : public Store {
   template <typename Body>
   auto Claim(Body&& body) -> decltype(body(std::declval<PgConnection&>()));
 
+  Result<Ok, StoreError> HoldName();
   Result<Ok, StoreError> CommitOne(Writer& w, const Acceptance& acceptance);
   Result<Ok, StoreError> RecordAttemptOne(Writer& w, const AttemptOutcome& outcome);
   Result<Ok, StoreError> InsertDelivery(Writer& w, const Delivery& delivery, std::int64_t now);
@@ -161,6 +166,7 @@ class PostgresStore final : public Store {
   CommitQueue commits_{kMaxGroup};
   // Holds a session advisory lock on the replica's name for as long as
   // the store is open: what refuses a second live process of that name.
+  std::mutex name_mutex_;  // guards name_lock_ (Ping runs on the probe's thread)
   PgConnection name_lock_;
 };
 

@@ -58,6 +58,7 @@ class PostgresCommands : public ::testing::Test {
     schema_ = "cli_" + std::to_string(::getpid()) + "_" +
               ::testing::UnitTest::GetInstance()->current_test_info()->name();
     for (char& c : schema_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (schema_.size() > 63) schema_.resize(63);  // as PostgreSQL cuts names
     ASSERT_TRUE(Admin("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE; CREATE SCHEMA " + schema_));
 
     // The minimal deployment with the example registry and ISAs (a report

@@ -62,6 +62,15 @@ TEST_F(KeyDirectory, RefusesMalformedKeysWithoutQuotingThem) {
   EXPECT_EQ(Describe(ring.error()[0]).find("secret"), std::string::npos);
 }
 
+TEST_F(KeyDirectory, RefusesAKeyOfTheRightLengthWithANonHexDigit) {
+  std::string key(kHexKey.substr(0, 64));
+  key[40] = 'g';
+  Write("ISA-STAFFS-2026.key", key);
+  auto ring = LoadKeyDirectory(dir_);
+  ASSERT_FALSE(ring.ok());
+  EXPECT_EQ(ring.error()[0].code, "key_format");
+}
+
 TEST_F(KeyDirectory, RefusesAShortKey) {
   Write("ISA-STAFFS-2026.key", kHexKey.substr(0, 32));
   EXPECT_FALSE(LoadKeyDirectory(dir_).ok());

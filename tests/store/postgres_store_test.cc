@@ -54,6 +54,9 @@ class PostgresStoreTest : public ::testing::Test {
     schema_ = "pgstore_" + std::to_string(::getpid()) + "_" +
               ::testing::UnitTest::GetInstance()->current_test_info()->name();
     for (char& c : schema_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    // PostgreSQL cuts names (and application_name) to 63 bytes: cut here
+    // too, so that what the test looks for is what the server shows.
+    if (schema_.size() > 63) schema_.resize(63);
     ASSERT_TRUE(Admin("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE; CREATE SCHEMA " + schema_));
   }
   void TearDown() override {
@@ -240,6 +243,44 @@ TEST_F(PostgresStoreTest, AfterTheServerDropsItsSessionsTheStoreConnectsAgain) {
   ASSERT_TRUE(sender.ok()) << sender.error().detail;
   EXPECT_EQ(*sender, std::optional<std::string>("police-derbys"));
   EXPECT_TRUE((*store)->Commit(WithPushCopy("m2")).ok());
+}
+
+// A server restart ends the session that held the replica's name. The
+// store takes it again at its next Ping, so a second process of the name
+// is still refused; if one took the name first, Ping fails (and /readyz
+// with it) until that process is gone.
+TEST_F(PostgresStoreTest, TheNameIsRetakenAfterItsSessionDrops) {
+  auto first = Open("replica-a");
+  ASSERT_TRUE(first.ok()) << first.error().detail;
+  // Ends this test's sessions and waits until they are gone, locks and all
+  // (pg_terminate_backend only signals them).
+  const auto drop_sessions = [&] {
+    auto admin = PgConnection::Open(cluster_.dsn);
+    ASSERT_TRUE(admin.ok());
+    const std::string mine = " FROM pg_stat_activity WHERE application_name = '" + schema_ + "'";
+    ASSERT_TRUE(admin->Query("SELECT pg_terminate_backend(pid)" + mine).ok());
+    for (int wait = 0; wait < 500; ++wait) {
+      auto left = admin->Query("SELECT COUNT(*)" + mine);
+      ASSERT_TRUE(left.ok());
+      if (left->Int(0, 0) == 0) return;
+      std::this_thread::sleep_for(10ms);
+    }
+    FAIL() << "the sessions did not end";
+  };
+  drop_sessions();
+  ASSERT_TRUE((*first)->Ping().ok());
+  EXPECT_FALSE(Open("replica-a").ok()) << "the name was taken again";
+
+  drop_sessions();
+  auto usurper = Open("replica-a");  // before the first replica's next Ping
+  ASSERT_TRUE(usurper.ok()) << usurper.error().detail;
+  auto refused = (*first)->Ping();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().detail.find("another live gateway uses the replica name"),
+            std::string::npos)
+      << refused.error().detail;
+  usurper->reset();
+  EXPECT_TRUE((*first)->Ping().ok()) << "the name is free again";
 }
 
 }  // namespace
