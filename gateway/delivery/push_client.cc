@@ -35,6 +35,7 @@
 #include "gateway/delivery/push_url.h"
 #include "gateway/delivery/response_classifier.h"
 #include "gateway/metrics/metrics_registry.h"
+#include "gateway/tls/tls_policy.h"
 
 namespace isagw::delivery {
 
@@ -51,13 +52,6 @@ using error_code = boost::system::error_code;
 constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 constexpr std::uint32_t kResponseHeaderLimit = 16 * 1024;
 constexpr auto kShutdownTimeout = std::chrono::seconds(2);
-
-// The server's TLS 1.2 policy (gateway/server/tls_context.cc): forward
-// secret (ECDHE) with an AEAD cipher, nothing else. TLS 1.3 suites are all AEAD.
-constexpr const char* kTls12Ciphers =
-    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
-    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
-    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
 PushResult Retry(std::string error) {
   PushResult result;
@@ -267,12 +261,8 @@ struct PushClient::Impl {
     auto context = std::make_unique<ssl::context>(ssl::context::tls_client);
     SSL_CTX* native = context->native_handle();
     ERR_clear_error();
-    SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
-    SSL_CTX_set_options(native, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
-    if (SSL_CTX_set_cipher_list(native, kTls12Ciphers) != 1) {
-      ERR_clear_error();
-      return Fail(std::string("tls_configuration"));
-    }
+    // The server's policy (gateway/tls/tls_policy.h) from this end too.
+    if (!tls::ApplyTlsPolicy(native).ok()) return Fail(std::string("tls_configuration"));
     error_code ec;
     context->use_certificate_chain(asio::buffer(certificate_chain), ec);
     if (!ec) context->use_private_key(asio::buffer(private_key), ssl::context::pem, ec);

@@ -12,17 +12,11 @@
 #include <string>
 
 #include "gateway/server/tls_context_impl.h"
+#include "gateway/tls/tls_policy.h"
 
 namespace isagw::server {
 
 namespace {
-
-// TLS 1.2 suites: forward secret (ECDHE) with an AEAD cipher, nothing else.
-// TLS 1.3 suites are all AEAD; OpenSSL's defaults stand.
-constexpr const char* kTls12Ciphers =
-    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
-    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
-    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
 // OpenSSL's last queued error as text, emptied from the queue. OpenSSL
 // error strings name files and reasons, never key material.
@@ -109,16 +103,9 @@ Result<std::shared_ptr<const ServerTlsContext>, std::string> ServerTlsContext::L
   SSL_CTX* native = context.native_handle();
   ERR_clear_error();
 
-  if (SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1) {
-    return Fail("cannot set the minimum TLS version: " + OpenSslError());
-  }
-  context.set_options(ssl::context::default_workarounds | ssl::context::no_compression |
-                      ssl::context::single_dh_use);
-  SSL_CTX_set_options(native,
-                      SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_TICKET);
-  if (SSL_CTX_set_cipher_list(native, kTls12Ciphers) != 1) {
-    return Fail("cannot set the TLS 1.2 cipher list: " + OpenSslError());
-  }
+  if (auto applied = tls::ApplyTlsPolicy(native); !applied.ok()) return Fail(applied.error());
+  context.set_options(ssl::context::default_workarounds | ssl::context::single_dh_use);
+  SSL_CTX_set_options(native, SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_TICKET);
   // No session resumption: every connection gets a full handshake, so a
   // certificate revoked by a reloaded CRL cannot ride on an old session.
   SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_OFF);
