@@ -49,6 +49,16 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   explain_cmd->add_option("--keys", explain.keys, "pseudonymisation key directory");
   explain_cmd->add_option("--at", explain.at, "judge the ISAs at this RFC 3339 instant");
+  explain_cmd->add_option("--host-la", explain.host_la,
+                          "the host council the stored episode would give (an RHI names none)");
+  explain_cmd->add_option("--placing-la", explain.placing_la,
+                          "the placing council a placement notification would give");
+  explain_cmd
+      ->add_option("--as", explain.as_roles,
+                   "the recipient's role(s) instead of the router's: police_force, host_la, "
+                   "placing_la, commissioned_provider")
+      ->allow_extra_args(false)
+      ->delimiter(',');
   explain_cmd->add_flag("--json", explain.json, "JSON instead of a table");
 
   isagw::cli::PolicyTimersArgs timers;

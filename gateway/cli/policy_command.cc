@@ -34,6 +34,36 @@ std::optional<registry::AgencyRegistry> LoadRegistry(const std::string& path, st
   return std::move(*loaded);
 }
 
+// `id` if it names a local authority in the registry (or is empty);
+// nullopt after saying why not.
+std::optional<std::optional<std::string>> CouncilId(const std::string& id, std::string_view option,
+                                                    const registry::AgencyRegistry& registry,
+                                                    std::ostream& err) {
+  if (id.empty()) return std::optional<std::string>();
+  const registry::Agency* agency = registry.FindById(id);
+  if (agency == nullptr || agency->kind != registry::AgencyKind::kLocalAuthority) {
+    err << option << ": " << id << " is not a local authority in the registry\n";
+    return std::nullopt;
+  }
+  return std::optional<std::string>(id);
+}
+
+// The roles named by --as, or nullopt after naming one that is not a role.
+std::optional<std::set<policy::Role>> RolesNamed(const std::vector<std::string>& names,
+                                                 std::ostream& err) {
+  std::set<policy::Role> roles;
+  for (const std::string& name : names) {
+    auto role = policy::kRoleNames.Find(name);
+    if (!role) {
+      err << "--as: " << name
+          << " is not a role (police_force, host_la, placing_la, commissioned_provider)\n";
+      return std::nullopt;
+    }
+    roles.insert(*role);
+  }
+  return roles;
+}
+
 std::set<std::string> AgencyIds(const registry::AgencyRegistry& registry) {
   std::set<std::string> ids;
   for (const auto& agency : registry.agencies()) ids.insert(agency.id);
@@ -98,6 +128,10 @@ int RunPolicyExplain(const PolicyExplainArgs& args, std::istream& in, std::ostre
     err << "--format must be one of compact, council-xml, rhi, canonical\n";
     return kRefused;
   }
+  const auto host_la = CouncilId(args.host_la, "--host-la", *registry, err);
+  const auto placing_la = CouncilId(args.placing_la, "--placing-la", *registry, err);
+  const auto as_roles = RolesNamed(args.as_roles, err);
+  if (!host_la || !placing_la || !as_roles) return kRefused;
 
   std::string input;
   if (args.file.empty() || args.file == "-") {
@@ -131,8 +165,10 @@ int RunPolicyExplain(const PolicyExplainArgs& args, std::istream& in, std::ostre
   }
 
   // Roles and the kind the recipient would receive, exactly as the router
-  // decides them.
-  const pipeline::Parties parties = pipeline::ResolveParties(event, *registry, {});
+  // decides them, from the message and what --host-la and --placing-la say
+  // the gateway would know of the episode.
+  const pipeline::ChildContext known{*placing_la, *host_la};
+  const pipeline::Parties parties = pipeline::ResolveParties(event, *registry, known);
   nlohmann::json document = adapters::canonical::ToJson(event);
   policy::Party to{recipient->id, pipeline::RolesOf(*recipient, parties)};
   bool routed = false;
@@ -143,11 +179,23 @@ int RunPolicyExplain(const PolicyExplainArgs& args, std::istream& in, std::ostre
       document["kind"] = std::string(*model::kEventKindNames.Name(route.kind));
     }
   }
-  if (!routed) {
+  if (!as_roles->empty()) {
+    to.roles = *as_roles;
+    err << "note: explaining with " << recipient->id << " in the role(s) given by --as\n";
+  } else if (!routed) {
     err << "note: the router would not send this message to " << recipient->id
         << "; explaining as if it did\n";
+    if (parties.host_la == nullptr) {
+      err << "note: no host council follows from the message alone; a running gateway takes it "
+             "from the stored episode: give --host-la (and --placing-la), or --as\n";
+    }
   }
   const policy::Party from{sender->id, pipeline::RolesOf(*sender, parties)};
+  if (from.roles.empty()) {
+    err << "note: " << sender->id << " has no role for this message"
+        << (parties.host_la == nullptr ? " (no host council is known: give --host-la)" : "")
+        << '\n';
+  }
   const policy::Decision decision = policy::Decide(*policies, document, from, to, at);
 
   std::optional<policy::RedactedCopy> copy;

@@ -4,6 +4,7 @@
 
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 namespace isagw::cli {
 
@@ -25,6 +26,14 @@ struct PolicyExplainArgs {
   std::string format;
   std::string file;  // empty or "-": standard input
   std::string at;    // RFC 3339 instant the ISAs are judged at; empty: the message's own time
+  // What a running gateway takes from the stored episode or a placement
+  // notification, which a message alone may not carry (an RHI names no
+  // council): agency ids of local authorities; empty: none known.
+  std::string host_la;
+  std::string placing_la;
+  // The recipient's roles ("police_force", "host_la"...), instead of the
+  // ones the router would give; empty: the router's.
+  std::vector<std::string> as_roles;
   bool json = false;
 };
 
