@@ -108,6 +108,11 @@ Result<nlohmann::json, FieldErrors> ParseStrictJson(std::string_view text,
     // e.what() can quote input text; report only the byte position.
     return Fail(FieldErrors{{tracker.Pointer(), "syntax",
                              "not valid JSON near byte " + std::to_string(e.byte)}});
+  } catch (const nlohmann::json::out_of_range&) {
+    // A number beyond a double ("1e999999"): the parser throws this, not a
+    // parse_error, and it must not escape a request (found by fuzzing).
+    return Fail(FieldErrors{
+        {tracker.Pointer(), "number_range", "a number is too large to be represented"}});
   }
 }
 

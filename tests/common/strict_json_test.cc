@@ -59,6 +59,17 @@ TEST(StrictJson, RefusesOversizeDocumentsBeforeParsing) {
   EXPECT_EQ(OnlyError(R"({"abc":"defghij"})", limits).code, "too_large");
 }
 
+// nlohmann throws out_of_range, not parse_error, for a number beyond a
+// double: found by the compact decoder's fuzz target (fuzz/corpus/compact/
+// huge-number.json); it escaped ParseStrictJson before.
+TEST(StrictJson, RefusesANumberTooLargeToRepresentNamingWhere) {
+  FieldError e = OnlyError(R"({"a":{"n":1e999999}})");
+  EXPECT_EQ(e.code, "number_range");
+  EXPECT_EQ(e.pointer, "/a/n");
+  EXPECT_EQ(e.reason.find("999999"), std::string::npos);
+  EXPECT_EQ(OnlyError("[-1e400]").code, "number_range");
+}
+
 TEST(StrictJson, ReportsSyntaxErrorsWithoutQuotingInput) {
   FieldError e = OnlyError(R"({"name":"Secret Name" "x":1})");
   EXPECT_EQ(e.code, "syntax");
