@@ -14,11 +14,16 @@
 #include "gateway/audit/key_file.h"
 #include "gateway/audit/signing_key.h"
 #include "tests/audit/audit_test_util.h"
+#include "tests/cli/command_outcome.h"
 #include "tests/common/temp_dir.h"
 #include "tests/config/minimal_deployment.h"
 
 namespace isagw::cli {
 namespace {
+
+using testing::Capture;
+using testing::Contains;
+using testing::Outcome;
 
 namespace fs = std::filesystem;
 namespace util = audit::test_util;
@@ -36,27 +41,6 @@ constexpr std::string_view kLocalAuthority = R"(  - id: la-staffs
     delivery: {mode: mailbox}
     routing: {postcode_districts: [ST16]}
 )";
-
-// What a command printed and returned.
-struct Outcome {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-template <typename Command>
-Outcome Capture(Command command) {
-  std::ostringstream out, err;
-  Outcome outcome;
-  outcome.code = command(out, err);
-  outcome.out = out.str();
-  outcome.err = err.str();
-  return outcome;
-}
-
-bool Contains(const std::string& text, std::string_view part) {
-  return text.find(part) != std::string::npos;
-}
 
 class AuditCommand : public ::testing::Test {
  protected:

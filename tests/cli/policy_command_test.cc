@@ -8,18 +8,13 @@
 #include <sstream>
 #include <string>
 
+#include "tests/cli/command_outcome.h"
+
 namespace isagw::cli {
 namespace {
 
-struct Outcome {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-bool Contains(const std::string& text, std::string_view part) {
-  return text.find(part) != std::string::npos;
-}
+using testing::Contains;
+using testing::Outcome;
 
 // The RHI example from the Derby provider, explained for Derbyshire police.
 PolicyExplainArgs RhiToPolice() {

@@ -18,6 +18,7 @@
 #include "gateway/store/pg_connection.h"
 #include "gateway/store/pg_store.h"
 #include "tests/audit/audit_test_util.h"
+#include "tests/cli/command_outcome.h"
 #include "tests/common/temp_dir.h"
 #include "tests/config/minimal_deployment.h"
 #include "tests/support/postgres_test_cluster.h"
@@ -25,29 +26,13 @@
 namespace isagw::cli {
 namespace {
 
+using testing::Capture;
+using testing::Contains;
+using testing::Outcome;
+
 namespace fs = std::filesystem;
 namespace util = audit::test_util;
 using namespace std::chrono;
-
-struct Outcome {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-template <typename Command>
-Outcome Capture(Command command) {
-  std::ostringstream out, err;
-  Outcome outcome;
-  outcome.code = command(out, err);
-  outcome.out = out.str();
-  outcome.err = err.str();
-  return outcome;
-}
-
-bool Contains(const std::string& text, std::string_view part) {
-  return text.find(part) != std::string::npos;
-}
 
 class PostgresCommands : public ::testing::Test {
  protected:
@@ -55,10 +40,7 @@ class PostgresCommands : public ::testing::Test {
     auto cluster = isagw::testing::FindPostgresTestCluster();
     if (!cluster.ok()) GTEST_SKIP() << cluster.error();
     cluster_ = *cluster;
-    schema_ = "cli_" + std::to_string(::getpid()) + "_" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    for (char& c : schema_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (schema_.size() > 63) schema_.resize(63);  // as PostgreSQL cuts names
+    schema_ = isagw::testing::TestSchemaName("cli");
     ASSERT_TRUE(Admin("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE; CREATE SCHEMA " + schema_));
 
     // The minimal deployment with the example registry and ISAs (a report

@@ -10,19 +10,16 @@
 #include <string>
 
 #include "gateway/store/sqlite_database.h"
+#include "tests/cli/command_outcome.h"
 #include "tests/common/temp_dir.h"
 #include "tests/config/minimal_deployment.h"
 
 namespace isagw::cli {
 namespace {
 
-namespace fs = std::filesystem;
+using testing::Outcome;
 
-struct Outcome {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
+namespace fs = std::filesystem;
 
 ReportArgs Args(const std::string& report, const std::string& agency, const std::string& period) {
   ReportArgs args;
@@ -45,8 +42,9 @@ class ReportCommand : public ::testing::Test {
     fs::create_directories(dir_.path() / "var");
     // The example registry has push recipients: the gateway's client pair.
     std::string yaml(isagw::testing::kMinimalGatewayYaml);
-    yaml += "delivery:\n  client_cert_file: out/gateway-client.crt\n"
-            "  client_key_file: out/gateway-client.key\n";
+    yaml +=
+        "delivery:\n  client_cert_file: out/gateway-client.crt\n"
+        "  client_key_file: out/gateway-client.key\n";
     dir_.Write("gateway.yaml", yaml);
   }
 

@@ -18,11 +18,15 @@
 #include "gateway/crypto/sealer.h"
 #include "gateway/safeguarding/timer_plan.h"
 #include "gateway/store/sqlite_store.h"
+#include "tests/cli/command_outcome.h"
 #include "tests/common/temp_dir.h"
 #include "tests/config/minimal_deployment.h"
 
 namespace isagw::cli {
 namespace {
+
+using testing::Contains;
+using testing::Outcome;
 
 namespace fs = std::filesystem;
 using namespace std::chrono;
@@ -38,16 +42,6 @@ constexpr const char* kForename = "Zephyrine";
 const model::Timestamp kReported = sys_days{2026y / October / 22} + 10h;  // 11:00 BST
 const model::Timestamp kFound = sys_days{2026y / October / 23} + 18h + 30min;
 const model::Timestamp kFired = sys_days{2026y / October / 25} + 18h + 30min + 7s;
-
-struct Outcome {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-bool Contains(const std::string& text, std::string_view part) {
-  return text.find(part) != std::string::npos;
-}
 
 std::shared_ptr<const crypto::Sealer> TestSealer() {
   auto ring = std::make_shared<crypto::KeyRing>();

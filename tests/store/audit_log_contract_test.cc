@@ -12,8 +12,7 @@
 #include "gateway/audit/subject_report.h"
 #include "gateway/store/pg_audit_log.h"
 #include "tests/audit/audit_test_util.h"
-#include "tests/store/postgres_backend.h"
-#include "tests/store/sqlite_backend.h"
+#include "tests/store/all_backends.h"
 #include "tests/store/store_backend.h"
 
 namespace isagw::store {
@@ -238,12 +237,8 @@ TEST_P(AuditLogContractTest, CheckpointsSignedWhileTwoStoresAppendAllVerify) {
   EXPECT_EQ(report.last_signed_seq, 81);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, AuditLogContractTest,
-                         ::testing::Values(testing::SqliteBackendFactory(),
-                                           testing::PostgresBackendFactory()),
-                         [](const ::testing::TestParamInfo<BackendFactory>& backend) {
-                           return backend.param.name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Stores, AuditLogContractTest, ::testing::ValuesIn(testing::AllBackends()),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace isagw::store

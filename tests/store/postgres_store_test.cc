@@ -51,12 +51,7 @@ class PostgresStoreTest : public ::testing::Test {
     auto cluster = isagw::testing::FindPostgresTestCluster();
     if (!cluster.ok()) GTEST_SKIP() << cluster.error();
     cluster_ = *cluster;
-    schema_ = "pgstore_" + std::to_string(::getpid()) + "_" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    for (char& c : schema_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    // PostgreSQL cuts names (and application_name) to 63 bytes: cut here
-    // too, so that what the test looks for is what the server shows.
-    if (schema_.size() > 63) schema_.resize(63);
+    schema_ = isagw::testing::TestSchemaName("pgstore");
     ASSERT_TRUE(Admin("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE; CREATE SCHEMA " + schema_));
   }
   void TearDown() override {

@@ -8,6 +8,8 @@
 // the backend owns the database they share.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -82,5 +84,12 @@ struct BackendFactory {
 
 // So that GoogleTest names the backend in its messages instead of dumping bytes.
 inline void PrintTo(const BackendFactory& factory, std::ostream* out) { *out << factory.name; }
+
+// The test name suffix: a suite that runs on every store is instantiated
+//   INSTANTIATE_TEST_SUITE_P(Stores, Suite, ::testing::ValuesIn(AllBackends()), BackendName);
+// (AllBackends in all_backends.h).
+inline std::string BackendName(const ::testing::TestParamInfo<BackendFactory>& backend) {
+  return backend.param.name;
+}
 
 }  // namespace isagw::store::testing

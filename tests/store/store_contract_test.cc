@@ -14,8 +14,7 @@
 
 #include "gateway/audit/audit_chain.h"
 #include "gateway/store/store.h"
-#include "tests/store/postgres_backend.h"
-#include "tests/store/sqlite_backend.h"
+#include "tests/store/all_backends.h"
 #include "tests/store/store_backend.h"
 
 namespace isagw::store {
@@ -877,13 +876,9 @@ TEST_P(StoreContractTest, WorkersClaimingThroughTwoStoresAtOnceNeverShareACopy) 
   EXPECT_TRUE(other_->ClaimDueDeliveries(kNow + 1s, kNow + 5min, 10)->empty());
 }
 
-// Each backend runs every test above; a backend joins by adding its factory here.
-INSTANTIATE_TEST_SUITE_P(Stores, StoreContractTest,
-                         ::testing::Values(testing::SqliteBackendFactory(),
-                                           testing::PostgresBackendFactory()),
-                         [](const ::testing::TestParamInfo<BackendFactory>& backend) {
-                           return backend.param.name;
-                         });
+// Each backend runs every test above (all_backends.h).
+INSTANTIATE_TEST_SUITE_P(Stores, StoreContractTest, ::testing::ValuesIn(testing::AllBackends()),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace isagw::store

@@ -1,5 +1,9 @@
 #include "tests/support/postgres_test_cluster.h"
 
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -49,6 +53,14 @@ Result<PostgresTestCluster, std::string> FindPostgresTestCluster() {
     cluster.other_ca_file = dir / "other-ca.crt";
   }
   return cluster;
+}
+
+std::string TestSchemaName(const std::string& prefix) {
+  std::string name = prefix + "_" + std::to_string(::getpid()) + "_" +
+                     ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (name.size() > 63) name.resize(63);
+  return name;
 }
 
 }  // namespace isagw::testing

@@ -27,4 +27,9 @@ struct PostgresTestCluster {
 // directory); an error string saying why there is none, for GTEST_SKIP.
 Result<PostgresTestCluster, std::string> FindPostgresTestCluster();
 
+// A schema name of the running test's own: "<prefix>_<pid>_<test name>",
+// lower case, cut to 63 bytes as PostgreSQL cuts names (and
+// application_name), so that what a test looks for is what the server shows.
+std::string TestSchemaName(const std::string& prefix);
+
 }  // namespace isagw::testing
