@@ -214,6 +214,25 @@ BeastResponse ToBeast(const HttpResponse& response, unsigned version, bool keep_
   return out;
 }
 
+// What Beast's parser lets through but a server must refuse (RFC 9112
+// §3.2): an HTTP/1.1 request without exactly one Host, which two parties
+// reading the same bytes (a balancer, the gateway) could route apart. The
+// connection is closed after the answer, as after any request whose
+// framing is in doubt. (Beast itself refuses a Content-Length beside
+// Transfer-Encoding, two Content-Lengths and any coding but chunked, and
+// replaces obs-fold with spaces, as §5.2 allows.)
+std::optional<Problem> FramingProblem(const BeastRequestParser& parser) {
+  const auto& message = parser.get();
+  std::size_t hosts = 0;
+  for (const auto& field : message) {
+    if (field.name() == http::field::host) ++hosts;
+  }
+  if (message.version() >= 11 && hosts != 1) {
+    return MalformedRequestProblem("an HTTP/1.1 request needs exactly one Host header");
+  }
+  return std::nullopt;
+}
+
 HttpRequest HeadFrom(const BeastRequestParser& parser) {
   const auto& message = parser.get();
   HttpRequest request;
@@ -795,6 +814,9 @@ asio::awaitable<void> Server::Impl::ApiSession(std::shared_ptr<ApiConnection> co
     if (request.target.empty() || request.target.front() != '/') {
       response = ProblemResponse(
           MalformedRequestProblem("the request target must be a path (origin-form)"));
+    } else if (auto framing = FramingProblem(*parser)) {
+      response = ProblemResponse(*framing);
+      keep_alive = false;
     } else {
       response = chain->Admit(request);
     }

@@ -641,6 +641,22 @@ TEST_F(ServerTest, Answers400ForATargetThatIsNotAPath) {
   EXPECT_EQ(service_->CallCount(), 0);
 }
 
+// RFC 9112 §3.2: a balancer and the gateway could route a request with no
+// Host or two apart. HTTP/1.0 needs none.
+TEST_F(ServerTest, Answers400ForAnHttp11RequestWithoutExactlyOneHost) {
+  StartServer();
+  for (const char* raw : {"GET /v1/inbox HTTP/1.1\r\n\r\n",
+                          "GET /v1/inbox HTTP/1.1\r\nHost: localhost\r\nHost: evil\r\n\r\n"}) {
+    Client client = NewClient("police-derbys");
+    ASSERT_FALSE(client.Connect());
+    ExpectProblem(client.Raw(raw), 400, isagw::problem_type::kMalformed);
+  }
+  EXPECT_EQ(service_->CallCount(), 0);
+  Client old = NewClient("police-derbys");
+  ASSERT_FALSE(old.Connect());
+  EXPECT_EQ(old.Raw("GET /v1/inbox HTTP/1.0\r\n\r\n").status, 200);
+}
+
 TEST_F(ServerTest, Answers400ForAMalformedIdempotencyKey) {
   StartServer();
   Client client = NewClient("police-derbys");
@@ -958,8 +974,7 @@ TEST_F(ServerTest, AdminListenerReportsHealthReadinessAndMetrics) {
   EXPECT_EQ(scrape.status, 200);
   EXPECT_EQ(scrape.Header(http::field::content_type), "text/plain; version=0.0.4; charset=utf-8");
   for (const char* expected :
-       {"isagw_connections_active ",
-        "isagw_tls_handshake_refusals_total{reason=\"expired\"} 1",
+       {"isagw_connections_active ", "isagw_tls_handshake_refusals_total{reason=\"expired\"} 1",
         "isagw_http_requests_total{route=\"/v1/"
         "inbox\",method=\"GET\",status=\"200\",agency=\"la-derby\"} 1",
         "isagw_http_request_duration_seconds_bucket{route=\"/v1/inbox\",le=\"+Inf\"} 1",
