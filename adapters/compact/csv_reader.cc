@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "gateway/common/utf8.h"
+
 namespace isagw::adapters::compact {
 
 CsvReader::CsvReader(std::string_view text, Limits limits) : text_(text), limits_(limits) {}
@@ -63,6 +65,12 @@ Result<std::optional<CsvRow>, CsvError> CsvReader::Next() {
     if (pos_ - start > limits_.max_row_bytes) {
       return fail("too_large",
                   row_name + " is longer than " + std::to_string(limits_.max_row_bytes) + " bytes");
+    }
+    if (HasControlCharacter(cell)) {
+      return fail("control_character",
+                  row_name +
+                      ": a cell holds a control character (only tab and line breaks are "
+                      "allowed)");
     }
     row.cells.push_back(std::move(cell));
     if (row.cells.size() > limits_.max_cells) {

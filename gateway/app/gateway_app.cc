@@ -302,7 +302,8 @@ Result<std::unique_ptr<GatewayApp>, std::string> GatewayApp::Create(config::Gate
       *impl->store, generation->state, [clock = &impl->clock] { return clock->Now(); },
       [raw] {
         if (raw->worker) raw->worker->Wake();
-      });
+      },
+      cfg.limits.max_batch_records);
   auto router = std::make_shared<server::ApiRouter>(impl->service, cfg.limits.max_batch_bytes);
 
   if (!cfg.delivery.client_cert_file.empty()) {

@@ -32,6 +32,9 @@ class PointerTracker {
       case Event::key:
         frames_.back().key = parsed.get<std::string>();
         frames_.back().keys.push_back(frames_.back().key);
+        if (HasControlCharacter(frames_.back().key)) {
+          throw Refusal{{Pointer(), "control_character", "a key holds a control character"}};
+        }
         break;
       case Event::object_end: {
         Frame& frame = frames_.back();
@@ -50,6 +53,11 @@ class PointerTracker {
         CountElement();
         break;
       case Event::value:
+        if (parsed.is_string() && HasControlCharacter(parsed.get_ref<const std::string&>())) {
+          throw Refusal{{Pointer(), "control_character",
+                         "holds a control character (only tab, line feed and carriage return "
+                         "are allowed)"}};
+        }
         CountElement();
         break;
     }
@@ -84,30 +92,29 @@ class PointerTracker {
 Result<nlohmann::json, FieldErrors> ParseStrictJson(std::string_view text,
                                                     const JsonLimits& limits) {
   if (text.size() > limits.max_bytes) {
-    return Fail(FieldErrors{{"", "too_large",
-                             "the document is larger than " +
-                                 std::to_string(limits.max_bytes) + " bytes"}});
+    return Fail(FieldErrors{
+        {"", "too_large",
+         "the document is larger than " + std::to_string(limits.max_bytes) + " bytes"}});
   }
   if (auto bad = FindInvalidUtf8(text)) {
-    return Fail(FieldErrors{
-        {"", "invalid_utf8", "invalid UTF-8 at byte " + std::to_string(*bad)}});
+    return Fail(FieldErrors{{"", "invalid_utf8", "invalid UTF-8 at byte " + std::to_string(*bad)}});
   }
   PointerTracker tracker;
   try {
     const int max_depth = limits.max_depth;
-    nlohmann::json::parser_callback_t callback =
-        [&tracker, max_depth](int depth, nlohmann::json::parse_event_t event,
-                              nlohmann::json& parsed) {
-          return tracker.OnEvent(depth, event, parsed, max_depth);
-        };
+    nlohmann::json::parser_callback_t callback = [&tracker, max_depth](
+                                                     int depth, nlohmann::json::parse_event_t event,
+                                                     nlohmann::json& parsed) {
+      return tracker.OnEvent(depth, event, parsed, max_depth);
+    };
     return nlohmann::json::parse(text.begin(), text.end(), callback,
                                  /*allow_exceptions=*/true, /*ignore_comments=*/false);
   } catch (const Refusal& refusal) {
     return Fail(FieldErrors{refusal.error});
   } catch (const nlohmann::json::parse_error& e) {
     // e.what() can quote input text; report only the byte position.
-    return Fail(FieldErrors{{tracker.Pointer(), "syntax",
-                             "not valid JSON near byte " + std::to_string(e.byte)}});
+    return Fail(FieldErrors{
+        {tracker.Pointer(), "syntax", "not valid JSON near byte " + std::to_string(e.byte)}});
   } catch (const nlohmann::json::out_of_range&) {
     // A number beyond a double ("1e999999"): the parser throws this, not a
     // parse_error, and it must not escape a request (found by fuzzing).

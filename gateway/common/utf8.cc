@@ -1,7 +1,6 @@
 #include "gateway/common/utf8.h"
 
 #include <algorithm>
-
 #include <cstdint>
 
 namespace isagw {
@@ -53,6 +52,16 @@ bool IsBlank(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
   });
+}
+
+bool HasControlCharacter(std::string_view text) {
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7f) {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace isagw

@@ -21,4 +21,11 @@ std::size_t CountCodePoints(std::string_view text);
 // says nothing and is refused as "empty".
 bool IsBlank(std::string_view text);
 
+// True when `text` holds a control character other than tab, line feed and
+// carriage return (U+0000-U+001F, U+007F). Never in a name, a reference or
+// a narrative; a NUL cuts a C string short downstream; XML cannot carry
+// them, so a copy for a council could not be made. Every format refuses
+// them at the door.
+bool HasControlCharacter(std::string_view text);
+
 }  // namespace isagw

@@ -172,11 +172,13 @@ void GatewayApiService::AuditRejection(const server::ApiCall& call, adapters::Fo
 }
 
 GatewayApiService::GatewayApiService(store::Store& store, std::shared_ptr<const GatewayState> state,
-                                     Clock clock, AcceptedHook on_accepted)
+                                     Clock clock, AcceptedHook on_accepted,
+                                     std::size_t max_batch_records)
     : store_(store),
       pipeline_(store),
       clock_(std::move(clock)),
       on_accepted_(std::move(on_accepted)),
+      max_batch_records_(max_batch_records),
       state_(std::move(state)) {}
 
 void GatewayApiService::SwapState(std::shared_ptr<const GatewayState> next) {
@@ -219,9 +221,11 @@ HttpResponse GatewayApiService::SubmitBatch(const server::ApiCall& call,
   }
   adapters::DecodeOptions options;
   options.lenient = sender->lenient;
+  adapters::compact::BatchLimits limits;
+  limits.max_records = max_batch_records_;
   auto decoded = format == server::BatchFormat::kNdjson
-                     ? adapters::compact::DecodeNdjson(call.body, options)
-                     : adapters::compact::DecodeCsv(call.body, options);
+                     ? adapters::compact::DecodeNdjson(call.body, options, limits)
+                     : adapters::compact::DecodeCsv(call.body, options, limits);
   if (!decoded.ok()) {
     const Problem problem = InvalidMessage(decoded.error());
     AuditRejection(call, adapters::Format::kCompact, problem.status, problem.ToJson());

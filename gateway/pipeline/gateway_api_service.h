@@ -26,8 +26,10 @@ class GatewayApiService final : public server::ApiService {
   using AcceptedHook = std::function<void()>;
 
   // `store` must outlive the service; `state` must not be null.
+  // `max_batch_records` is limits.max_batch_records: a batch of more
+  // records is refused whole before any is decided.
   GatewayApiService(store::Store& store, std::shared_ptr<const GatewayState> state, Clock clock,
-                    AcceptedHook on_accepted = {});
+                    AcceptedHook on_accepted = {}, std::size_t max_batch_records = 1000);
 
   // Reload: later requests use `next`; requests under way finish with theirs.
   void SwapState(std::shared_ptr<const GatewayState> next);
@@ -53,6 +55,7 @@ class GatewayApiService final : public server::ApiService {
   IngestPipeline pipeline_;
   Clock clock_;
   AcceptedHook on_accepted_;
+  std::size_t max_batch_records_;
   mutable std::mutex state_mutex_;  // guards the pointer, not the state
   std::shared_ptr<const GatewayState> state_;
 };

@@ -70,6 +70,18 @@ TEST(StrictJson, RefusesANumberTooLargeToRepresentNamingWhere) {
   EXPECT_EQ(OnlyError("[-1e400]").code, "number_range");
 }
 
+// Found by tests/hostile: a forename "Zeph\u0000yrine" was accepted.
+TEST(StrictJson, RefusesControlCharactersButTabsAndLineBreaks) {
+  FieldError e = OnlyError(R"({"child":{"forename":"Zeph\u0000yrine"}})");
+  EXPECT_EQ(e.code, "control_character");
+  EXPECT_EQ(e.pointer, "/child/forename");
+  EXPECT_EQ(e.reason.find("Zeph"), std::string::npos);
+  EXPECT_EQ(OnlyError(R"(["a\u001fb"])").pointer, "/0");
+  EXPECT_EQ(OnlyError(R"({"a\u0001":1})").code, "control_character");
+  EXPECT_EQ(OnlyError("[\"\u007f\"]").code, "control_character");
+  EXPECT_TRUE(ParseStrictJson(R"({"note":"line one\nline two\tand a tab\r\n"})").ok());
+}
+
 TEST(StrictJson, ReportsSyntaxErrorsWithoutQuotingInput) {
   FieldError e = OnlyError(R"({"name":"Secret Name" "x":1})");
   EXPECT_EQ(e.code, "syntax");

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "tests/pipeline/pipeline_fixture.h"
@@ -462,6 +463,27 @@ TEST_F(GatewayApiServiceTest, ABatchIsDecodedWholeBeforeAnyRecordIsAccepted) {
                 .status,
             202);
   EXPECT_EQ(Count("messages"), messages);
+}
+
+// limits.max_batch_records was configured and documented but not applied
+// (found by tests/hostile: 1,001 records were taken).
+TEST_F(GatewayApiServiceTest, ABatchOfMoreRecordsThanTheLimitIsRefusedWhole) {
+  GatewayApiService limited(
+      *store_, *state_, [] { return Now(); }, {}, 2);
+  const std::string batch = ReadSource("docs/examples/compact/missing-batch.ndjson");  // 3 records
+  const auto refused =
+      limited.SubmitBatch(Call("police-derbys", batch, "b-2"), server::BatchFormat::kNdjson);
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_NE(refused.body.find("more than 2 records"), std::string::npos) << refused.body;
+  EXPECT_EQ(Count("messages"), 0);
+  const std::string csv = ReadSource("docs/examples/compact/found-batch.csv");
+  const int rows = static_cast<int>(std::count(csv.begin(), csv.end(), '\n')) - 1;
+  ASSERT_GT(rows, 2);
+  const auto refused_csv =
+      limited.SubmitBatch(Call("police-derbys", csv, "b-3"), server::BatchFormat::kCsv);
+  EXPECT_EQ(refused_csv.status, 400) << refused_csv.body;
+  EXPECT_NE(refused_csv.body.find("more than 2 records"), std::string::npos) << refused_csv.body;
+  EXPECT_EQ(Count("messages"), 0);
 }
 
 TEST_F(GatewayApiServiceTest, AReloadedStateIsUsedByLaterRequests) {

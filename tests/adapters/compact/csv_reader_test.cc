@@ -125,6 +125,18 @@ TEST(CsvReader, RefusesRowsOverTheCellLimit) {
   EXPECT_EQ(e.code, "syntax");
 }
 
+// Found by tests/hostile: a NUL in a name was accepted from a CSV batch.
+TEST(CsvReader, RefusesControlCharactersInQuotedAndUnquotedCells) {
+  EXPECT_EQ(ErrorOf(std::string_view("a,b\nSam\0ple,2\n", 14)).code, "control_character");
+  const CsvError quoted = ErrorOf("a,b\n1,\"Sam\x1bple\"\n");
+  EXPECT_EQ(quoted.code, "control_character");
+  EXPECT_EQ(quoted.row, 2u);
+  EXPECT_EQ(quoted.reason.find("Sam"), std::string::npos);
+  CsvReader tabs("a,b\n\"line one\nline two\",with\ta tab\n", DefaultLimits());
+  ASSERT_TRUE(tabs.Next().ok());
+  EXPECT_TRUE(tabs.Next().ok()) << "tabs and line breaks inside a quoted cell stay allowed";
+}
+
 TEST(CsvReader, NeverQuotesCellContentInItsReasons) {
   const CsvError e = ErrorOf("a\n\"Alex Example\"oops\n");
   EXPECT_EQ(e.reason.find("Alex"), std::string::npos);
