@@ -18,6 +18,8 @@ import sys
 import time
 import urllib.request
 
+import yaml
+
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "crash"))
 import deployment  # noqa: E402  (tests/crash/deployment.py)
 
@@ -55,12 +57,10 @@ class Gateway:
         self.isagw, self.certs, self.work = isagw, os.path.abspath(certs), work
         self.config, self.api_port, self.admin_port = deployment.write(work, source, certs)
         with open(self.config) as f:
-            import yaml
             config = yaml.safe_load(f)
         config["limits"] = dict(config.get("limits", {}), read_timeout="2s",
                                 handshake_timeout="2s", idle_timeout="3s")
         with open(self.config, "w") as f:
-            import yaml
             yaml.safe_dump(config, f, sort_keys=False)
         self.db = os.path.join(work, "var", "isagw.db")
         self.log_path = os.path.join(work, "gateway.log")
