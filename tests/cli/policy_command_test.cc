@@ -5,10 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <sstream>
 #include <string>
 
 #include "tests/cli/command_outcome.h"
+#include "tests/common/temp_dir.h"
+#include "tests/config/minimal_deployment.h"
 
 namespace isagw::cli {
 namespace {
@@ -16,17 +19,30 @@ namespace {
 using testing::Contains;
 using testing::Outcome;
 
-// The RHI example from the Derby provider, explained for Derbyshire police.
-PolicyExplainArgs RhiToPolice() {
-  PolicyExplainArgs args;
-  args.policies = ISAGW_SOURCE_DIR "/policies";
-  args.registry = ISAGW_SOURCE_DIR "/certs-example/registry.yaml";
-  args.from = "provider-brighter-futures";
-  args.to = "police-derbys";
-  args.format = "rhi";
-  args.file = ISAGW_SOURCE_DIR "/docs/examples/rhi/full.json";
-  return args;
-}
+class PolicyExplain : public ::testing::Test {
+ protected:
+  // The example registry in a scratch directory beside placeholders for the
+  // files it names (certs-example/out/ exists only once make-certs.sh ran).
+  void SetUp() override {
+    isagw::testing::WriteDeploymentFiles(dir_, ".");
+    std::filesystem::copy_file(ISAGW_SOURCE_DIR "/certs-example/registry.yaml",
+                               dir_.path() / "registry.yaml");
+  }
+
+  // The RHI example from the Derby provider, explained for Derbyshire police.
+  PolicyExplainArgs RhiToPolice() const {
+    PolicyExplainArgs args;
+    args.policies = ISAGW_SOURCE_DIR "/policies";
+    args.registry = (dir_.path() / "registry.yaml").string();
+    args.from = "provider-brighter-futures";
+    args.to = "police-derbys";
+    args.format = "rhi";
+    args.file = ISAGW_SOURCE_DIR "/docs/examples/rhi/full.json";
+    return args;
+  }
+
+  isagw::testing::ScratchDir dir_;
+};
 
 Outcome Explain(const PolicyExplainArgs& args) {
   std::istringstream in;
@@ -35,14 +51,14 @@ Outcome Explain(const PolicyExplainArgs& args) {
   return {code, out.str(), err.str()};
 }
 
-TEST(PolicyExplain, AnRhiAloneNamesNoCouncilAndSaysWhatToGive) {
+TEST_F(PolicyExplain, AnRhiAloneNamesNoCouncilAndSaysWhatToGive) {
   const Outcome run = Explain(RhiToPolice());
   EXPECT_EQ(run.code, 1);
   EXPECT_TRUE(Contains(run.out, "REFUSED (no_flow)")) << run.out;
   EXPECT_TRUE(Contains(run.err, "give --host-la")) << run.err;
 }
 
-TEST(PolicyExplain, WithTheEpisodesHostCouncilTheRouterFindsThePoliceFlow) {
+TEST_F(PolicyExplain, WithTheEpisodesHostCouncilTheRouterFindsThePoliceFlow) {
   PolicyExplainArgs args = RhiToPolice();
   args.host_la = "la-derby";
   const Outcome run = Explain(args);
@@ -59,7 +75,7 @@ TEST(PolicyExplain, WithTheEpisodesHostCouncilTheRouterFindsThePoliceFlow) {
   }
 }
 
-TEST(PolicyExplain, TheRecipientsRolesCanBeGivenInsteadOfTheRoutersOnes) {
+TEST_F(PolicyExplain, TheRecipientsRolesCanBeGivenInsteadOfTheRoutersOnes) {
   PolicyExplainArgs args = RhiToPolice();
   args.host_la = "la-derby";
   args.as_roles = {"placing_la"};
@@ -72,7 +88,7 @@ TEST(PolicyExplain, TheRecipientsRolesCanBeGivenInsteadOfTheRoutersOnes) {
   EXPECT_EQ(Explain(args).code, 0);
 }
 
-TEST(PolicyExplain, RefusesAnUnknownRoleOrACouncilThatIsNotOne) {
+TEST_F(PolicyExplain, RefusesAnUnknownRoleOrACouncilThatIsNotOne) {
   PolicyExplainArgs args = RhiToPolice();
   args.as_roles = {"police_force", "coroner"};
   Outcome run = Explain(args);
