@@ -473,6 +473,9 @@ Result<Decoded, FieldErrors> FromJson(const json& document, const DecodeOptions&
   if (log.value_checks) {
     if (kind) CheckKindRules(log, document, *kind);
     CheckTimeOrder(log, event);
+    if (auto fault = CheckBirthDate(event)) {
+      log.Error("/child/date_of_birth", std::string(fault->code), std::string(fault->reason));
+    }
   }
   if (!log.errors.empty()) return Fail(std::move(log.errors));
   out.dropped_fields = std::move(log.dropped);

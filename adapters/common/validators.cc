@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <chrono>
 #include <utility>
 #include <vector>
 
@@ -157,6 +158,39 @@ std::string_view DfeToPoliceEthnicity(std::string_view dfe_code) {
     if (dfe == dfe_code) return police;
   }
   return {};
+}
+
+std::optional<BirthDateFault> CheckBirthDate(const model::Event& event) {
+  if (!event.child.date_of_birth) return std::nullopt;
+  std::optional<model::Timestamp> earliest;
+  auto consider = [&](const std::optional<model::Timestamp>& t) {
+    if (t && (!earliest || *t < *earliest)) earliest = t;
+  };
+  consider(event.episode.last_seen_at);
+  consider(event.episode.reported_at);
+  consider(event.episode.found_at);
+  consider(event.episode.safe_and_well_at);
+  if (event.rhi) consider(event.rhi->returned_at);
+  consider(event.header.sent_at);
+  if (!earliest) return std::nullopt;
+
+  using std::chrono::years;
+  constexpr int kOldestAge = 25;  // care leavers are supported to 25
+  const std::chrono::year_month_day day{std::chrono::floor<std::chrono::days>(*earliest)};
+  const std::chrono::year_month_day born = *event.child.date_of_birth;
+  if (std::chrono::sys_days{born} > std::chrono::sys_days{day}) {
+    return BirthDateFault{"inconsistent", "is after the earliest time the message gives"};
+  }
+  // Birthdays on 29 February fall on 1 March in other years.
+  const auto birthday = born + years{kOldestAge + 1};
+  const std::chrono::sys_days turns_too_old =
+      birthday.ok() ? std::chrono::sys_days{birthday}
+                    : std::chrono::sys_days{birthday.year() / std::chrono::March / 1};
+  if (std::chrono::sys_days{day} >= turns_too_old) {
+    return BirthDateFault{"implausible",
+                          "makes the child older than 25 at the time the message gives"};
+  }
+  return std::nullopt;
 }
 
 }  // namespace isagw::adapters

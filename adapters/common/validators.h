@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "gateway/model/event.h"
+
 namespace isagw::adapters {
 
 // 10 digits whose tenth is the modulus-11 check digit of the first nine
@@ -28,6 +30,17 @@ std::string PostcodeDistrict(std::string_view normalised_postcode);
 // The last valid postcode written in free text ("Derby Bus Station DE1
 // 2AY" -> "DE1 2AY"), normalised; nullopt when the text has none.
 std::optional<std::string> FindPostcodeInText(std::string_view text);
+
+// A date of birth no child of this service can have, judged against the
+// earliest time the event itself gives (last seen, reported, found,
+// returned, sent): born after it, usually a mistyped year (2099 for 2009),
+// or 26 or more years before it, past the age care leavers are supported
+// to. Such a record would be matched to the wrong child or to none.
+struct BirthDateFault {
+  std::string_view code;    // "inconsistent" or "implausible"
+  std::string_view reason;  // names no value
+};
+std::optional<BirthDateFault> CheckBirthDate(const model::Event& event);
 
 // SSDA903 code lists.
 bool IsLegalStatusCode(std::string_view code);

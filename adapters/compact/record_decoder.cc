@@ -325,6 +325,9 @@ Result<Decoded, FieldErrors> DecodeRecord(const nlohmann::json& record, RecordSy
   }
   CheckRequired(in, kind);
   CheckConsistency(in, event.episode);
+  if (auto fault = CheckBirthDate(event)) {
+    in.Error("MisperDOB", std::string(fault->code), "MisperDOB " + std::string(fault->reason));
+  }
 
   if (!in.errors().empty()) {
     // Report in the export's field order, whatever order the checks ran in.

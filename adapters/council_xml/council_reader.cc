@@ -541,6 +541,10 @@ void CheckTimeOrder(const Section& root, const model::Event& e) {
       root.log().Add(at, "inconsistent", "is before ReturnedAt");
     }
   }
+  if (auto fault = CheckBirthDate(e)) {
+    root.log().Add(root.Nested("Child").PathTo("DateOfBirth"), std::string(fault->code),
+                   std::string(fault->reason));
+  }
 }
 
 }  // namespace

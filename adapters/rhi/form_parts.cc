@@ -4,6 +4,7 @@
 #include <chrono>
 #include <utility>
 
+#include "adapters/common/validators.h"
 #include "adapters/rhi/limits.h"
 
 namespace isagw::adapters::rhi {
@@ -55,12 +56,9 @@ std::vector<std::string> ReadPoliceReferences(FieldReader& document) {
   return refs;
 }
 
-void CheckBornBeforeReturn(ReadLog& log, const model::Child& child,
-                           const std::optional<model::Timestamp>& returned_at) {
-  if (!child.date_of_birth || !returned_at) return;
-  if (std::chrono::sys_days{*child.date_of_birth} >
-      std::chrono::floor<std::chrono::days>(*returned_at)) {
-    log.Error("/child/date_of_birth", "inconsistent", "is after the child returned");
+void CheckChildBirthDate(ReadLog& log, const model::Event& event) {
+  if (auto fault = CheckBirthDate(event)) {
+    log.Error("/child/date_of_birth", std::string(fault->code), std::string(fault->reason));
   }
 }
 

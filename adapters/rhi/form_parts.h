@@ -21,9 +21,9 @@ void ReadChildBlock(FieldReader& document, model::Child& child);
 // references in the order given; empty when refused.
 std::vector<std::string> ReadPoliceReferences(FieldReader& document);
 
-// A date of birth after the return contradicts it.
-void CheckBornBeforeReturn(ReadLog& log, const model::Child& child,
-                           const std::optional<model::Timestamp>& returned_at);
+// A date of birth after the return (or any earlier time the form gives),
+// or too long before it for a child of the service (CheckBirthDate).
+void CheckChildBirthDate(ReadLog& log, const model::Event& event);
 
 // The inverse writers. They record what the event lacks, by canonical
 // pointer, as "not_representable" in `errors`.

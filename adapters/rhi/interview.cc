@@ -185,10 +185,9 @@ model::Event ReadInterview(FieldReader& document) {
   rhi.actions = ReadActions(document);
   rhi.consent = ReadConsent(document);
   CheckConsistency(document, rhi);
-  // A generalised date of birth may no longer be exact.
-  if (document.log().value_checks)
-    CheckBornBeforeReturn(document.log(), event.child, rhi.returned_at);
   event.rhi = std::move(rhi);
+  // A generalised date of birth may no longer be exact.
+  if (document.log().value_checks) CheckChildBirthDate(document.log(), event);
   return event;
 }
 

@@ -89,10 +89,9 @@ model::Event ReadReferral(FieldReader& document) {
   if (event.header.sent_at && rhi.returned_at && *event.header.sent_at < *rhi.returned_at) {
     document.log().Error("/referred_at", "inconsistent", "is before the child returned");
   }
-  // A generalised date of birth may no longer be exact.
-  if (document.log().value_checks)
-    CheckBornBeforeReturn(document.log(), event.child, rhi.returned_at);
   event.rhi = std::move(rhi);
+  // A generalised date of birth may no longer be exact.
+  if (document.log().value_checks) CheckChildBirthDate(document.log(), event);
   return event;
 }
 

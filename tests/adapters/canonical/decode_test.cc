@@ -112,6 +112,10 @@ std::vector<InvalidCase> Cases() {
        "/child/date_of_birth", "date"},
       {"DateOfBirthInUkOrder", kAll, "/child/date_of_birth", "04/05/2010",
        "/child/date_of_birth", "date"},
+      {"DateOfBirthInTheNextCentury", kAll, "/child/date_of_birth", "2099-01-01",
+       "/child/date_of_birth", "inconsistent"},
+      {"DateOfBirthOfAnAdult", kAll, "/child/date_of_birth", "1990-05-04",
+       "/child/date_of_birth", "implausible"},
       // identifiers
       {"NhsNumberWithBadCheckDigit", kAll, "/child/nhs_number", "9990000019",
        "/child/nhs_number", "nhs_checksum"},

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 namespace isagw::adapters {
 namespace {
 
@@ -64,6 +66,56 @@ TEST(Validators, EthnicityMapsBetweenPoliceAndDfeCodes) {
   EXPECT_FALSE(IsPoliceEthnicityCode("WBRI"));
   EXPECT_TRUE(IsDfeEthnicityCode("REFU"));
   EXPECT_FALSE(IsDfeEthnicityCode("W1"));
+}
+
+
+model::Event SeenOn(std::chrono::year_month_day last_seen, std::chrono::year_month_day born) {
+  model::Event event;
+  event.episode.last_seen_at = std::chrono::sys_days{last_seen} + std::chrono::hours{21};
+  event.child.date_of_birth = born;
+  return event;
+}
+
+std::string FaultCode(const model::Event& event) {
+  auto fault = CheckBirthDate(event);
+  return fault ? std::string(fault->code) : "ok";
+}
+
+TEST(Validators, ABirthDateAfterTheEpisodeBeganIsInconsistent) {
+  using namespace std::chrono;
+  const year_month_day seen = 2026y / November / 22d;
+  EXPECT_EQ(FaultCode(SeenOn(seen, 2026y / November / 22d)), "ok");  // born that day
+  EXPECT_EQ(FaultCode(SeenOn(seen, 2026y / November / 23d)), "inconsistent");
+  EXPECT_EQ(FaultCode(SeenOn(seen, 2099y / January / 1d)), "inconsistent");
+}
+
+TEST(Validators, ABirthDateTwentySixYearsBeforeTheEpisodeIsImplausible) {
+  using namespace std::chrono;
+  const year_month_day seen = 2026y / November / 22d;
+  EXPECT_EQ(FaultCode(SeenOn(seen, 2000y / November / 23d)), "ok");  // 25, a day short of 26
+  EXPECT_EQ(FaultCode(SeenOn(seen, 2000y / November / 22d)), "implausible");
+  EXPECT_EQ(FaultCode(SeenOn(seen, 1910y / May / 4d)), "implausible");
+  // Born on 29 February: 26 on 1 March of a year without one.
+  EXPECT_EQ(FaultCode(SeenOn(2026y / February / 28d, 2000y / February / 29d)), "ok");
+  EXPECT_EQ(FaultCode(SeenOn(2026y / March / 1d, 2000y / February / 29d)), "implausible");
+}
+
+TEST(Validators, TheBirthDateIsJudgedAgainstTheEarliestTimeTheEventGives) {
+  using namespace std::chrono;
+  model::Event event;
+  event.child.date_of_birth = 2010y / May / 4d;
+  EXPECT_FALSE(CheckBirthDate(event));  // no time at all: nothing to judge against
+  event.header.sent_at = sys_days{2026y / November / 22d};
+  EXPECT_FALSE(CheckBirthDate(event));
+  event.episode.found_at = sys_days{2010y / May / 1d};  // earlier than the birth
+  EXPECT_EQ(FaultCode(event), "inconsistent");
+  event.episode.found_at.reset();
+  event.rhi.emplace();
+  event.rhi->returned_at = sys_days{2010y / May / 3d};
+  EXPECT_EQ(FaultCode(event), "inconsistent");
+  const auto fault = CheckBirthDate(event);
+  ASSERT_TRUE(fault);
+  EXPECT_EQ(std::string(fault->reason).find("2010"), std::string::npos);  // names no value
 }
 
 }  // namespace

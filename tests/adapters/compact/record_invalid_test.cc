@@ -126,6 +126,8 @@ const std::vector<InvalidRecord>& Cases() {
        "/MisperDOB",
        "date"},
       {"DateOfBirthWithoutLeadingZeros", {{"MisperDOB", R"("4/5/2010")"}}, "/MisperDOB", "date"},
+      {"DateOfBirthInTheNextCentury", {{"MisperDOB", R"("01/01/2099")"}}, "/MisperDOB", "inconsistent"},
+      {"DateOfBirthOfAnAdult", {{"MisperDOB", R"("04/05/1990")"}}, "/MisperDOB", "implausible"},
       {"GenderInWords", {{"Gender", R"("Male")"}}, "/Gender", "enum"},
       {"LowerCaseGender", {{"Gender", R"("m")"}}, "/Gender", "enum"},
       {"NullGender", {{"Gender", "null"}}, "/Gender", "type"},

@@ -191,6 +191,9 @@ const InvalidCase kInvalidCases[] = {
     {"RefusesADateOfBirthAfterTheReturn", Form::kInterview,
      R"([{"op":"replace","path":"/child/date_of_birth","value":"2026-11-24"}])",
      "/child/date_of_birth", "inconsistent"},
+    {"RefusesADateOfBirthOfAnAdult", Form::kInterview,
+     R"([{"op":"replace","path":"/child/date_of_birth","value":"1990-05-04"}])",
+     "/child/date_of_birth", "implausible"},
     // times
     {"RefusesAnInterviewWithoutReturnedAt", Form::kInterview,
      R"([{"op":"remove","path":"/returned_at"}])", "/returned_at", "required"},
