@@ -2,13 +2,13 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <ostream>
 #include <utility>
 
 #include "gateway/app/gateway_state_loader.h"
 #include "gateway/app/store_opener.h"
+#include "gateway/cli/private_file.h"
 #include "gateway/config/gateway_config.h"
 #include "gateway/crypto/sealer.h"
 #include "gateway/reports/report_output.h"
@@ -100,10 +100,8 @@ int RunReportCommand(const ReportArgs& args, std::ostream& out, std::ostream& er
     out << *bytes;
     return kWritten;
   }
-  std::ofstream file(args.out, std::ios::binary | std::ios::trunc);
-  file << *bytes;
-  if (!file.flush()) {
-    err << "report: could not write " << args.out << '\n';
+  if (auto written = WritePrivateFile(args.out, *bytes); !written.ok()) {
+    err << "report: " << written.error() << '\n';
     return kCannotRun;
   }
   return kWritten;

@@ -115,6 +115,23 @@ TEST_F(ReportCommand, WritesTheReportAndAuditsEveryRunButNotARefusal) {
   EXPECT_TRUE(page.out.empty());
   EXPECT_GT(fs::file_size(html), 500u);
   EXPECT_EQ(ReportRuns(), 2);
+  // About children: readable by whoever ran it only, whatever the umask,
+  // and narrowed when an existing file was wider.
+  EXPECT_EQ(fs::status(html).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  fs::permissions(html, fs::perms::all);
+  ASSERT_EQ(Run(page_args).code, 0);
+  EXPECT_EQ(fs::status(html).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_GT(fs::file_size(html), 500u);
+  // A link planted where the report goes is not followed.
+  dir_.Write("elsewhere.txt", "untouched");
+  fs::create_symlink(dir_.path() / "elsewhere.txt", dir_.path() / "planted.html");
+  page_args.out = (dir_.path() / "planted.html").string();
+  const Outcome planted = Run(page_args);
+  EXPECT_EQ(planted.code, 2);
+  EXPECT_NE(planted.err.find("planted.html"), std::string::npos) << planted.err;
+  EXPECT_EQ(fs::file_size(dir_.path() / "elsewhere.txt"), 9u);
 
   ReportArgs png = Args("hotspots", "police-derbys", "2026-11");
   png.format = "png";
