@@ -217,6 +217,32 @@ TEST_F(GatewayApiServiceTest, TheRecipientListsFetchesAndAcknowledgesItsMailbox)
   EXPECT_EQ(service_->AckInboxItem(Call("la-croydon"), item).status, 404);
 }
 
+// A recipient cannot deny a fetch or an acknowledgement (threat API-R2):
+// each leaves an entry naming the copy and the agency, and an attempt on
+// another agency's copy leaves none.
+TEST_F(GatewayApiServiceTest, EachFetchAndAcknowledgementOfACopyIsAudited) {
+  const auto [message_id, item] = SendToDerby();
+  ASSERT_FALSE(item.empty());
+  EXPECT_EQ(service_->GetInboxItem(Call("la-croydon"), item).status, 404);
+  EXPECT_EQ(service_->AckInboxItem(Call("la-croydon"), item).status, 404);
+  EXPECT_TRUE(AuditBodies("mailbox_read").empty());
+  EXPECT_TRUE(AuditBodies("mailbox_ack").empty());
+
+  ASSERT_EQ(service_->GetInboxItem(Call("la-derby"), item).status, 200);
+  ASSERT_EQ(service_->GetInboxItem(Call("la-derby"), item).status, 200);
+  ASSERT_EQ(service_->AckInboxItem(Call("la-derby"), item).status, 204);
+  const std::vector<json> reads = AuditBodies("mailbox_read");
+  ASSERT_EQ(reads.size(), 2u) << "each fetch is a disclosure";
+  for (const json& read : reads) {
+    EXPECT_EQ(read["delivery_id"], item);
+    EXPECT_EQ(read["recipient"], "la-derby");
+  }
+  const std::vector<json> acks = AuditBodies("mailbox_ack");
+  ASSERT_EQ(acks.size(), 1u);
+  EXPECT_EQ(acks[0]["delivery_id"], item);
+  EXPECT_EQ(acks[0]["recipient"], "la-derby");
+}
+
 TEST_F(GatewayApiServiceTest, ARecipientActionsItsCopyAndTheSenderSeesWhoActed) {
   const auto [message_id, item] = SendToDerby();
   const auto actioned = service_->ActionInboxItem(
