@@ -178,6 +178,52 @@ TEST_F(PushClientTest, TreatsABadRequestAnswerAsPermanent) {
   EXPECT_EQ(result.error, "http_400");
 }
 
+// A receiver's answer body is read and dropped (threat PUSH-I2): whatever
+// it says never reaches the result, and so never a notice, log or audit.
+TEST_F(PushClientTest, KeepsNothingOfARefusalsBody) {
+  const std::string canary = "CANARY-Alex-Example-04/05/2010";
+  ScriptedAnswer refusal;
+  refusal.status = 422;
+  refusal.body = "refused: " + canary;
+  receiver_->Script({refusal});
+  const PushResult result = client_->PushAndWait(Request("d-1"));
+  EXPECT_EQ(result.kind, Kind::kPermanent);
+  EXPECT_EQ(result.http_status, 422);
+  EXPECT_EQ(result.error, "http_422");
+  EXPECT_EQ(result.error.find("CANARY"), std::string::npos);
+}
+
+// A huge answer is cut off at max_response_bytes, or at the header limit,
+// and retried (threat PUSH-D5); the client keeps delivering afterwards.
+TEST_F(PushClientTest, RetriesWhenTheAnswerIsTooLarge) {
+  ScriptedAnswer huge_body_answer, huge_header_answer;
+  huge_body_answer.body = std::string(128 * 1024, 'x');
+  huge_header_answer.padding_header_bytes = 32 * 1024;  // the limit is 16 KiB
+  receiver_->Script({huge_body_answer, huge_header_answer});
+  const PushResult huge_body = client_->PushAndWait(Request("d-1"));
+  EXPECT_EQ(huge_body.kind, Kind::kRetry);
+  EXPECT_EQ(huge_body.error, "response_too_large");
+  const PushResult huge_header = client_->PushAndWait(Request("d-1"));
+  EXPECT_EQ(huge_header.kind, Kind::kRetry);
+  EXPECT_EQ(huge_header.error, "response_too_large");
+  EXPECT_EQ(client_->PushAndWait(Request("d-1")).kind, Kind::kDelivered);
+}
+
+// A receiver that never answers holds a connection for read_timeout only,
+// then the copy is retried (threat PUSH-D4).
+TEST_F(PushClientTest, RetriesWhenTheRecipientDoesNotAnswerInTime) {
+  PushClientOptions options = GatewayClientOptions();
+  options.read_timeout = 200ms;
+  auto client = PushClient::Create(options);
+  ASSERT_TRUE(client.ok()) << client.error();
+  ScriptedAnswer silent;
+  silent.delay = 30s;
+  receiver_->Script({silent});
+  const PushResult result = (*client)->PushAndWait(Request("d-1"));
+  EXPECT_EQ(result.kind, Kind::kRetry);
+  EXPECT_EQ(result.error, "read_timeout");
+}
+
 TEST_F(PushClientTest, ReconnectsWhenTheRecipientClosesEveryConnection) {
   receiver_->SetCloseAfterEachAnswer(true);
   for (int i = 0; i < 3; ++i) {

@@ -146,7 +146,10 @@ struct WebhookReceiver::Impl {
       response.set(http::field::content_type, "text/plain");
       if (!answer.retry_after.empty()) response.set(http::field::retry_after, answer.retry_after);
       response.keep_alive(!close_after);
-      response.body() = answer.status < 300 ? "received" : "not now";
+      if (answer.padding_header_bytes > 0) {
+        response.set("X-Padding", std::string(answer.padding_header_bytes, 'p'));
+      }
+      response.body() = answer.body.value_or(answer.status < 300 ? "received" : "not now");
       response.prepare_payload();
       tcp_layer.expires_after(kTimeout);
       auto [write_error, written] = co_await http::async_write(stream, response, kAwait);
