@@ -16,7 +16,7 @@ void AuditQueue::Push(store::AuditRecord record) {
   {
     std::lock_guard lock(mutex_);
     if (queue_.size() >= capacity_) {
-      ++dropped_;
+      ++dropped_[record.kind];
       return;
     }
     queue_.push_back(std::move(record));
@@ -47,11 +47,11 @@ void AuditQueue::Flush() {
     std::lock_guard lock(mutex_);
     batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
     queue_.clear();
-    if (dropped_ > 0) {
-      batch.push_back({"audit_records_dropped",
-                       nlohmann::json{{"kind", "handshake_refused"}, {"count", dropped_}}.dump()});
-      dropped_ = 0;
+    for (const auto& [kind, count] : dropped_) {
+      batch.push_back(
+          {"audit_records_dropped", nlohmann::json{{"kind", kind}, {"count", count}}.dump()});
     }
+    dropped_.clear();
   }
   if (batch.empty()) return;
   if (auto written = store_.RecordAudit(batch, clock_.Now()); !written.ok() && failed_) {
@@ -62,7 +62,7 @@ void AuditQueue::Flush() {
 void AuditQueue::Loop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    changed_.wait(lock, [this] { return stopping_ || !queue_.empty() || dropped_ > 0; });
+    changed_.wait(lock, [this] { return stopping_ || !queue_.empty() || !dropped_.empty(); });
     if (stopping_) break;
     lock.unlock();
     Flush();

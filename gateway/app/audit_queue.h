@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -48,7 +49,7 @@ class AuditQueue {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<store::AuditRecord> queue_;
-  std::size_t dropped_ = 0;
+  std::map<std::string, std::size_t> dropped_;  // by kind, until written
   bool stopping_ = false;
   std::mutex writing_;  // one batch at a time
   std::thread thread_;

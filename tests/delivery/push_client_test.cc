@@ -28,9 +28,8 @@ PushClientOptions GatewayClientOptions() {
 class PushClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto receiver =
-        WebhookReceiver::Start({ExampleCert("receiver.crt"), ExampleCert("receiver.key"),
-                                ExampleCert("ca.crt")});
+    auto receiver = WebhookReceiver::Start(
+        {ExampleCert("receiver.crt"), ExampleCert("receiver.key"), ExampleCert("ca.crt")});
     ASSERT_TRUE(receiver.ok()) << receiver.error()
                                << " (run `ctest -R 'make_example_certs|make_gateway_client_cert'`)";
     receiver_ = std::move(*receiver);

@@ -34,10 +34,10 @@ struct ReceivedRequest {
 
 struct ScriptedAnswer {
   int status = 200;
-  std::string retry_after{};           // sent as Retry-After when not empty
-  bool drop = false;                   // close the connection instead of answering
-  std::chrono::milliseconds delay{0};  // wait this long before answering
-  std::optional<std::string> body{};   // the answer's body instead of a short word
+  std::string retry_after{};             // sent as Retry-After when not empty
+  bool drop = false;                     // close the connection instead of answering
+  std::chrono::milliseconds delay{0};    // wait this long before answering
+  std::optional<std::string> body{};     // the answer's body instead of a short word
   std::size_t padding_header_bytes = 0;  // an X-Padding header this long
 };
 
