@@ -250,6 +250,18 @@ TEST_F(Replicas, APolicySetReloadedOnOneReplicaOnlyShowsAsSkew) {
   const std::string second_metrics = AdminGet(second_admin_port_, "/metrics").body;
   EXPECT_NE(second_metrics.find(info + after + "\"} 1"), std::string::npos) << second_metrics;
   EXPECT_NE(second_metrics.find(info + before + "\"} 0"), std::string::npos) << second_metrics;
+
+  // Each reload, applied or refused, is in the shared audit (threat CONF-R1).
+  const std::string reloads = "audit WHERE kind = 'config_reloaded' AND body::jsonb->>'outcome' = ";
+  EXPECT_EQ(Count(reloads + "'applied' AND body::jsonb->>'hash' = '" + after + "'"), 1);
+  {
+    std::ofstream broken(gateway_.ReplicaPolicies("gateway-2") / "isa-derby-2026.yaml",
+                         std::ios::app);
+    broken << "flows: [unclosed\n";
+  }
+  gateway_.ReloadReplica(0);
+  EXPECT_TRUE(WaitUntil([&] { return Count(reloads + "'refused'") == 1; }));
+  EXPECT_EQ(PolicySetOf(second_admin_port_), after) << "a refused reload keeps the set in force";
 }
 
 // PostgreSQL out of reach (here: the gateways' role locked out and its
