@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
+#include "tests/common/temp_dir.h"
+
 namespace isagw::config {
 namespace {
 
@@ -124,6 +128,58 @@ TEST(ErrorAtPointer, LeavesTheDocumentUnchanged) {
   EXPECT_EQ(node["a"][0]["x"].as<int>(), 1);
   EXPECT_EQ(node["a"][1]["x"].as<int>(), 2);
   EXPECT_EQ(node["a"].size(), 2u);
+}
+
+// A hostile or broken file is refused with a reason, never a crash or a
+// hang (threat CONF-D1).
+class HostileYaml : public ::testing::Test {
+ protected:
+  ConfigErrors Refusal(const std::string& text) {
+    dir_.Write("f.yaml", text);
+    auto loaded = LoadYamlFile(dir_.path() / "f.yaml");
+    EXPECT_FALSE(loaded.ok());
+    return loaded.ok() ? ConfigErrors{} : loaded.error();
+  }
+  isagw::testing::ScratchDir dir_;
+};
+
+TEST_F(HostileYaml, AFileOverOneMebibyteIsRefusedUnread) {
+  const ConfigErrors errors = Refusal("a: \"" + std::string(kMaxYamlBytes, 'x') + "\"\n");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].code, "too_large");
+}
+
+TEST_F(HostileYaml, NestingDeeperThanTheParserAllowsIsASyntaxError) {
+  // yaml-cpp parses recursively; without its depth guard this overflows the stack.
+  for (const char* open : {"[", "{", "- "}) {
+    std::string text;
+    for (int i = 0; i < 100000; ++i) text += open;
+    const ConfigErrors errors = Refusal(text);
+    ASSERT_EQ(errors.size(), 1u) << open;
+    EXPECT_EQ(errors[0].code, "syntax") << open;
+  }
+}
+
+TEST_F(HostileYaml, AliasesDoNotMultiplyWhatIsRead) {
+  // "Billion laughs": nine levels of ten aliases each name 10^9 leaves.
+  std::string text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int level = 1; level <= 9; ++level) {
+    const std::string prev = "*a" + std::to_string(level - 1);
+    text += "a" + std::to_string(level) + ": &a" + std::to_string(level) + " [";
+    for (int i = 0; i < 10; ++i) text += (i ? ", " : "") + prev;
+    text += "]\n";
+  }
+  dir_.Write("f.yaml", text);
+  auto loaded = LoadYamlFile(dir_.path() / "f.yaml");
+  ASSERT_TRUE(loaded.ok()) << "aliases are valid YAML; the loader's key checks refuse them";
+  ErrorList errors("f.yaml");
+  MapReader in(errors, *loaded, loaded->Mark(), "");
+  EXPECT_EQ(in.String("a9", Presence::kRequired), std::nullopt);
+  in.RefuseUnknownKeys();
+  const ConfigErrors out = errors.Take();
+  ASSERT_FALSE(out.empty());
+  EXPECT_EQ(out[0].key, "a9");
+  EXPECT_EQ(out[0].code, "type");
 }
 
 }  // namespace

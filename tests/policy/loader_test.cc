@@ -288,5 +288,33 @@ TEST_F(PolicyDirectory, RefusesAMissingDirectory) {
   EXPECT_EQ(errors[0].code, "io");
 }
 
+// A hostile policy file is refused with a reason, never a crash, a hang
+// or an expansion of its aliases (threat CONF-D1).
+TEST(PolicyLoader, RefusesHostileYamlWithoutCrashingOrExpandingIt) {
+  std::string deep;
+  for (int i = 0; i < 100000; ++i) deep += "[";
+  std::string laughs = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int level = 1; level <= 9; ++level) {
+    laughs += "a" + std::to_string(level) + ": &a" + std::to_string(level) + " [";
+    for (int i = 0; i < 10; ++i) laughs += (i ? ", *a" : "*a") + std::to_string(level - 1);
+    laughs += "]\n";
+  }
+  const std::string huge = "id: \"" + std::string(kMaxPolicyFileBytes, 'x') + "\"\n";
+  struct Case {
+    std::string name, text, code;
+  };
+  for (const Case& c :
+       {Case{"deep.yaml", deep, "syntax"}, Case{"laughs.yaml", laughs, "unknown_key"},
+        Case{"huge.yaml", huge, "too_large"}}) {
+    auto loaded = LoadPolicyDocuments({{c.name, c.text}}, KnownAgencies());
+    ASSERT_FALSE(loaded.ok()) << c.name;
+    const auto& errors = loaded.error();
+    EXPECT_TRUE(std::any_of(errors.begin(), errors.end(),
+                            [&](const PolicyError& e) { return e.code == c.code; }))
+        << c.name << ": " << DescribeAll(errors);
+    EXPECT_LE(errors.size(), 40u) << c.name << ": the errors are not multiplied by the aliases";
+  }
+}
+
 }  // namespace
 }  // namespace isagw::policy
