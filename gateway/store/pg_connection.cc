@@ -3,6 +3,8 @@
 #include <libpq-fe.h>
 
 #include <charconv>
+#include <map>
+#include <memory>
 
 namespace isagw::store {
 namespace {
@@ -18,7 +20,56 @@ int HexValue(char c) {
   return -1;
 }
 
+bool IsLocalHost(std::string_view host) {
+  if (host.empty() || host.starts_with('/') || host.starts_with('@')) return true;  // a socket
+  if (host == "localhost" || host == "::1") return true;
+  return host.starts_with("127.") &&
+         host.find_first_not_of("0123456789.") == std::string_view::npos;
+}
+
+// Each comma-separated item of libpq's list.
+template <typename Visit>
+void ForEachItem(std::string_view list, Visit visit) {
+  while (true) {
+    const std::size_t comma = list.find(',');
+    visit(list.substr(0, comma));
+    if (comma == std::string_view::npos) return;
+    list.remove_prefix(comma + 1);
+  }
+}
+
 }  // namespace
+
+std::optional<std::string> UnverifiedRemoteTransport(std::string_view host,
+                                                     std::string_view hostaddr,
+                                                     std::string_view sslmode) {
+  // hostaddr, when given, is where libpq connects; host then only names it.
+  bool remote = false;
+  ForEachItem(hostaddr.empty() ? host : hostaddr,
+              [&](std::string_view item) { remote = remote || !IsLocalHost(item); });
+  if (!remote || sslmode == "verify-full") return std::nullopt;
+  return "PostgreSQL on another host needs sslmode=verify-full (TLS with the server's "
+         "certificate checked against its name); this DSN gives sslmode=" +
+         std::string(sslmode.empty() ? "prefer" : sslmode);
+}
+
+std::optional<std::string> UnverifiedRemoteTransport(const std::string& dsn) {
+  std::map<std::string, std::string, std::less<>> values;
+  using Options = std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)>;
+  if (Options defaults{PQconndefaults(), &PQconninfoFree}) {
+    for (const PQconninfoOption* o = defaults.get(); o->keyword != nullptr; ++o) {
+      if (o->val != nullptr) values[o->keyword] = o->val;
+    }
+  }
+  char* error = nullptr;
+  Options given{PQconninfoParse(dsn.c_str(), &error), &PQconninfoFree};
+  if (error != nullptr) PQfreemem(error);
+  if (!given) return std::string("the DSN is not a libpq connection string");
+  for (const PQconninfoOption* o = given.get(); o->keyword != nullptr; ++o) {
+    if (o->val != nullptr) values[o->keyword] = o->val;
+  }
+  return UnverifiedRemoteTransport(values["host"], values["hostaddr"], values["sslmode"]);
+}
 
 PgParams& PgParams::Add(std::string_view text) {
   values_.emplace_back(text);
@@ -119,6 +170,8 @@ std::string PgResult::Bytes(int row, int column) const {
 }
 
 Result<PgConnection, PgError> PgConnection::Open(const std::string& dsn) {
+  // Judged before connecting: a password must not travel first.
+  if (auto refused = UnverifiedRemoteTransport(dsn)) return Fail(PgError{"", *refused});
   PGconn* conn = PQconnectdb(dsn.c_str());
   if (conn == nullptr) return Fail(PgError{"", "out of memory connecting to PostgreSQL"});
   PgConnection connection(conn);

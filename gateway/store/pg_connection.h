@@ -94,6 +94,19 @@ class PgResult {
 // seconds. A URI is left as it is.
 std::string WithConnectTimeout(const std::string& dsn);
 
+// Children's records cross the network to PostgreSQL: to any host but this
+// one (a Unix socket, localhost, 127.0.0.0/8, ::1) the connection must be
+// TLS with the server's certificate checked against its name
+// (sslmode=verify-full); anything weaker can be read or redirected on the
+// way. `host`, `hostaddr` and `sslmode` are libpq's values (comma lists
+// for several hosts); answers why the transport is refused, or nullopt.
+std::optional<std::string> UnverifiedRemoteTransport(std::string_view host,
+                                                     std::string_view hostaddr,
+                                                     std::string_view sslmode);
+// The same judgement of what libpq would use for `dsn`: its own values
+// over the environment's (PGHOST, PGSSLMODE, ...) over the defaults.
+std::optional<std::string> UnverifiedRemoteTransport(const std::string& dsn);
+
 class PgConnection {
  public:
   // Connects (blocking) with a libpq connection string; its password
