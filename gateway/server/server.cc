@@ -33,6 +33,7 @@
 #include "gateway/metrics/metrics_registry.h"
 #include "gateway/server/event_log.h"
 #include "gateway/server/filter_chain.h"
+#include "gateway/server/peer_identity.h"
 #include "gateway/server/tls_context_impl.h"
 #include "gateway/tls/client_verifier.h"
 
@@ -61,53 +62,6 @@ std::string RemoteAddress(const tcp::socket& socket) {
   const auto endpoint = socket.remote_endpoint(ec);
   if (ec) return "unknown";
   return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
-}
-
-std::string Hex(const unsigned char* data, std::size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    out += kDigits[data[i] >> 4];
-    out += kDigits[data[i] & 0xf];
-  }
-  return out;
-}
-
-// The facts an AgencyIdentifier needs, out of OpenSSL's types.
-PeerCertificate ExtractPeerCertificate(X509* certificate) {
-  PeerCertificate out;
-  auto* names = static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(certificate, NID_subject_alt_name, nullptr, nullptr));
-  if (names != nullptr) {
-    for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
-      const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, i);
-      if (name->type != GEN_URI) continue;
-      const ASN1_IA5STRING* uri = name->d.uniformResourceIdentifier;
-      out.san_uris.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(uri)),
-                                static_cast<std::size_t>(ASN1_STRING_length(uri)));
-    }
-    GENERAL_NAMES_free(names);
-  }
-  const int der_size = i2d_X509(certificate, nullptr);
-  if (der_size > 0) {
-    out.der.resize(static_cast<std::size_t>(der_size));
-    auto* cursor = reinterpret_cast<unsigned char*>(out.der.data());
-    i2d_X509(certificate, &cursor);
-  }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_size = 0;
-  if (X509_digest(certificate, EVP_sha256(), digest, &digest_size) == 1) {
-    out.sha256_fingerprint = Hex(digest, digest_size);
-  }
-  if (BIGNUM* serial = ASN1_INTEGER_to_BN(X509_get0_serialNumber(certificate), nullptr)) {
-    if (char* hex = BN_bn2hex(serial)) {
-      out.serial_hex = hex;
-      OPENSSL_free(hex);
-    }
-    BN_free(serial);
-  }
-  return out;
 }
 
 // A stable, bounded reason for a failed handshake, for metrics and logs. A
@@ -258,7 +212,9 @@ struct ApiConnection {
   TlsStream stream;
   std::string remote;
   long verify_error = X509_V_OK;  // NOLINT(google-runtime-int): OpenSSL's type
+  std::string agency_id;          // once identified
   bool busy = false;              // a request is being answered: a drain lets it finish
+  bool dismissed = false;         // a reload no longer admits the peer: close, do not serve
 };
 
 struct AdminConnection {
@@ -332,6 +288,8 @@ struct Server::Impl {
   HttpResponse AdminResponse(const HttpRequest& request);
 
   void StartReload();
+  void DismissPeersNotAdmittedBy(const std::shared_ptr<const ServerConfig>& config);
+  bool AdmittedBy(ApiConnection& connection, const ServerConfig& config);
   void NoteCrlCurrency(const ServerConfig& config);
   void ConnectionEnded(std::uint64_t id, bool admin);
 
@@ -532,11 +490,52 @@ void Server::Impl::StartReload() {
     }
     current_config.store(next);
     limiter->SetAgencyLimits(next->agency_rate_limits);
-    log.Info("config_reloaded", {{"applies_to", "new connections; rate limits to every request"},
+    DismissPeersNotAdmittedBy(next);
+    log.Info("config_reloaded", {{"applies_to",
+                                  "new connections; open ones whose peer it no longer admits "
+                                  "close; rate limits to every request"},
                                  {"agency_rate_limits", next->agency_rate_limits.size()}});
     NoteCrlCurrency(*next);
     ok_total.Increment();
   });
+}
+
+// Each open connection's peer is checked again as if it connected now:
+// one whose certificate the new CRL revokes, or whose agency the new
+// registry drops, closes at once when idle and after its current answer
+// when busy. The others carry on.
+void Server::Impl::DismissPeersNotAdmittedBy(const std::shared_ptr<const ServerConfig>& config) {
+  std::vector<std::shared_ptr<ApiConnection>> open;
+  {
+    std::lock_guard lock(registry_mutex);
+    for (const auto& [id, weak] : api_registry) {
+      if (auto connection = weak.lock()) open.push_back(std::move(connection));
+    }
+  }
+  for (auto& connection : open) {
+    auto executor = connection->stream.get_executor();
+    asio::post(executor, [this, connection, config] {
+      // Not yet identified: the session checks once it is (ApiSession).
+      if (connection->agency_id.empty() || connection->dismissed) return;
+      if (AdmittedBy(*connection, *config)) return;
+      if (!connection->busy) beast::get_lowest_layer(connection->stream).cancel();
+    });
+  }
+}
+
+bool Server::Impl::AdmittedBy(ApiConnection& connection, const ServerConfig& config) {
+  auto admitted = RecheckPeer(connection.stream.native_handle(), config, connection.agency_id);
+  if (admitted.ok()) return true;
+  connection.dismissed = true;
+  log.Warn("connection_dismissed", {{"agency", connection.agency_id},
+                                    {"remote", connection.remote},
+                                    {"reason", admitted.error()}});
+  metrics
+      ->GetCounter("isagw_connections_dismissed_total",
+                   "Open connections closed because a reload no longer admits their peer",
+                   {{"reason", admitted.error()}})
+      .Increment();
+  return false;
 }
 
 void Server::Impl::NoteCrlCurrency(const ServerConfig& config) {
@@ -752,6 +751,14 @@ asio::awaitable<void> Server::Impl::ApiSession(std::shared_ptr<ApiConnection> co
     co_await CloseTls(*connection);
     co_return;
   }
+  connection->agency_id = agency_id;
+  // A reload during the handshake checked nobody here: check now.
+  if (auto config = current_config.load(); config != connection->config) {
+    if (!AdmittedBy(*connection, *config)) {
+      co_await CloseTls(*connection);
+      co_return;
+    }
+  }
 
   auto& timeouts_total = metrics->GetCounter(
       "isagw_http_request_timeouts_total",
@@ -762,7 +769,7 @@ asio::awaitable<void> Server::Impl::ApiSession(std::shared_ptr<ApiConnection> co
       std::max(options.body_limit_bytes, options.batch_body_limit_bytes);
 
   for (std::size_t served = 0; served < options.max_requests_per_connection; ++served) {
-    if (draining) break;
+    if (draining || connection->dismissed) break;
     parser.emplace();
     parser->header_limit(options.header_limit_bytes);
     // The route's own limit is applied once the headers say which route.
@@ -866,7 +873,8 @@ asio::awaitable<void> Server::Impl::ApiSession(std::shared_ptr<ApiConnection> co
       response = co_await CallHandler(std::move(request));
     }
 
-    keep_alive = keep_alive && !draining && served + 1 < options.max_requests_per_connection;
+    keep_alive = keep_alive && !draining && !connection->dismissed &&
+                 served + 1 < options.max_requests_per_connection;
     RecordRequest(method, agency_id, route, response->status, started);
     auto message = ToBeast(*response, version, keep_alive);
     tcp_layer.expires_after(options.write_timeout);

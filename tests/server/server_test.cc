@@ -895,12 +895,17 @@ TEST_F(ServerTest, AFailedReloadKeepsTheOldConfiguration) {
   EXPECT_EQ(RequestAs("la-derby", "GET", "/v1/inbox").status, 200);
 }
 
-TEST_F(ServerTest, AReloadAppliesToNewConnectionsWithoutDroppingOpenOnes) {
+// A reload that drops an agency closes that agency's kept-alive
+// connections too (threat API-S8); an agency it still admits keeps its own.
+TEST_F(ServerTest, AReloadClosesTheOpenConnectionsOfAnAgencyItNoLongerAdmits) {
   StartServer(TestOptions(),
               [] { return Result<ServerConfig, std::string>(ExampleConfig({"police-staffs"})); });
-  Client open = NewClient("la-derby");
-  ASSERT_FALSE(open.Connect());
-  ASSERT_EQ(open.Request("GET", "/v1/inbox").status, 200);
+  Client dropped = NewClient("la-derby");
+  Client kept = NewClient("police-staffs");
+  ASSERT_FALSE(dropped.Connect());
+  ASSERT_FALSE(kept.Connect());
+  ASSERT_EQ(dropped.Request("GET", "/v1/inbox").status, 200);
+  ASSERT_EQ(kept.Request("GET", "/v1/inbox").status, 200);
 
   server_->Reload();
   ASSERT_TRUE(WaitUntil([&] {
@@ -910,8 +915,32 @@ TEST_F(ServerTest, AReloadAppliesToNewConnectionsWithoutDroppingOpenOnes) {
   EXPECT_TRUE(RequestAs("la-derby", "GET", "/v1/inbox").error);
   EXPECT_TRUE(WaitUntil([&] { return Refusals("unknown_agency") == 1; }));
   EXPECT_EQ(RequestAs("police-staffs", "GET", "/v1/inbox").status, 200);
-  // ...but the open connection carries on.
-  EXPECT_EQ(open.Request("GET", "/v1/inbox").status, 200);
+  // ...and the one it had open is closed, not served.
+  EXPECT_TRUE(WaitUntil([&] {
+    return Counter("isagw_connections_dismissed_total", {{"reason", "unknown_agency"}}) == 1;
+  }));
+  EXPECT_TRUE(dropped.Request("GET", "/v1/inbox").error);
+  EXPECT_TRUE(LogHas("\"event\":\"connection_dismissed\""));
+  EXPECT_EQ(kept.Request("GET", "/v1/inbox").status, 200);
+  EXPECT_EQ(Counter("isagw_connections_dismissed_total", {{"reason", "unknown_agency"}}), 1u);
+}
+
+// The same for a certificate the new CRLs no longer accept: here its CA's
+// CRL has expired, so every certificate of that CA is refused.
+TEST_F(ServerTest, AReloadClosesOpenConnectionsWhoseCertificateTheNewCrlRefuses) {
+  StartServer(
+      TestOptions(),
+      [] { return Result<ServerConfig, std::string>(CrlTestConfig("crl-ca-expired.crl")); },
+      CrlTestConfig("crl-ca-current.crl"));
+  Client open(io_, ClientContext("crl-client", 0, ISAGW_TEST_CRL_CERTS_DIR), server_->api_port());
+  ASSERT_FALSE(open.Connect());
+  ASSERT_EQ(open.Request("GET", "/v1/inbox").status, 200);
+
+  server_->Reload();
+  EXPECT_TRUE(WaitUntil([&] {
+    return Counter("isagw_connections_dismissed_total", {{"reason", "crl_unavailable"}}) == 1;
+  }));
+  EXPECT_TRUE(open.Request("GET", "/v1/inbox").error);
 }
 
 TEST_F(ServerTest, AReloadThatLowersOneAgencysLimitRefusesItsNextRequestsAndNoOtherAgencys) {
