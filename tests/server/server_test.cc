@@ -164,9 +164,19 @@ class Client {
   }
 
   int TlsVersion() { return SSL_version(stream_->native_handle()); }
+  // The session the last handshake made (with any ticket the server sent
+  // since), to offer on the next Connect. Answers whether the server gave
+  // the means to resume it: a TLS 1.3 ticket, or a TLS 1.2 session id.
+  bool OfferSessionOfLastConnection() {
+    offered_.reset(SSL_get1_session(stream_->native_handle()));
+    return offered_ && SSL_SESSION_is_resumable(offered_.get()) == 1;
+  }
+  // Whether the server took the offered session.
+  bool Resumed() { return SSL_session_reused(stream_->native_handle()) == 1; }
 
   asio::awaitable<boost::system::error_code> ConnectAsync() {
     stream_.emplace(io_, *context_);
+    if (offered_) SSL_set_session(stream_->native_handle(), offered_.get());
     // SSL_set_tlsext_host_name is a macro with a C cast; this is what it expands to.
     static char kHost[] = "localhost";
     SSL_ctrl(stream_->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
@@ -239,6 +249,7 @@ class Client {
   std::uint16_t port_;
   std::optional<ssl::stream<beast::tcp_stream>> stream_;
   beast::flat_buffer buffer_;
+  std::unique_ptr<SSL_SESSION, decltype(&SSL_SESSION_free)> offered_{nullptr, &SSL_SESSION_free};
 };
 
 // A GET on the plain-HTTP admin listener.
@@ -439,6 +450,22 @@ TEST_F(ServerTest, TellsTheAuditOfEveryRefusedHandshake) {
   EXPECT_FALSE(refusals[0].certificate_sha256.has_value());
   EXPECT_EQ(refusals[1].reason, "revoked");
   EXPECT_TRUE(refusals[1].remote.starts_with("127.0.0.1:")) << refusals[1].remote;
+}
+
+// A resumed session would skip the certificate checks a CRL reloaded since
+// must apply (threat API-S7): the server keeps no session cache and sends
+// no tickets, so an offered session is never taken, in TLS 1.3 or 1.2.
+TEST_F(ServerTest, NeverResumesASession) {
+  StartServer();
+  for (int max_version : {0, TLS1_2_VERSION}) {
+    Client client = NewClient("la-derby", max_version);
+    ASSERT_FALSE(client.Connect());
+    ASSERT_EQ(client.Request("GET", "/v1/inbox").status, 200);  // a 1.3 ticket would be in
+    EXPECT_FALSE(client.OfferSessionOfLastConnection()) << "no ticket, no session id";
+    ASSERT_FALSE(client.Connect());
+    EXPECT_FALSE(client.Resumed()) << max_version;
+    EXPECT_EQ(client.Request("GET", "/v1/inbox").status, 200);
+  }
 }
 
 TEST_F(ServerTest, RefusesAnExpiredCertificate) {
