@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -611,6 +612,52 @@ TEST_F(EndToEnd, AfterTheRunTheAuditChainVerifiesAndRecordsEveryDisclosure) {
     disclosed[body.value("delivery_id", "")] = body.value("recipient", "");
   }
   EXPECT_EQ(disclosed, deliveries);
+}
+
+// Every sealing and pseudonymisation key `serve` makes is in the audit,
+// by scope and id, and a restart that finds them makes and records none
+// (threat KEYS-R1).
+TEST_F(EndToEnd, EachKeyTheGatewayMakesIsAuditedOnce) {
+  auto scopes_made = [&] {
+    std::multiset<std::string> scopes;
+    auto db = store::SqliteDatabase::Open(gateway_.store_path());
+    EXPECT_TRUE(db.ok());
+    auto rows = db->Prepare("SELECT body FROM audit WHERE kind = 'key_rotated'");
+    EXPECT_TRUE(rows.ok());
+    while (rows.ok()) {
+      auto row = rows->Step();
+      if (!row.ok() || !*row) break;
+      const json body = json::parse(rows->ColumnText(0));
+      EXPECT_EQ(body["action"], "added");
+      const std::string scope = body["scope"];
+      // The audit's own keys (the chain key, the checkpoint signing key)
+      // have no scope; they are named by kind.
+      if (scope.empty()) {
+        scopes.insert(body["key_kind"].get<std::string>());
+      } else {
+        EXPECT_EQ(body["key_id"], "k1");
+        scopes.insert(scope);
+      }
+    }
+    return scopes;
+  };
+  std::multiset<std::string> on_disk;
+  const auto scopes_dir = gateway_.store_path().parent_path() / "keys" / "scopes";
+  for (const auto& entry : std::filesystem::directory_iterator(scopes_dir)) {
+    if (entry.is_directory()) on_disk.insert(entry.path().filename().string());
+  }
+  ASSERT_GE(on_disk.size(), 4u) << "inbound, child-link and the example ISAs' scopes";
+  for (const auto& kind : scopes_made()) {
+    if (!kind.starts_with("isa-") && !kind.starts_with("pseudonym-") && kind != "inbound" &&
+        kind != "child-link") {
+      on_disk.insert(kind);  // the audit's keys, checked by their own tests
+    }
+  }
+  ASSERT_EQ(on_disk.size(), 12u) << "10 scopes and the two audit keys";
+  EXPECT_EQ(scopes_made(), on_disk);
+
+  ASSERT_EQ(gateway_.Restart(), "");
+  EXPECT_EQ(scopes_made(), on_disk) << "keys found at start are not made again";
 }
 
 }  // namespace
