@@ -195,6 +195,22 @@ TEST_F(PostgresCommands, TimersListsAnEpisodesClockFromTheSharedDatabase) {
 }
 
 TEST_F(PostgresCommands, AReportRunsOnTheSharedDatabaseAndIsAuditedThere) {
+  // The replica is working: it has claimed copies under its lease. The
+  // tool runs under a name of its own (it could not take gateway-1 while
+  // the replica lives) and leaves those leases alone (threat CLI-D1).
+  for (int i = 1; i <= 3; ++i) {
+    store::Acceptance pushed = util::AcceptedMessage(
+        "m-push-" + std::to_string(i), util::kPoliceRef, util::ChildA(), util::Base() + minutes(i));
+    for (auto& delivery : pushed.deliveries) delivery.mode = store::DeliveryMode::kPush;
+    ASSERT_TRUE(gateway_->Commit(pushed).ok());
+  }
+  auto claimed = gateway_->ClaimDueDeliveries(util::Base() + 1h, util::Base() + 2h, /*limit=*/100);
+  ASSERT_TRUE(claimed.ok()) << claimed.error().detail;
+  ASSERT_FALSE(claimed->empty());
+  const std::string leased = "outbox WHERE lease_holder = 'gateway-1' AND lease_until IS NOT NULL";
+  const int leases = Count(leased);
+  ASSERT_EQ(leases, static_cast<int>(claimed->size()));
+
   ReportArgs args;
   args.config = config_.string();
   args.report = "hotspots";
@@ -206,6 +222,8 @@ TEST_F(PostgresCommands, AReportRunsOnTheSharedDatabaseAndIsAuditedThere) {
   ASSERT_EQ(report.code, 0) << report.err;
   EXPECT_EQ(report.out, "rank,place,episodes,children,last_seen,found,stayed\r\n");
   EXPECT_EQ(Count("audit WHERE kind = 'report_run'"), 1);
+  EXPECT_EQ(Count(leased), leases);
+  EXPECT_EQ(Count("outbox WHERE lease_holder IS NOT NULL AND lease_holder <> 'gateway-1'"), 0);
 }
 
 }  // namespace
