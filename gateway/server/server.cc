@@ -289,6 +289,7 @@ struct Server::Impl {
 
   void StartReload();
   void DismissPeersNotAdmittedBy(const std::shared_ptr<const ServerConfig>& config);
+  std::vector<std::shared_ptr<ApiConnection>> OpenApiConnections();
   bool AdmittedBy(ApiConnection& connection, const ServerConfig& config);
   void NoteCrlCurrency(const ServerConfig& config);
   void ConnectionEnded(std::uint64_t id, bool admin);
@@ -500,18 +501,21 @@ void Server::Impl::StartReload() {
   });
 }
 
+std::vector<std::shared_ptr<ApiConnection>> Server::Impl::OpenApiConnections() {
+  std::vector<std::shared_ptr<ApiConnection>> open;
+  std::lock_guard lock(registry_mutex);
+  for (const auto& [id, weak] : api_registry) {
+    if (auto connection = weak.lock()) open.push_back(std::move(connection));
+  }
+  return open;
+}
+
 // Each open connection's peer is checked again as if it connected now:
 // one whose certificate the new CRL revokes, or whose agency the new
 // registry drops, closes at once when idle and after its current answer
 // when busy. The others carry on.
 void Server::Impl::DismissPeersNotAdmittedBy(const std::shared_ptr<const ServerConfig>& config) {
-  std::vector<std::shared_ptr<ApiConnection>> open;
-  {
-    std::lock_guard lock(registry_mutex);
-    for (const auto& [id, weak] : api_registry) {
-      if (auto connection = weak.lock()) open.push_back(std::move(connection));
-    }
-  }
+  const std::vector<std::shared_ptr<ApiConnection>> open = OpenApiConnections();
   for (auto& connection : open) {
     auto executor = connection->stream.get_executor();
     asio::post(executor, [this, connection, config] {
@@ -561,13 +565,7 @@ void Server::Impl::BeginDrain() {
                              {"deadline_ms", options.drain_timeout.count()}});
   boost::system::error_code ignored;
   api_acceptor.close(ignored);
-  std::vector<std::shared_ptr<ApiConnection>> open;
-  {
-    std::lock_guard lock(registry_mutex);
-    for (const auto& [id, weak] : api_registry) {
-      if (auto connection = weak.lock()) open.push_back(std::move(connection));
-    }
-  }
+  const std::vector<std::shared_ptr<ApiConnection>> open = OpenApiConnections();
   // Idle connections (waiting for a request, or still in the handshake)
   // close now; busy ones close after their current response.
   for (auto& connection : open) {
@@ -589,13 +587,7 @@ void Server::Impl::BeginDrain() {
 
 void Server::Impl::ForceClose() {
   log.Warn("drain_deadline_passed", {{"closing_connections", api_connections.load()}});
-  std::vector<std::shared_ptr<ApiConnection>> open;
-  {
-    std::lock_guard lock(registry_mutex);
-    for (const auto& [id, weak] : api_registry) {
-      if (auto connection = weak.lock()) open.push_back(std::move(connection));
-    }
-  }
+  const std::vector<std::shared_ptr<ApiConnection>> open = OpenApiConnections();
   for (auto& connection : open) {
     auto executor = connection->stream.get_executor();
     asio::post(executor, [connection] { beast::get_lowest_layer(connection->stream).close(); });
