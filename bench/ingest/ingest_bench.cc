@@ -33,7 +33,6 @@
 #include <string>
 #include <vector>
 
-#include "bench/common/example_gateway.h"
 #include "gateway/crypto/sealer.h"
 #include "gateway/pipeline/gateway_state.h"
 #include "gateway/pipeline/ingest_pipeline.h"
@@ -41,6 +40,7 @@
 #include "gateway/policy/loader.h"
 #include "gateway/registry/registry_loader.h"
 #include "gateway/store/sqlite_store.h"
+#include "tests/support/example_gateway.h"
 #include "tests/support/forwarding_store.h"
 
 namespace isagw::pipeline {
@@ -62,8 +62,8 @@ std::string ReadSource(const std::string& relative) {
 }
 
 // The example registry and ISAs, with fixed keys (bench/common).
-const GatewayState& State() { return bench::ExampleGatewayState(); }
-std::shared_ptr<const crypto::Sealer> Sealer() { return bench::ExampleSealer(); }
+const GatewayState& State() { return *testing::ExampleGatewayState(); }
+std::shared_ptr<const crypto::Sealer> Sealer() { return testing::ExampleSealer(); }
 
 // Every Store call goes to `inner`; Commit copies the Acceptance and, for
 // the no-audit variant, drops its audit entries first.

@@ -23,7 +23,6 @@
 #include <memory>
 #include <string>
 
-#include "bench/common/example_gateway.h"
 #include "gateway/pipeline/ingest_pipeline.h"
 #include "gateway/reports/report_loader.h"
 #include "gateway/reports/report_runner.h"
@@ -31,6 +30,7 @@
 #include "gateway/store/sqlite_store.h"
 #include "tests/reports/year_generator.h"
 #include "tests/reports/year_ingest.h"
+#include "tests/support/example_gateway.h"
 
 namespace isagw::bench {
 namespace {
@@ -66,7 +66,7 @@ store::Store& YearStore() {
     const fs::path path =
         env != nullptr ? fs::path(env) : fs::path(ISAGW_BINARY_DIR) / "bench-reports-year.db";
     const bool built = fs::exists(path);
-    auto opened = store::SqliteStore::Open(path, ExampleSealer());
+    auto opened = store::SqliteStore::Open(path, testing::ExampleSealer());
     if (!opened.ok()) Die("cannot open the store: " + opened.error().detail);
     if (!built) {
       reports::testing::YearOptions options;
@@ -75,7 +75,7 @@ store::Store& YearStore() {
                 << " children per area); this takes a few minutes once\n";
       const auto year = reports::testing::GenerateYear(options);
       pipeline::IngestPipeline pipeline(**opened);
-      auto ingested = reports::testing::IngestYear(pipeline, ExampleGatewayState(), year);
+      auto ingested = reports::testing::IngestYear(pipeline, *testing::ExampleGatewayState(), year);
       if (!ingested.ok()) Die("ingest failed: " + ingested.error());
     }
     std::cerr << "report_bench: " << CountEpisodes(path) << " episodes in the store\n";
@@ -109,7 +109,7 @@ void BM_LoadReportData(benchmark::State& state) {
   const auto request = YearRequest();
   std::size_t episodes = 0;
   for (auto _ : state) {
-    auto data = reports::LoadReportData(store, ExampleGatewayState(), request);
+    auto data = reports::LoadReportData(store, *testing::ExampleGatewayState(), request);
     if (!data.ok()) Die("load failed");
     episodes = data->episodes.size();
     benchmark::DoNotOptimize(data);
@@ -128,7 +128,7 @@ void BM_Report(benchmark::State& state, const char* name) {
   request.now = At("2027-04-01T00:00:00Z");
   int rows = 0;
   for (auto _ : state) {
-    auto run = reports::RunReport(store, ExampleGatewayState(), request);
+    auto run = reports::RunReport(store, *testing::ExampleGatewayState(), request);
     if (!run.ok()) Die("report failed: " + run.error().detail);
     rows = 0;
     for (const auto& t : run->document.tables) rows += static_cast<int>(t.rows.size());

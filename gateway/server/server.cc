@@ -34,6 +34,7 @@
 #include "gateway/server/event_log.h"
 #include "gateway/server/filter_chain.h"
 #include "gateway/server/peer_identity.h"
+#include "gateway/server/request_head.h"
 #include "gateway/server/tls_context_impl.h"
 #include "gateway/tls/client_verifier.h"
 
@@ -47,7 +48,6 @@ namespace http = beast::http;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using TlsStream = ssl::stream<beast::tcp_stream>;
-using BeastRequestParser = http::request_parser<http::string_body>;
 using BeastResponse = http::response<http::string_body>;
 
 constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
@@ -111,10 +111,6 @@ std::string MethodLabel(std::string_view method) {
   return "other";
 }
 
-bool IsHttpParseError(const boost::system::error_code& ec) {
-  return ec.category() == http::make_error_code(http::error::bad_target).category();
-}
-
 // Why `config` cannot serve, if it cannot.
 std::optional<std::string> ConfigProblem(const ServerConfig& config) {
   if (!config.tls) return "no TLS context";
@@ -166,37 +162,6 @@ BeastResponse ToBeast(const HttpResponse& response, unsigned version, bool keep_
   out.body() = response.body;
   out.prepare_payload();
   return out;
-}
-
-// What Beast's parser lets through but a server must refuse (RFC 9112
-// §3.2): an HTTP/1.1 request without exactly one Host, which two parties
-// reading the same bytes (a balancer, the gateway) could route apart. The
-// connection is closed after the answer, as after any request whose
-// framing is in doubt. (Beast itself refuses a Content-Length beside
-// Transfer-Encoding, two Content-Lengths and any coding but chunked, and
-// replaces obs-fold with spaces, as §5.2 allows.)
-std::optional<Problem> FramingProblem(const BeastRequestParser& parser) {
-  const auto& message = parser.get();
-  std::size_t hosts = 0;
-  for (const auto& field : message) {
-    if (field.name() == http::field::host) ++hosts;
-  }
-  if (message.version() >= 11 && hosts != 1) {
-    return MalformedRequestProblem("an HTTP/1.1 request needs exactly one Host header");
-  }
-  return std::nullopt;
-}
-
-HttpRequest HeadFrom(const BeastRequestParser& parser) {
-  const auto& message = parser.get();
-  HttpRequest request;
-  request.method = std::string(message.method_string());
-  request.target = std::string(message.target());
-  for (const auto& field : message) {
-    request.headers.push_back({std::string(field.name_string()), std::string(field.value())});
-  }
-  if (auto length = parser.content_length()) request.content_length = *length;
-  return request;
 }
 
 // ------------------------------------------------------------ connections
@@ -757,15 +722,11 @@ asio::awaitable<void> Server::Impl::ApiSession(std::shared_ptr<ApiConnection> co
       "Connections cut off for not sending a whole request in time (slow clients)");
   beast::flat_buffer buffer;
   std::optional<BeastRequestParser> parser;
-  const std::uint64_t max_body_limit =
-      std::max(options.body_limit_bytes, options.batch_body_limit_bytes);
 
   for (std::size_t served = 0; served < options.max_requests_per_connection; ++served) {
     if (draining || connection->dismissed) break;
     parser.emplace();
-    parser->header_limit(options.header_limit_bytes);
-    // The route's own limit is applied once the headers say which route.
-    parser->body_limit(max_body_limit);
+    PrepareApiParser(*parser, options);
 
     tcp_layer.expires_after(options.request_timeout);
     auto [read_error, header_bytes] =
@@ -779,16 +740,7 @@ asio::awaitable<void> Server::Impl::ApiSession(std::shared_ptr<ApiConnection> co
         timeouts_total.Increment();
         co_return;  // the timeout already closed the socket
       }
-      std::optional<Problem> problem;
-      if (read_error == http::error::header_limit) {
-        problem = HeadersTooLargeProblem();
-      } else if (read_error == http::error::body_limit) {
-        problem = TooLargeProblem("the declared request body is over the server's limit");
-      } else if (IsHttpParseError(read_error) && read_error != http::error::end_of_stream &&
-                 read_error != http::error::partial_message) {
-        problem = MalformedRequestProblem("the request is not well-formed HTTP/1.1");
-      }
-      if (problem) {
+      if (auto problem = ProblemForHeaderReadError(read_error)) {
         const HttpResponse response = ProblemResponse(*problem);
         RecordRequest("other", agency_id, "unmatched", response.status, started);
         auto message = ToBeast(response, 11, false);
@@ -809,23 +761,12 @@ asio::awaitable<void> Server::Impl::ApiSession(std::shared_ptr<ApiConnection> co
     const std::string method = request.method;
 
     connection->busy = true;
-    std::optional<HttpResponse> response;
-    if (request.target.empty() || request.target.front() != '/') {
-      response = ProblemResponse(
-          MalformedRequestProblem("the request target must be a path (origin-form)"));
-    } else if (auto framing = FramingProblem(*parser)) {
-      response = ProblemResponse(*framing);
-      keep_alive = false;
-    } else {
-      response = chain->Admit(request);
-    }
+    std::optional<HttpResponse> response = AnswerAtHead(*parser, request, *chain, keep_alive);
     const std::uint64_t body_limit = chain->BodyLimit(request).value_or(options.body_limit_bytes);
     if (!parser->is_done()) {
       // The body is still on the wire. Read it when the request was
       // admitted, or (to keep the connection) when a refused one is small.
-      const bool read_body = !response || (response->status != 413 && request.content_length &&
-                                           *request.content_length <= body_limit);
-      if (read_body) {
+      if (ReadsBodyAfter(response, request, body_limit)) {
         if (!response && beast::iequals(parser->get()[http::field::expect], "100-continue")) {
           http::response<http::empty_body> go_on{http::status::continue_, version};
           tcp_layer.expires_after(options.write_timeout);

@@ -1,6 +1,6 @@
-// A gateway for pipeline tests: the example registry and ISAs, real
-// adapters, and a SQLite store in a temporary file (so a second connection
-// can count rows).
+// A gateway for pipeline tests: the example registry and ISAs
+// (tests/support/example_gateway.h), real adapters, and a SQLite store in a temporary file (so a
+// second connection can count rows).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -9,17 +9,15 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "gateway/crypto/sealer.h"
 #include "gateway/pipeline/gateway_state.h"
 #include "gateway/pipeline/ingest_pipeline.h"
-#include "gateway/policy/loader.h"
-#include "gateway/registry/registry_loader.h"
 #include "gateway/store/sqlite_database.h"
 #include "gateway/store/sqlite_store.h"
+#include "tests/support/example_gateway.h"
 
 namespace isagw::pipeline::testing {
 
@@ -35,54 +33,18 @@ inline nlohmann::json ReadJson(const std::string& relative) {
 }
 
 inline std::shared_ptr<const GatewayState> ExampleState() {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("isagw-pipeline-reg-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir / "out");
-  std::filesystem::copy_file(ISAGW_SOURCE_DIR "/certs-example/registry.yaml",
-                             dir / "registry.yaml",
-                             std::filesystem::copy_options::overwrite_existing);
-  std::ofstream(dir / "out" / "receiver-ca.crt").flush();
-  auto registry = registry::LoadAgencyRegistry(dir / "registry.yaml");
-  std::filesystem::remove_all(dir);
-  EXPECT_TRUE(registry.ok());
-  if (!registry.ok()) return nullptr;
-  std::set<std::string> ids;
-  for (const auto& a : registry->agencies()) ids.insert(a.id);
-  auto policies = policy::LoadPolicySet(ISAGW_SOURCE_DIR "/policies", ids);
-  EXPECT_TRUE(policies.ok());
-  if (!policies.ok()) return nullptr;
-
-  auto keys = std::make_shared<policy::KeyRing>();
-  unsigned char bytes[policy::PseudonymKey::kBytes] = {};
-  for (const auto& isa : policies->agreements()) {
-    bytes[0] = static_cast<unsigned char>(bytes[0] + 1);
-    keys->Add(isa.id, policy::PseudonymKey(bytes));
-  }
-  ChildLinkKey link_key{};
-  link_key.fill(3);
-  std::array<std::uint8_t, audit::AuditKey::kBytes> audit_bytes{};
-  audit_bytes.fill(5);
-  return std::make_shared<const GatewayState>(
-      GatewayState{std::move(*registry), std::move(*policies), std::move(keys), link_key,
-                   audit::AuditKey::FromBytes(audit_bytes)});
+  return isagw::testing::ExampleGatewayState();
 }
 
 inline std::shared_ptr<const crypto::Sealer> ExampleSealer() {
-  auto ring = std::make_shared<crypto::KeyRing>();
-  crypto::SecretKey key{};
-  std::uint8_t fill = 1;
-  // A sealing scope per example ISA, as `isagw serve` makes them.
-  for (const char* scope : {"inbound", "isa-ISA-DERBY-2026", "isa-ISA-STAFFS-2026",
-                            "isa-ISA-OOA-2026", "isa-ISA-PLACING-2026"}) {
-    key.fill(fill++);
-    ring->Add(scope, "k1", key);
-  }
-  return std::make_shared<crypto::Sealer>(ring);
+  return isagw::testing::ExampleSealer();
 }
 
 class PipelineTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { state_ = new std::shared_ptr<const GatewayState>(ExampleState()); }  // NOLINT
+  static void SetUpTestSuite() {
+    state_ = new std::shared_ptr<const GatewayState>(ExampleState());
+  }                                                   // NOLINT
   static void TearDownTestSuite() { delete state_; }  // NOLINT
 
   void SetUp() override {
@@ -102,7 +64,8 @@ class PipelineTest : public ::testing::Test {
     Remove();
   }
   void Remove() {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(path_.string() + suffix);
   }
 
   const GatewayState& state() const { return **state_; }

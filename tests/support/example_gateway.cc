@@ -1,4 +1,4 @@
-#include "bench/common/example_gateway.h"
+#include "tests/support/example_gateway.h"
 
 #include <unistd.h>
 
@@ -13,23 +13,23 @@
 #include "gateway/policy/loader.h"
 #include "gateway/registry/registry_loader.h"
 
-namespace isagw::bench {
+namespace isagw::testing {
 namespace {
 
 namespace fs = std::filesystem;
 
 [[noreturn]] void Die(const std::string& what) {
-  std::cerr << "bench: " << what << "\n";
+  std::cerr << "example gateway: " << what << "\n";
   std::abort();
 }
 
 }  // namespace
 
-const pipeline::GatewayState& ExampleGatewayState() {
-  static const pipeline::GatewayState state = [] {
+std::shared_ptr<const pipeline::GatewayState> ExampleGatewayState() {
+  static const auto state = [] {
     // The registry names a push recipient's CA file; an empty one will do.
     const fs::path dir =
-        fs::temp_directory_path() / ("isagw-bench-reg-" + std::to_string(::getpid()));
+        fs::temp_directory_path() / ("isagw-example-reg-" + std::to_string(::getpid()));
     fs::create_directories(dir / "out");
     fs::copy_file(ISAGW_SOURCE_DIR "/certs-example/registry.yaml", dir / "registry.yaml",
                   fs::copy_options::overwrite_existing);
@@ -52,8 +52,9 @@ const pipeline::GatewayState& ExampleGatewayState() {
     link_key.fill(3);
     std::array<std::uint8_t, audit::AuditKey::kBytes> audit_bytes{};
     audit_bytes.fill(5);
-    return pipeline::GatewayState{std::move(*registry), std::move(*policies), std::move(keys),
-                                  link_key, audit::AuditKey::FromBytes(audit_bytes)};
+    return std::make_shared<const pipeline::GatewayState>(
+        pipeline::GatewayState{std::move(*registry), std::move(*policies), std::move(keys),
+                               link_key, audit::AuditKey::FromBytes(audit_bytes)});
   }();
   return state;
 }
@@ -70,4 +71,4 @@ std::shared_ptr<const crypto::Sealer> ExampleSealer() {
   return std::make_shared<crypto::Sealer>(ring);
 }
 
-}  // namespace isagw::bench
+}  // namespace isagw::testing
