@@ -3,8 +3,10 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -70,6 +72,31 @@ void CollectXml(const xmlNode* node, std::vector<std::string>& out) {
   }
 }
 
+bool ContainsIgnoringCase(std::string_view text, std::string_view part) {
+  const auto same = [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) ==
+           std::tolower(static_cast<unsigned char>(b));
+  };
+  return std::search(text.begin(), text.end(), part.begin(), part.end(), same) != text.end();
+}
+
+// `budget` bounds the nodes visited and `depth` the recursion: aliases
+// make a small file a large (or cyclic) graph, as in billion laughs.
+void CollectYaml(const YAML::Node& node, std::set<std::string>& keys, std::vector<std::string>& out,
+                 int& budget, int depth = 0) {
+  if (--budget < 0 || depth > 100) return;
+  if (node.IsScalar()) {
+    if (Quotable(node.Scalar())) out.push_back(node.Scalar());
+  } else if (node.IsMap()) {
+    for (const auto& entry : node) {
+      if (entry.first.IsScalar()) keys.insert(entry.first.Scalar());
+      CollectYaml(entry.second, keys, out, budget, depth + 1);
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& child : node) CollectYaml(child, keys, out, budget, depth + 1);
+  }
+}
+
 // libxml2's error sinks: nothing of a fuzzed document reaches stderr.
 void IgnoreXmlMessage(void* /*context*/, const char* /*format*/, ...) {}
 void IgnoreXmlError(void* /*context*/, xmlErrorPtr /*error*/) {}
@@ -94,7 +121,7 @@ void RequireWellFormedRefusal(std::string_view input, const FieldErrors& errors,
   }
   for (const std::string& value : values) {
     const bool in_a_reason = std::any_of(errors.begin(), errors.end(), [&](const FieldError& e) {
-      return e.reason.find(value) != std::string::npos;
+      return ContainsIgnoringCase(e.reason, value);
     });
     if (!in_a_reason || input.find(value) == std::string_view::npos) continue;
     // "Zq" does not start or end a word of any reason the gateway writes.
@@ -107,7 +134,8 @@ void RequireWellFormedRefusal(std::string_view input, const FieldErrors& errors,
       changed.replace(at, value.size(), canary);
     }
     for (const FieldError& e : refuse(changed)) {
-      if (e.reason.find(canary) != std::string::npos) {
+      // Case-blind: a value may come back lower-cased (a media type).
+      if (ContainsIgnoringCase(e.reason, canary)) {
         std::fprintf(stderr, "isagw fuzz: the reason of code %s at %s quotes an input value\n",
                      e.code.c_str(), e.pointer.c_str());
         Require(false, "a refusal never quotes a value");
@@ -177,6 +205,20 @@ std::vector<std::string> CsvValues(std::string_view bytes) {
     bytes.remove_prefix(end + 1);
   }
   return values;
+}
+
+std::vector<std::string> YamlValues(std::string_view bytes) {
+  std::vector<std::string> values;
+  std::set<std::string> keys;
+  try {
+    int budget = 20000;
+    for (const YAML::Node& document : YAML::LoadAll(std::string(bytes))) {
+      CollectYaml(document, keys, values, budget);
+    }
+  } catch (const YAML::Exception&) {
+    // Malformed YAML: whatever was collected before the error.
+  }
+  return WithoutKeys(std::move(values), keys);
 }
 
 }  // namespace isagw::fuzz

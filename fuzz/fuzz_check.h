@@ -38,5 +38,7 @@ std::vector<std::string> JsonValues(std::string_view bytes);
 std::vector<std::string> NdjsonValues(std::string_view bytes);
 std::vector<std::string> XmlValues(std::string_view bytes);
 std::vector<std::string> CsvValues(std::string_view bytes);
+// YAML scalars that are not mapping keys (policy and configuration files).
+std::vector<std::string> YamlValues(std::string_view bytes);
 
 }  // namespace isagw::fuzz

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <string>
 
 namespace isagw::fuzz {
@@ -32,6 +33,18 @@ void Check(const std::string& input, bool quoting) {
 
 TEST(FuzzCheckDeathTest, ARefusalQuotingAValueIsCaught) {
   EXPECT_DEATH(Check(R"({"name":"Zephyrine Quillfeather"})", true),
+               "a refusal never quotes a value");
+}
+
+TEST(FuzzCheckDeathTest, ARefusalQuotingAValueInAnotherCaseIsCaught) {
+  // As a media type comes back: lower-cased.
+  const Refuse lowering = [](std::string_view bytes) {
+    std::string reason(bytes);
+    for (char& c : reason) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return FieldErrors{{"", "unsupported", "not " + reason}};
+  };
+  const std::string input = "application/Secret-Value";
+  EXPECT_DEATH(RequireWellFormedRefusal(input, lowering(input), {input}, lowering),
                "a refusal never quotes a value");
 }
 
