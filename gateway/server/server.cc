@@ -180,6 +180,9 @@ struct ApiConnection {
   std::string agency_id;          // once identified
   bool busy = false;              // a request is being answered: a drain lets it finish
   bool dismissed = false;         // a reload no longer admits the peer: close, do not serve
+  // Read by the acceptor, off the connection's strand.
+  std::atomic<bool> identified{false};  // the peer is a registered agency
+  std::atomic<bool> evicted{false};     // closed to give its slot to a newer connection
 };
 
 struct AdminConnection {
@@ -255,6 +258,7 @@ struct Server::Impl {
   void StartReload();
   void DismissPeersNotAdmittedBy(const std::shared_ptr<const ServerConfig>& config);
   std::vector<std::shared_ptr<ApiConnection>> OpenApiConnections();
+  bool EvictOldestUnidentified();
   bool AdmittedBy(ApiConnection& connection, const ServerConfig& config);
   void NoteCrlCurrency(const ServerConfig& config);
   void ConnectionEnded(std::uint64_t id, bool admin);
@@ -333,7 +337,7 @@ asio::awaitable<void> Server::Impl::AcceptApi() {
       }
       continue;
     }
-    if (api_connections.load() >= options.max_connections) {
+    if (api_connections.load() >= options.max_connections && !EvictOldestUnidentified()) {
       log.Warn("connection_refused",
                {{"reason", "max_connections"}, {"remote", RemoteAddress(socket)}});
       refused_total.Increment();
@@ -464,6 +468,41 @@ void Server::Impl::StartReload() {
     NoteCrlCurrency(*next);
     ok_total.Increment();
   });
+}
+
+// Connections nobody has identified yet (a handshake under way, or a
+// socket that never starts one) must not lock agencies out: at the cap, a
+// new connection takes the slot of the oldest of them, so filling every
+// slot with silent connections only makes them take turns. Identified
+// connections are never evicted; with none unidentified, the new one is
+// refused. The slot frees when the evicted session ends, so the count may
+// pass the cap by the evictions under way.
+bool Server::Impl::EvictOldestUnidentified() {
+  std::shared_ptr<ApiConnection> oldest;
+  {
+    std::lock_guard lock(registry_mutex);
+    std::uint64_t oldest_id = 0;
+    for (const auto& [id, weak] : api_registry) {
+      auto connection = weak.lock();
+      if (!connection || connection->identified || connection->evicted) continue;
+      if (!oldest || id < oldest_id) {
+        oldest = std::move(connection);
+        oldest_id = id;
+      }
+    }
+    if (!oldest) return false;
+    oldest->evicted = true;
+  }
+  metrics
+      ->GetCounter("isagw_connections_evicted_total",
+                   "Connections not yet identified, closed at max_connections to make room")
+      .Increment();
+  auto executor = oldest->stream.get_executor();
+  asio::post(executor, [oldest] {
+    // Identified since it was chosen: it keeps its slot.
+    if (!oldest->identified) beast::get_lowest_layer(oldest->stream).cancel();
+  });
+  return true;
 }
 
 std::vector<std::shared_ptr<ApiConnection>> Server::Impl::OpenApiConnections() {
@@ -698,8 +737,11 @@ asio::awaitable<void> Server::Impl::ApiSession(std::shared_ptr<ApiConnection> co
   tcp_layer.expires_after(options.handshake_timeout);
   auto [handshake_error] = co_await stream.async_handshake(ssl::stream_base::server, kAwait);
   if (handshake_error) {
-    RecordHandshakeRefusal(
-        *connection, HandshakeRefusalReason(connection->verify_error, handshake_error), nullptr);
+    RecordHandshakeRefusal(*connection,
+                           connection->evicted
+                               ? "evicted"
+                               : HandshakeRefusalReason(connection->verify_error, handshake_error),
+                           nullptr);
     tcp_layer.close();
     co_return;
   }
@@ -709,6 +751,8 @@ asio::awaitable<void> Server::Impl::ApiSession(std::shared_ptr<ApiConnection> co
     co_return;
   }
   connection->agency_id = agency_id;
+  // From here an eviction passes it by (EvictOldestUnidentified).
+  connection->identified = true;
   // A reload during the handshake checked nobody here: check now.
   if (auto config = current_config.load(); config != connection->config) {
     if (!AdmittedBy(*connection, *config)) {

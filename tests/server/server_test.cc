@@ -798,11 +798,46 @@ TEST_F(ServerTest, RefusesConnectionsBeyondTheMaximum) {
   Client second = NewClient("la-stoke");
   ASSERT_FALSE(first.Connect());
   ASSERT_FALSE(second.Connect());
-  ASSERT_TRUE(WaitUntil([&] { return OpenConnections() == 2; }));
+  // Answered, so identified: identified connections keep their slots.
+  ASSERT_EQ(first.Request("GET", "/v1/inbox").status, 200);
+  ASSERT_EQ(second.Request("GET", "/v1/inbox").status, 200);
   const Reply refused = RequestAs("la-croydon", "GET", "/v1/inbox");
   EXPECT_TRUE(refused.error);
   EXPECT_EQ(Counter("isagw_connections_refused_total", {{"reason", "max_connections"}}), 1u);
+  EXPECT_EQ(Counter("isagw_connections_evicted_total"), 0u);
   EXPECT_EQ(first.Request("GET", "/v1/inbox").status, 200);
+}
+
+// API-D5: silent connections that never start TLS fill every slot; an
+// agency still gets in, in the slot of the oldest of them.
+TEST_F(ServerTest, AtTheMaximumANewConnectionTakesTheSlotOfTheOldestUnidentifiedOne) {
+  ServerOptions options = TestOptions();
+  options.max_connections = 2;
+  options.handshake_timeout = std::chrono::milliseconds(60'000);  // they stay until evicted
+  StartServer(options);
+  const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), server_->api_port());
+  tcp::socket oldest(io_);
+  oldest.connect(endpoint);
+  ASSERT_TRUE(WaitUntil([&] { return OpenConnections() == 1; }));
+  tcp::socket newer(io_);
+  newer.connect(endpoint);
+  ASSERT_TRUE(WaitUntil([&] { return OpenConnections() == 2; }));
+
+  EXPECT_EQ(RequestAs("la-croydon", "GET", "/v1/inbox").status, 200);
+  EXPECT_EQ(Counter("isagw_connections_evicted_total"), 1u);
+  EXPECT_TRUE(WaitUntil([&] { return Refusals("evicted") == 1; }));
+  EXPECT_EQ(Counter("isagw_connections_refused_total", {{"reason", "max_connections"}}), 0u);
+  // The oldest was closed; the newer one still holds its slot.
+  oldest.non_blocking(true);
+  newer.non_blocking(true);
+  const auto closed = [](tcp::socket& socket) {
+    char byte = 0;
+    boost::system::error_code ec;
+    socket.read_some(asio::buffer(&byte, 1), ec);
+    return ec && ec != asio::error::would_block;
+  };
+  EXPECT_TRUE(WaitUntil([&] { return closed(oldest); }));
+  EXPECT_FALSE(closed(newer));
 }
 
 TEST_F(ServerTest, HoldsAThousandConcurrentConnections) {
