@@ -14,7 +14,7 @@
 set -euo pipefail
 
 # Bump when the layout or contents change, so old sets are remade.
-readonly LAYOUT_VERSION=3
+readonly LAYOUT_VERSION=4
 
 readonly AGENCIES=(
   police-staffs police-derbys police-notts police-met police-wyp
@@ -65,6 +65,7 @@ expected_files() {
   echo ca.crt ca.crl server.crt server.key fingerprints.txt
   for id in "${AGENCIES[@]}"; do echo "$id.crt" "$id.key"; done
   echo revoked.crt revoked.key expired.crt expired.key future.crt future.key
+  echo no-san.crt no-san.key other-key.crt other-key.key
   echo wrong-ca.crt wrong-ca.key wrong-ca-ca.crt
   echo receiver-ca.crt receiver.crt receiver.key
   echo gateway-client.crt gateway-client.key
@@ -164,6 +165,13 @@ extendedKeyUsage       = clientAuth
 subjectAltName         = URI:\${ENV::ISAGW_SAN_URI}
 subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid
+
+[ client_nosan_ext ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature
+extendedKeyUsage       = clientAuth
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid
 EOF
   echo 01 >"$dir/crlnumber"
   new_key "$dir/ca.key"
@@ -205,6 +213,11 @@ issue "$ca" expired client_ext "$BROKEN_AGENCY" "$broken_uri" \
   -startdate 20200101000000Z -enddate 20210101000000Z
 issue "$ca" future client_ext "$BROKEN_AGENCY" "$broken_uri" \
   -startdate 20400101000000Z -enddate 20410101000000Z
+# The agency's name only in the subject's CN: identity is the SAN alone.
+issue "$ca" no-san client_nosan_ext "$BROKEN_AGENCY" ""
+# The agency's SAN on a key of its own, from the trusted CA: what a
+# registry that pins the agency's certificate (identity.sha256) refuses.
+issue "$ca" other-key client_ext "$BROKEN_AGENCY" "$broken_uri"
 openssl ca -batch -config "$ca/ca.cnf" -revoke "$work/revoked.crt" \
   -crl_reason keyCompromise 2>/dev/null
 openssl ca -batch -config "$ca/ca.cnf" -gencrl -out "$work/ca.crl" 2>/dev/null
@@ -222,7 +235,8 @@ cp "$receiver/ca.crt" "$work/receiver-ca.crt"
 issue "$receiver" receiver server_ext localhost ""
 
 # Pins for registries that want them: "<name> <sha256 hex>".
-for name in server gateway-client "${AGENCIES[@]}" revoked expired future wrong-ca receiver; do
+for name in server gateway-client "${AGENCIES[@]}" revoked expired future no-san other-key \
+  wrong-ca receiver; do
   fp="$(openssl x509 -in "$work/$name.crt" -noout -fingerprint -sha256)"
   fp="${fp#*=}"
   echo "$name ${fp//:/}" | tr 'A-F' 'a-f'

@@ -9,6 +9,7 @@ hanging the run.
 import dataclasses
 import json
 import os
+import shutil
 import signal
 import socket
 import sqlite3
@@ -22,6 +23,10 @@ import yaml
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "crash"))
 import deployment  # noqa: E402  (tests/crash/deployment.py)
+
+# The agency whose registry entry pins its certificate: the one the
+# example's broken certificates (make-certs.sh) claim to be.
+PINNED_AGENCY = "police-derbys"
 
 # Tables whose rows only an accepted message or a worker may add.
 STATE_TABLES = ("messages", "episodes", "outbox", "timers", "child_links")
@@ -53,18 +58,39 @@ class Gateway:
     """`isagw serve` on loopback with the example agencies and certificates,
     a SQLite store of its own, short timeouts and no rate limits."""
 
-    def __init__(self, isagw, certs, source, work):
+    def __init__(self, isagw, certs, source, work, limits=None):
+        """`limits` overrides the test's own limits (short timeouts)."""
         self.isagw, self.certs, self.work = isagw, os.path.abspath(certs), work
+        self.source = source
         self.config, self.api_port, self.admin_port = deployment.write(work, source, certs)
+        # A copy of the policies, which a scenario may change and reload.
+        self.policies = os.path.join(work, "policies")
+        shutil.copytree(os.path.join(source, "policies"), self.policies)
         with open(self.config) as f:
             config = yaml.safe_load(f)
-        config["limits"] = dict(config.get("limits", {}), read_timeout="2s",
-                                handshake_timeout="2s", idle_timeout="3s")
+        config["policies_dir"] = self.policies
+        config["limits"] = {**config.get("limits", {}), "read_timeout": "2s",
+                            "handshake_timeout": "2s", "idle_timeout": "3s", **(limits or {})}
         with open(self.config, "w") as f:
             yaml.safe_dump(config, f, sort_keys=False)
+        self.pin(PINNED_AGENCY)
         self.db = os.path.join(work, "var", "isagw.db")
         self.log_path = os.path.join(work, "gateway.log")
         self.process = None
+
+    def pin(self, agency):
+        """Pins `agency` to its example certificate (identity.sha256), so a
+        certificate of the same CA with its SAN on another key is refused."""
+        with open(os.path.join(self.certs, "fingerprints.txt")) as f:
+            pins = dict(line.split() for line in f if line.strip())
+        path = os.path.join(os.path.dirname(self.config), "registry.yaml")
+        with open(path) as f:
+            registry = yaml.safe_load(f)
+        for entry in registry["agencies"]:
+            if entry["id"] == agency:
+                entry["identity"]["sha256"] = pins[agency]
+        with open(path, "w") as f:
+            yaml.safe_dump(registry, f, sort_keys=False)
 
     def start(self):
         self.log = open(self.log_path, "w")
@@ -84,6 +110,28 @@ class Gateway:
         if self.process is not None:
             self.log.close()
 
+    def reloads_audited(self):
+        """The audit's entries for configuration reloads."""
+        db = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=30)
+        try:
+            return [json.loads(body) for (body,) in db.execute(
+                "SELECT body FROM audit WHERE kind = 'config_reloaded' ORDER BY seq")]
+        finally:
+            db.close()
+
+    def reload(self, timeout=30):
+        """SIGHUP, then waits for the reload's audit entry. Its outcome
+        ("applied", "refused"), or None when none came."""
+        before = len(self.reloads_audited())
+        self.process.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            entries = self.reloads_audited()
+            if len(entries) > before:
+                return entries[-1].get("outcome")
+            time.sleep(0.1)
+        return None
+
     def alive(self):
         """The process runs and its admin listener answers /healthz."""
         if self.process.poll() is not None:
@@ -94,6 +142,16 @@ class Gateway:
                 return r.status == 200
         except OSError:
             return False
+
+    def metric(self, name):
+        """The value of one series from /metrics, named as it is written
+        there ('name' or 'name{label="value"}'); 0 when absent."""
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.admin_port}/metrics",
+                                    timeout=10) as r:
+            for line in r.read().decode().splitlines():
+                if line.startswith(name + " "):
+                    return float(line.split()[1])
+        return 0
 
     def read_log(self):
         with open(self.log_path, encoding="utf-8", errors="replace") as f:

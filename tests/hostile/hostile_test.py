@@ -12,6 +12,8 @@ For each case it checks:
     handshake_refused, mailbox_read);
   - that no answer repeats the personal data the hostile bodies carry;
   - that the gateway is still alive and answering /healthz.
+Then the scenarios of scenarios.py (idle connections by the thousand, a
+renegotiation attempt), each with checks of its own.
 After the run: the gateway's log holds none of that personal data, and
 `isagw audit verify --allow-unsigned` accepts the audit chain.
 
@@ -28,6 +30,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cases as corpus  # noqa: E402
 import harness  # noqa: E402
+import scenarios  # noqa: E402
 
 REFUSAL_AUDIT = {"message_rejected", "handshake_refused", "mailbox_read"}
 
@@ -110,6 +113,8 @@ def main():
     args = parser.parse_args()
 
     selected = [c for c in corpus.all_cases() if not args.only or args.only in c.name]
+    chosen = [(name, run) for name, run in scenarios.SCENARIOS
+              if not args.only or args.only in name]
     names = [c.name for c in selected]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
@@ -131,6 +136,15 @@ def main():
                 if not gateway.alive():
                     print("hostile: the gateway died; stopping")
                     break
+            for name, run in chosen:
+                if not gateway.alive():
+                    break
+                failures = run(gateway)
+                if failures:
+                    failed += 1
+                    print(f"FAIL {name}: {'; '.join(failures)}")
+                else:
+                    print(f"ok   {name}")
         finally:
             gateway.stop()
         log = gateway.read_log()
@@ -143,7 +157,7 @@ def main():
         if verify.returncode != 0:
             failed += 1
             print(f"FAIL audit verify: {verify.stdout}{verify.stderr}")
-    print(f"hostile: {len(selected)} cases, {failed} failed")
+    print(f"hostile: {len(selected)} cases, {len(chosen)} scenarios, {failed} failed")
     return 1 if failed else 0
 
 
