@@ -35,47 +35,50 @@ inline void RequireSameCanonical(const model::Event& first, const model::Event& 
           "decode(encode(decode(x))) is decode(x)");
 }
 
-// One event per input (compact record, council XML, RHI, canonical).
-template <typename Decode, typename Encode, typename Values>
-void CheckRoundTrip(std::string_view bytes, Decode decode, Encode encode, Values values) {
+// The steps every shape shares: `events_of` lists the events a decode
+// gave, `encode_events` encodes such a list back in the same format.
+template <typename Decode, typename EventsOf, typename EncodeEvents, typename Values>
+void CheckRoundTripWith(std::string_view bytes, Decode decode, EventsOf events_of,
+                        EncodeEvents encode_events, Values values) {
   const adapters::DecodeOptions options;
   auto first = decode(bytes, options);
   if (!first.ok()) {
     RequireWellFormedRefusal(bytes, first.error(), values(bytes), RefusalOf(decode));
     return;
   }
-  auto encoded = encode(first->event);
+  const std::vector<model::Event> events = events_of(*first);
+  auto encoded = encode_events(events);
   if (!encoded.ok()) {
     RequireOnlyNotRepresentable(encoded.error());
     return;
   }
   auto second = decode(*encoded, options);
   Require(second.ok(), "what an adapter encoded, it decodes");
-  RequireSameCanonical(first->event, second->event);
+  const std::vector<model::Event> again = events_of(*second);
+  Require(again.size() == events.size(), "a re-encoded batch keeps every record");
+  for (std::size_t i = 0; i < events.size(); ++i) RequireSameCanonical(events[i], again[i]);
+}
+
+// One event per input (compact record, council XML, RHI, canonical).
+template <typename Decode, typename Encode, typename Values>
+void CheckRoundTrip(std::string_view bytes, Decode decode, Encode encode, Values values) {
+  CheckRoundTripWith(
+      bytes, decode, [](const auto& decoded) { return std::vector<model::Event>{decoded.event}; },
+      [&encode](const std::vector<model::Event>& events) { return encode(events.front()); },
+      values);
 }
 
 // A batch per input (NDJSON, CSV): all or nothing, in order.
 template <typename Decode, typename Encode, typename Values>
 void CheckBatchRoundTrip(std::string_view bytes, Decode decode, Encode encode, Values values) {
-  const adapters::DecodeOptions options;
-  auto first = decode(bytes, options);
-  if (!first.ok()) {
-    RequireWellFormedRefusal(bytes, first.error(), values(bytes), RefusalOf(decode));
-    return;
-  }
-  std::vector<model::Event> events;
-  for (const auto& decoded : *first) events.push_back(decoded.event);
-  auto encoded = encode(events);
-  if (!encoded.ok()) {
-    RequireOnlyNotRepresentable(encoded.error());
-    return;
-  }
-  auto second = decode(*encoded, options);
-  Require(second.ok(), "what an adapter encoded, it decodes");
-  Require(second->size() == first->size(), "a re-encoded batch keeps every record");
-  for (std::size_t i = 0; i < first->size(); ++i) {
-    RequireSameCanonical((*first)[i].event, (*second)[i].event);
-  }
+  CheckRoundTripWith(
+      bytes, decode,
+      [](const auto& batch) {
+        std::vector<model::Event> events;
+        for (const auto& decoded : batch) events.push_back(decoded.event);
+        return events;
+      },
+      encode, values);
 }
 
 }  // namespace isagw::fuzz

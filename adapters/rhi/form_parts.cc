@@ -1,7 +1,6 @@
 #include "adapters/rhi/form_parts.h"
 
 #include <algorithm>
-#include <chrono>
 #include <utility>
 
 #include "adapters/common/validators.h"

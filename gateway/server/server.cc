@@ -247,7 +247,8 @@ struct Server::Impl {
   asio::awaitable<HttpResponse> RunHandler(std::shared_ptr<RequestHandler> handler,
                                            HttpRequest request);
   asio::awaitable<void> CloseTls(ApiConnection& connection);
-  bool IdentifyPeer(ApiConnection& connection, std::string& agency_id);
+  // Sets the connection's agency, or records why there is none.
+  bool IdentifyPeer(ApiConnection& connection);
   void RecordHandshakeRefusal(const ApiConnection& connection, const std::string& reason,
                               const PeerCertificate* certificate);
   void RecordRequest(std::string_view method, const std::string& agency_id,
@@ -652,7 +653,7 @@ void Server::Impl::RecordHandshakeRefusal(const ApiConnection& connection,
       .Increment();
 }
 
-bool Server::Impl::IdentifyPeer(ApiConnection& connection, std::string& agency_id) {
+bool Server::Impl::IdentifyPeer(ApiConnection& connection) {
   X509* peer = SSL_get0_peer_certificate(connection.stream.native_handle());
   if (peer == nullptr) {
     // verify_fail_if_no_peer_cert makes this unreachable; deny regardless.
@@ -665,8 +666,10 @@ bool Server::Impl::IdentifyPeer(ApiConnection& connection, std::string& agency_i
     RecordHandshakeRefusal(connection, identity.error().code, &certificate);
     return false;
   }
-  agency_id = std::move(identity).value();
-  log.Info("connection_identified", {{"agency", agency_id},
+  connection.agency_id = std::move(identity).value();
+  // From here an eviction passes it by (EvictOldestUnidentified).
+  connection.identified = true;
+  log.Info("connection_identified", {{"agency", connection.agency_id},
                                      {"remote", connection.remote},
                                      {"certificate_serial", certificate.serial_hex}});
   return true;
@@ -745,14 +748,11 @@ asio::awaitable<void> Server::Impl::ApiSession(std::shared_ptr<ApiConnection> co
     tcp_layer.close();
     co_return;
   }
-  std::string agency_id;
-  if (!IdentifyPeer(*connection, agency_id)) {
+  if (!IdentifyPeer(*connection)) {
     co_await CloseTls(*connection);
     co_return;
   }
-  connection->agency_id = agency_id;
-  // From here an eviction passes it by (EvictOldestUnidentified).
-  connection->identified = true;
+  const std::string& agency_id = connection->agency_id;
   // A reload during the handshake checked nobody here: check now.
   if (auto config = current_config.load(); config != connection->config) {
     if (!AdmittedBy(*connection, *config)) {
