@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "gateway/config/yaml_stream.h"
+
 namespace isagw::fuzz {
 namespace {
 
@@ -211,10 +213,10 @@ std::vector<std::string> YamlValues(std::string_view bytes) {
   std::vector<std::string> values;
   std::set<std::string> keys;
   try {
+    // Not YAML::LoadAll, which loops for ever on some streams
+    // (gateway/config/yaml_stream.h); the loaders refuse a second document.
     int budget = 20000;
-    for (const YAML::Node& document : YAML::LoadAll(std::string(bytes))) {
-      CollectYaml(document, keys, values, budget);
-    }
+    CollectYaml(config::ReadYamlStream(std::string(bytes)).first, keys, values, budget);
   } catch (const YAML::Exception&) {
     // Malformed YAML: whatever was collected before the error.
   }

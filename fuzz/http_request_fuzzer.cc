@@ -172,6 +172,8 @@ class Gateway {
     boost::system::error_code ec;
     while (header_only ? !parser.is_header_done() : !parser.is_done()) {
       if (at == bytes.size()) {
+        // As Beast's read: a stream that ends before any byte is not a message.
+        if (!parser.got_some()) return http::error::end_of_stream;
         parser.put_eof(ec);
         return ec ? ec : http::error::partial_message;
       }

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <system_error>
 
+#include "gateway/config/yaml_stream.h"
+
 namespace isagw::config {
 namespace {
 
@@ -87,21 +89,20 @@ Result<YAML::Node, ConfigErrors> LoadYamlFile(const std::filesystem::path& path)
     errors.AddForFile("io", "file could not be read");
     return Fail(errors.Take());
   }
-  std::vector<YAML::Node> documents;
+  YamlStream stream;
   try {
-    documents = YAML::LoadAll(text.str());
+    stream = ReadYamlStream(text.str());
   } catch (const YAML::Exception& e) {
     // yaml-cpp messages describe the syntax ("end of map not found") and do
     // not quote the document.
     errors.Add(e.mark, "", "syntax", "YAML syntax error: " + e.msg);
     return Fail(errors.Take());
   }
-  if (documents.size() > 1) {
+  if (stream.documents > 1) {
     errors.AddForFile("syntax", "file holds more than one YAML document");
     return Fail(errors.Take());
   }
-  if (documents.empty()) return YAML::Node(YAML::NodeType::Null);
-  return documents.front();
+  return stream.first;
 }
 
 MapReader::MapReader(ErrorList& errors, const YAML::Node& node, const YAML::Mark& where,

@@ -9,6 +9,7 @@
 #include <map>
 #include <regex>
 
+#include "gateway/config/yaml_stream.h"
 #include "gateway/policy/canonical_fields.h"
 #include "gateway/policy/transforms.h"
 #include "gateway/policy/yaml_reader.h"
@@ -485,20 +486,20 @@ Result<PolicySet, PolicyErrors> LoadPolicyDocuments(std::vector<PolicyDocument> 
     if (doc.text.size() > kMaxPolicyFileBytes) {
       file_errors.Add(YAML::Mark::null_mark(), "", "too_large", "the file is larger than 1 MiB");
     } else {
-      std::vector<YAML::Node> roots;
+      config::YamlStream stream;
       try {
-        roots = YAML::LoadAll(doc.text);
+        stream = config::ReadYamlStream(doc.text);
       } catch (const YAML::Exception& e) {
         // yaml-cpp's message describes the syntax, never the data.
         file_errors.Add(e.mark, "", "syntax", e.msg);
       }
-      if (file_errors.errors().empty() && roots.size() != 1) {
+      if (file_errors.errors().empty() && stream.documents != 1) {
         file_errors.Add(YAML::Mark::null_mark(), "", "syntax",
                         "a policy file holds exactly one YAML document");
       }
       if (file_errors.errors().empty()) {
         InformationSharingAgreement isa;
-        MapReader root(file_errors, roots.front(), roots.front().Mark(), "");
+        MapReader root(file_errors, stream.first, stream.first.Mark(), "");
         IsaReader(file_errors, known_agencies, clauses).Read(root, isa);
         if (!isa.id.empty()) {
           auto [it, inserted] = ids.emplace(isa.id, doc.name);

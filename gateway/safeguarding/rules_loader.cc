@@ -16,6 +16,7 @@
 
 #include "gateway/common/field_error.h"
 #include "gateway/config/yaml_reader.h"
+#include "gateway/config/yaml_stream.h"
 
 namespace isagw::safeguarding {
 namespace {
@@ -257,19 +258,19 @@ bool Parse(const std::string& text, ErrorList& errors, YAML::Node& root) {
     errors.AddForFile("too_large", "file is larger than 1 MiB");
     return false;
   }
-  std::vector<YAML::Node> documents;
+  config::YamlStream stream;
   try {
-    documents = YAML::LoadAll(text);
+    stream = config::ReadYamlStream(text);
   } catch (const YAML::Exception& e) {
     // yaml-cpp messages describe the syntax and do not quote the document.
     errors.Add(e.mark, "", "syntax", "YAML syntax error: " + e.msg);
     return false;
   }
-  if (documents.size() > 1) {
+  if (stream.documents > 1) {
     errors.AddForFile("syntax", "file holds more than one YAML document");
     return false;
   }
-  root = documents.empty() ? YAML::Node(YAML::NodeType::Null) : documents.front();
+  root = stream.first;
   return true;
 }
 

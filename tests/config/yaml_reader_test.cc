@@ -160,6 +160,13 @@ TEST_F(HostileYaml, NestingDeeperThanTheParserAllowsIsASyntaxError) {
   }
 }
 
+TEST_F(HostileYaml, ALoneCommaIsRefusedNotReadForEver) {
+  // Found by fuzz/config_fuzzer.cc: yaml-cpp 0.7's LoadAll looped on it.
+  const ConfigErrors errors = Refusal("version: 1\n, schemas/gateway-config.schema.json\n");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].code, "syntax");
+}
+
 TEST_F(HostileYaml, AliasesDoNotMultiplyWhatIsRead) {
   // "Billion laughs": nine levels of ten aliases each name 10^9 leaves.
   std::string text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";

@@ -315,6 +315,12 @@ TEST(RulesLoader, RefusesAnEmptyFileAndTwoDocuments) {
               "", "syntax");
 }
 
+// yaml-cpp 0.7's LoadAll looped on a lone comma, allocating for ever
+// (found by fuzz/config_fuzzer.cc): refused like any broken stream.
+TEST(RulesLoader, RefusesALoneCommaInsteadOfReadingItForEver) {
+  ExpectError(OnlyError(LoadOne(",\n")), "test.yaml", 0, "", "syntax");
+}
+
 TEST(RulesLoader, AnEmptySetKeepsNoClockAndHasNoHash) {
   auto loaded = Load({});
   ASSERT_TRUE(loaded.ok()) << config::ToString(loaded.error());
