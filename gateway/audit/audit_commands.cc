@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "gateway/audit/audit_entries.h"
 #include "gateway/audit/audit_key.h"
 #include "gateway/audit/audit_verifier.h"
 #include "gateway/audit/child_pseudonym.h"
@@ -23,6 +24,13 @@ bool AllDigits(std::string_view text) {
 }
 
 // Builds the one pseudonym asked for; the error never repeats the identifier.
+// Which identifier the search was given (PseudonymFor has checked there is one).
+std::string IdentifierKind(const AuditSubjectArgs& args) {
+  if (args.nhs_number) return "nhs_number";
+  if (args.police_ref) return "police_ref";
+  return "person_id";
+}
+
 std::optional<ChildPseudonym> PseudonymFor(const AuditSubjectArgs& args,
                                            const ChildPseudonymizer& pseudonyms,
                                            std::ostream& err) {
@@ -123,9 +131,19 @@ int RunAuditSubject(AuditLog& log, const AuditSubjectArgs& args, std::ostream& o
   const ChildPseudonymizer pseudonyms(*key);
   const auto child = PseudonymFor(args, pseudonyms, err);
   if (!child) return kCannotRun;
+  if (!args.record) {
+    err << "audit subject: no audit to record the search in; nothing is shown\n";
+    return kCannotRun;
+  }
   auto disclosures = SubjectDisclosures(log, *child);
   if (!disclosures.ok()) {
     err << "audit subject: " << disclosures.error().detail << "\n";
+    return kCannotRun;
+  }
+  SubjectSearchedEntry searched{*child, IdentifierKind(args), args.searched_by, args.format,
+                                static_cast<std::int64_t>(disclosures->size())};
+  if (!args.record(ToAuditRecord(searched))) {
+    err << "audit subject: the search could not be recorded in the audit; nothing is shown\n";
     return kCannotRun;
   }
   if (args.format == "csv") {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -16,6 +17,7 @@
 
 #include "gateway/audit/audit_log.h"
 #include "gateway/model/time.h"
+#include "gateway/store/store.h"
 
 namespace isagw::audit {
 
@@ -34,6 +36,12 @@ struct AuditSubjectArgs {
   std::optional<std::string> police_ref;
   std::optional<std::string> person_id;  // "LA:ID", e.g. "860:LCS-778812"
   std::string format = "table";          // "table", "csv" or "json"
+  // Who is searching: the operating-system account running the tool.
+  std::string searched_by;
+  // Appends the search's audit entry (subject_searched) to the chain;
+  // false when it could not. Nothing is shown of a search it did not
+  // record, and a search without it is refused.
+  std::function<bool(const store::AuditRecord&)> record;
 };
 int RunAuditSubject(AuditLog& log, const AuditSubjectArgs& args, std::ostream& out,
                     std::ostream& err);

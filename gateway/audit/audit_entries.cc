@@ -101,4 +101,12 @@ store::AuditRecord ToAuditRecord(const KeyRotatedEntry& entry) {
   return Record(kKeyRotatedKind, std::move(body));
 }
 
+store::AuditRecord ToAuditRecord(const SubjectSearchedEntry& entry) {
+  return Record(kSubjectSearchedKind, {{"subject", entry.subject.str()},
+                                       {"identifier", entry.identifier},
+                                       {"searched_by", entry.searched_by},
+                                       {"format", entry.format},
+                                       {"disclosures", entry.disclosures}});
+}
+
 }  // namespace isagw::audit

@@ -99,6 +99,17 @@ struct KeyRotatedEntry {
   std::optional<std::string> previous_key_id;
 };
 
+// Someone asked the audit what it holds about one child (`isagw audit
+// subject`). By pseudonym, never the identifier they gave: the entry says
+// who looked for whom and what they were shown.
+struct SubjectSearchedEntry {
+  ChildPseudonym subject;
+  std::string identifier;        // the kind given: "nhs_number", "police_ref", "person_id"
+  std::string searched_by;       // the operating-system account that ran the tool
+  std::string format;            // "table", "csv", "json"
+  std::int64_t disclosures = 0;  // how many were shown
+};
+
 inline constexpr std::string_view kHandshakeRefusedKind = "handshake_refused";
 inline constexpr std::string_view kMessageAcceptedKind = "message_accepted";
 inline constexpr std::string_view kMessageRejectedKind = "message_rejected";
@@ -108,6 +119,7 @@ inline constexpr std::string_view kMailboxAckKind = "mailbox_ack";
 inline constexpr std::string_view kDeliveryActionedKind = "delivery_actioned";
 inline constexpr std::string_view kConfigReloadedKind = "config_reloaded";
 inline constexpr std::string_view kKeyRotatedKind = "key_rotated";
+inline constexpr std::string_view kSubjectSearchedKind = "subject_searched";
 
 store::AuditRecord ToAuditRecord(const HandshakeRefusedEntry& entry);
 store::AuditRecord ToAuditRecord(const MessageAcceptedEntry& entry);
@@ -118,5 +130,6 @@ store::AuditRecord MailboxAckRecord(const MailboxEntry& entry);
 store::AuditRecord DeliveryActionedRecord(const DeliveryActionedEntry& entry);
 store::AuditRecord ToAuditRecord(const ConfigReloadedEntry& entry);
 store::AuditRecord ToAuditRecord(const KeyRotatedEntry& entry);
+store::AuditRecord ToAuditRecord(const SubjectSearchedEntry& entry);
 
 }  // namespace isagw::audit

@@ -1,12 +1,18 @@
 #include "gateway/cli/audit_command.h"
 
+#include <pwd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <filesystem>
+#include <istream>
 #include <memory>
+#include <optional>
 #include <ostream>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -17,9 +23,23 @@
 #include "gateway/audit/key_file.h"
 #include "gateway/audit/signing_key.h"
 #include "gateway/config/gateway_config.h"
+#include "gateway/crypto/sealer.h"
 
 namespace isagw::cli {
 namespace {
+
+// "name (uid N)" of the account running this process, for the audit.
+std::string OperatingSystemAccount() {
+  const uid_t uid = ::getuid();
+  std::string name = "unknown";
+  passwd entry{};
+  passwd* found = nullptr;
+  std::vector<char> buffer(4096);
+  if (::getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr) {
+    name = found->pw_name;
+  }
+  return name + " (uid " + std::to_string(uid) + ")";
+}
 
 constexpr int kDone = 0;
 constexpr int kCannotRun = 2;
@@ -200,11 +220,34 @@ int RunAuditSubjectCommand(const AuditSubjectCommandArgs& args, std::ostream& ou
   subject.audit_key = config->audit.audit_key;
   subject.nhs_number = args.nhs_number;
   subject.police_ref = args.police_ref;
-  if (args.person_id) {
-    subject.person_id = WithLaNumber(*args.person_id, config->registry, err);
+  std::optional<std::string> person_id = args.person_id;
+  for (std::optional<std::string>* given : {&subject.nhs_number, &subject.police_ref, &person_id}) {
+    if (!given->has_value() || **given != "-") continue;
+    if (args.identifier_input == nullptr || !std::getline(*args.identifier_input, **given)) {
+      err << "audit subject: '-' reads the identifier from standard input, which gave none\n";
+      return kCannotRun;
+    }
+    if (!(*given)->empty() && (*given)->back() == '\r') (*given)->pop_back();
+  }
+  if (person_id) {
+    subject.person_id = WithLaNumber(*person_id, config->registry, err);
     if (!subject.person_id) return kCannotRun;
   }
   subject.format = args.format;
+  subject.searched_by = OperatingSystemAccount();
+  // The search is appended to the audit like any other entry, through a
+  // store of the tool's own (no payload keys: it seals nothing).
+  auto store = app::OpenStoreForTool(
+      config->store, std::make_shared<const crypto::Sealer>(std::make_shared<crypto::KeyRing>()),
+      "subject");
+  if (!store.ok()) {
+    err << "audit subject: " << store.error() << '\n';
+    return kCannotRun;
+  }
+  subject.record = [&store](const store::AuditRecord& record) {
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    return (*store)->RecordAudit({record}, now).ok();
+  };
   return audit::RunAuditSubject(*log, subject, out, err);
 }
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <istream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,9 @@ struct AuditSubjectCommandArgs {
   // authority in the registry instead of its number ("la-derby:LCS-1").
   std::optional<std::string> person_id;
   std::string format = "table";  // table, csv or json
+  // An identifier given as "-" is read from here (its first line), so it
+  // stays out of shell history and the process list. Null: nowhere.
+  std::istream* identifier_input = nullptr;
 };
 int RunAuditSubjectCommand(const AuditSubjectCommandArgs& args, std::ostream& out,
                            std::ostream& err);

@@ -108,11 +108,13 @@ int main(int argc, char** argv) {
   std::string nhs, police_ref, person_id;
   auto* subject_cmd = audit_cmd->add_subcommand("subject", "List every disclosure about one child");
   subject_cmd->add_option("--config", subject.config, config_help)->required();
-  auto* nhs_opt = subject_cmd->add_option("--nhs", nhs, "the child's NHS number");
-  auto* police_ref_opt =
-      subject_cmd->add_option("--police-ref", police_ref, "a police occurrence reference");
+  auto* nhs_opt = subject_cmd->add_option(
+      "--nhs", nhs, "the child's NHS number ('-': read it from standard input)");
+  auto* police_ref_opt = subject_cmd->add_option(
+      "--police-ref", police_ref, "a police occurrence reference ('-': from standard input)");
   auto* person_id_opt = subject_cmd->add_option(
-      "--person-id", person_id, "LA:ID, LA a DfE LA number or a local authority's agency id");
+      "--person-id", person_id,
+      "LA:ID, LA a DfE LA number or a local authority's agency id ('-': from standard input)");
   nhs_opt->excludes(police_ref_opt)->excludes(person_id_opt);
   police_ref_opt->excludes(person_id_opt);
   subject_cmd->add_option("--format", subject.format, "table | csv | json")
@@ -155,6 +157,7 @@ int main(int argc, char** argv) {
     if (nhs_opt->count() > 0) subject.nhs_number = nhs;
     if (police_ref_opt->count() > 0) subject.police_ref = police_ref;
     if (person_id_opt->count() > 0) subject.person_id = person_id;
+    subject.identifier_input = &std::cin;
     return isagw::cli::RunAuditSubjectCommand(subject, std::cout, std::cerr);
   }
   if (*checkpoint_cmd) {

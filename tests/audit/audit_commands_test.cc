@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
+#include <vector>
 
 #include "audit_test_util.h"
 
@@ -103,6 +105,12 @@ TEST_F(AuditCommandsTest, SubjectFindsDisclosuresWithTheAuditKeyFile) {
   args.audit_key = audit_key_;
   args.nhs_number = "943 476 5919";
   args.format = "csv";
+  args.searched_by = "auditor (uid 1001)";
+  std::vector<store::AuditRecord> recorded;
+  args.record = [&](const store::AuditRecord& record) {
+    recorded.push_back(record);
+    return true;
+  };
   std::ostringstream out, err;
   ASSERT_EQ(RunAuditSubject(log, args, out, err), 0) << err.str();
   EXPECT_NE(out.str().find("m-1,m-1-la-derby"), std::string::npos) << out.str();
@@ -113,6 +121,36 @@ TEST_F(AuditCommandsTest, SubjectFindsDisclosuresWithTheAuditKeyFile) {
   std::ostringstream none;
   ASSERT_EQ(RunAuditSubject(log, args, none, err), 0) << err.str();
   EXPECT_EQ(none.str(), "[]\n");
+
+  // Each search is audited: who looked, for whom (by pseudonym), what they saw.
+  ASSERT_EQ(recorded.size(), 2u);
+  const auto first = nlohmann::json::parse(recorded[0].body_json);
+  EXPECT_EQ(recorded[0].kind, "subject_searched");
+  EXPECT_EQ(first["subject"], ChildPseudonymizer(*key).OfNhsNumber("9434765919").str());
+  EXPECT_EQ(first["identifier"], "nhs_number");
+  EXPECT_EQ(first["searched_by"], "auditor (uid 1001)");
+  EXPECT_EQ(first["format"], "csv");
+  EXPECT_EQ(first["disclosures"], 1);
+  EXPECT_EQ(recorded[0].body_json.find("9434765919"), std::string::npos);
+  EXPECT_EQ(recorded[0].body_json.find("943 476 5919"), std::string::npos);
+  const auto second = nlohmann::json::parse(recorded[1].body_json);
+  EXPECT_EQ(second["identifier"], "person_id");
+  EXPECT_EQ(second["disclosures"], 0);
+  EXPECT_EQ(recorded[1].body_json.find("LCS-1"), std::string::npos);
+}
+
+TEST_F(AuditCommandsTest, SubjectShowsNothingOfASearchItCannotRecord) {
+  BuildStore(store_, 1, {}, TestSigner());
+  auto log = Log();
+  AuditSubjectArgs args;
+  args.audit_key = audit_key_;
+  args.police_ref = kPoliceRef;
+  std::ostringstream out, err;
+  EXPECT_EQ(RunAuditSubject(log, args, out, err), 2);  // nothing to record it in
+  args.record = [](const store::AuditRecord&) { return false; };
+  EXPECT_EQ(RunAuditSubject(log, args, out, err), 2);  // the append failed
+  EXPECT_EQ(out.str(), "");
+  EXPECT_NE(err.str().find("could not be recorded"), std::string::npos) << err.str();
 }
 
 TEST_F(AuditCommandsTest, SubjectRefusesBadArgumentsWithoutEchoingThem) {
@@ -120,6 +158,8 @@ TEST_F(AuditCommandsTest, SubjectRefusesBadArgumentsWithoutEchoingThem) {
   auto log = Log();
   AuditSubjectArgs args;
   args.audit_key = audit_key_;
+  int recorded = 0;
+  args.record = [&recorded](const store::AuditRecord&) { return ++recorded > 0; };
   std::ostringstream out, err;
   EXPECT_EQ(RunAuditSubject(log, args, out, err), 2);  // no identifier
   args.nhs_number = "94347659";
@@ -132,6 +172,7 @@ TEST_F(AuditCommandsTest, SubjectRefusesBadArgumentsWithoutEchoingThem) {
   args.format = "xml";
   EXPECT_EQ(RunAuditSubject(log, args, out, err), 2);
   EXPECT_EQ(err.str().find("LCS-1"), std::string::npos);
+  EXPECT_EQ(recorded, 0);  // a refused search searched nothing
 }
 
 TEST_F(AuditCommandsTest, ExportHeadNeedsACheckpoint) {

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "gateway/audit/key_file.h"
 #include "gateway/audit/signing_key.h"
@@ -74,6 +75,24 @@ class AuditCommand : public ::testing::Test {
     const int changed = sqlite3_changes(db);
     sqlite3_close(db);
     return changed;
+  }
+
+  // The bodies of the audit's entries of `kind`, in order.
+  std::vector<std::string> Bodies(const std::string& kind) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(store_.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* query = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, "SELECT body FROM audit WHERE kind = ?1 ORDER BY seq", -1,
+                                 &query, nullptr),
+              SQLITE_OK);
+    sqlite3_bind_text(query, 1, kind.c_str(), -1, SQLITE_TRANSIENT);
+    std::vector<std::string> bodies;
+    while (sqlite3_step(query) == SQLITE_ROW) {
+      bodies.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(query, 0)));
+    }
+    sqlite3_finalize(query);
+    sqlite3_close(db);
+    return bodies;
   }
 
   AuditConfigArgs Config() const { return {config_.string()}; }
@@ -286,6 +305,35 @@ TEST_F(AuditCommand, SubjectFindsTheEntriesByPoliceRef) {
   EXPECT_TRUE(Contains(run.out, "m-1003,")) << run.out;
   EXPECT_FALSE(Contains(run.out, "m-1002")) << run.out;
   EXPECT_FALSE(Contains(run.out + run.err, util::kPoliceRef));
+
+  // The search itself is in the audit (CLI-R1): by pseudonym, with who ran it.
+  const std::vector<std::string> searched = Bodies("subject_searched");
+  ASSERT_EQ(searched.size(), 1u);
+  EXPECT_TRUE(Contains(searched[0], "\"identifier\":\"police_ref\"")) << searched[0];
+  EXPECT_TRUE(Contains(searched[0], "\"disclosures\":2")) << searched[0];
+  EXPECT_TRUE(Contains(searched[0], "(uid ")) << searched[0];
+  EXPECT_TRUE(Contains(searched[0], "\"subject\":\"cp:")) << searched[0];
+  EXPECT_FALSE(Contains(searched[0], util::kPoliceRef)) << searched[0];
+}
+
+// CLI-I2: "-" keeps the identifier out of shell history and the process list.
+TEST_F(AuditCommand, SubjectReadsAnIdentifierGivenAsADashFromStandardInput) {
+  BuildStore(3);
+  AuditSubjectCommandArgs args;
+  args.police_ref = "-";
+  args.format = "csv";
+  std::istringstream input(std::string(util::kPoliceRef) + "\r\n");
+  args.identifier_input = &input;
+  const Outcome run = Subject(args);
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_TRUE(Contains(run.out, "m-1001,")) << run.out;
+  EXPECT_FALSE(Contains(run.out, "m-1002")) << run.out;
+
+  std::istringstream empty;
+  args.identifier_input = &empty;
+  const Outcome nothing = Subject(args);
+  EXPECT_EQ(nothing.code, 2);
+  EXPECT_TRUE(Contains(nothing.err, "standard input")) << nothing.err;
 }
 
 TEST_F(AuditCommand, SubjectTakesALocalAuthoritysAgencyIdForItsLaNumber) {

@@ -143,11 +143,14 @@ TEST_F(PostgresCommands, AuditCheckpointVerifySubjectAndExportHeadReadTheSharedD
   EXPECT_TRUE(Contains(found.out, "m-1001,m-1001-la-derby")) << found.out;
   EXPECT_TRUE(Contains(found.out, "m-1003,m-1003-la-derby")) << found.out;
   EXPECT_FALSE(Contains(found.out, "m-1002")) << "another child's disclosure";
+  // The search is appended to the shared audit, as entry 7.
+  EXPECT_EQ(Count(schema_ + ".audit WHERE kind = 'subject_searched'"), 1);
 
   const Outcome head = Capture([&](auto& out, auto& err) {
     return RunAuditExportHeadCommand({config_.string()}, out, err);
   });
   ASSERT_EQ(head.code, 0) << head.err;
+  // The head as the last checkpoint signed it: the search came after.
   EXPECT_TRUE(Contains(head.out, "\"seq\": 6") || Contains(head.out, "\"seq\":6")) << head.out;
 
   // Someone with write access to the database edits an entry.
