@@ -1,7 +1,8 @@
 """Hostile scenarios that are more than one request on one connection
 (hostile_test.py runs them after the cases): many idle connections at once,
-a client that asks to renegotiate a live TLS 1.2 connection, and an ISA
-that ended at the midnight just gone, reloaded into the running gateway.
+every slot held, a client that never reads its answers, a client that asks
+to renegotiate a live TLS 1.2 connection, and an ISA that ended at the
+midnight just gone, reloaded into the running gateway.
 
 Each scenario takes the running harness.Gateway and returns its failures
 (empty when it holds). Timeouts only keep a broken gateway from hanging
@@ -114,6 +115,34 @@ def idle_connections(gateway):
     changed = {t: (before[t], after[t]) for t in before if t != "audit" and before[t] != after[t]}
     if changed:
         failures.append(f"idle connections changed the store: {changed}")
+    return failures
+
+
+def never_reads(gateway):
+    """A client pipelines more requests than a connection may carry and
+    never reads an answer: the gateway goes on serving others, and ends
+    the connection (at its request limit, or when writing times out)
+    instead of holding it and its answers for ever."""
+    failures = []
+    active = gateway.metric("isagw_connections_active")
+    sock = socket.create_connection(("127.0.0.1", gateway.api_port), timeout=10)
+    # A small receive window, so unread answers back up to the gateway.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    tls = gateway.context("la-derby").wrap_socket(sock, server_hostname="localhost")
+    try:
+        try:
+            tls.sendall(INBOX * 1500)  # the example allows 1,000 a connection
+        except OSError:
+            pass  # the gateway may end it before the last byte is taken
+        if not served(gateway):
+            failures.append("a new client was not served beside one that never reads")
+        deadline = time.monotonic() + 60
+        while gateway.metric("isagw_connections_active") > active and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if gateway.metric("isagw_connections_active") > active:
+            failures.append("the connection that never reads was never ended")
+    finally:
+        tls.close()
     return failures
 
 
@@ -267,6 +296,7 @@ SCENARIOS = [
     ("a thousand idle identified connections and five hundred that never start TLS",
      idle_connections),
     ("every slot held by idle connections, identified and silent", every_slot_held),
+    ("a client that pipelines past the request limit and never reads an answer", never_reads),
     ("a renegotiation attempt on a live TLS 1.2 connection", renegotiation),
     ("an ISA that expired at midnight, reloaded into the running gateway",
      isa_expired_at_midnight),
