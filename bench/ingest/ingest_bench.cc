@@ -37,8 +37,6 @@
 #include "gateway/pipeline/gateway_state.h"
 #include "gateway/pipeline/ingest_pipeline.h"
 #include "gateway/policy/key_provider.h"
-#include "gateway/policy/loader.h"
-#include "gateway/registry/registry_loader.h"
 #include "gateway/store/sqlite_store.h"
 #include "tests/support/example_gateway.h"
 #include "tests/support/forwarding_store.h"
@@ -61,7 +59,7 @@ std::string ReadSource(const std::string& relative) {
   return text.str();
 }
 
-// The example registry and ISAs, with fixed keys (bench/common).
+// The example registry and ISAs, with fixed keys (tests/support/example_gateway.h).
 const GatewayState& State() { return *testing::ExampleGatewayState(); }
 std::shared_ptr<const crypto::Sealer> Sealer() { return testing::ExampleSealer(); }
 
