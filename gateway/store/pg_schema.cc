@@ -137,6 +137,11 @@ CREATE TABLE timers (
 CREATE INDEX timers_due ON timers (state, due_at);
 CREATE INDEX timers_by_subject ON timers (subject, kind);
 )sql"},
+      {2, "dead letters replayed from the console", R"sql(
+-- SQLite's version 6: the id of the copy an operator's replay of a dead
+-- copy made (Store::ReplayDeadLetter); NULL until replayed.
+ALTER TABLE outbox ADD COLUMN replayed_as TEXT;
+)sql"},
   };
   return migrations;
 }

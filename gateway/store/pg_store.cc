@@ -1,6 +1,7 @@
 #include "gateway/store/pg_store.h"
 
 #include <algorithm>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "gateway/audit/audit_chain.h"
@@ -908,6 +909,108 @@ Result<std::optional<Delivery>, StoreError> PostgresStore::LoadDelivery(
     if (!payload.ok()) return Fail(SealingError(payload.error()));
     d.payload = std::move(*payload);
     return std::optional<Delivery>(std::move(d));
+  });
+}
+
+Result<std::vector<RecipientQueue>, StoreError> PostgresStore::ListRecipientQueues() {
+  return Read([&](PgConnection& conn) -> Result<std::vector<RecipientQueue>, StoreError> {
+    // One pass over the outbox, one snapshot for every count. Ordered by
+    // code point (COLLATE "C"), as SQLite orders, whatever the database's
+    // locale.
+    auto rows = conn.Query(
+        "SELECT recipient,"
+        " count(*) FILTER (WHERE state = 'pending'),"
+        " min(created_at) FILTER (WHERE state = 'pending'),"
+        " count(*) FILTER (WHERE state = 'available'),"
+        " count(*) FILTER (WHERE state = 'dead' AND replayed_as IS NULL),"
+        " max(finished_at) FILTER (WHERE state IN ('delivered', 'acked'))"
+        " FROM outbox GROUP BY recipient ORDER BY recipient COLLATE \"C\"");
+    if (!rows.ok()) return Fail(Backend(rows.error()));
+    std::vector<RecipientQueue> queues;
+    queues.reserve(static_cast<std::size_t>(rows->rows()));
+    for (int r = 0; r < rows->rows(); ++r) {
+      RecipientQueue q;
+      q.recipient = rows->Text(r, 0);
+      q.pending = static_cast<int>(rows->Int(r, 1));
+      if (!rows->IsNull(r, 2)) q.oldest_pending = FromSeconds(rows->Int(r, 2));
+      q.available = static_cast<int>(rows->Int(r, 3));
+      q.dead = static_cast<int>(rows->Int(r, 4));
+      if (!rows->IsNull(r, 5)) q.last_delivered = FromSeconds(rows->Int(r, 5));
+      queues.push_back(std::move(q));
+    }
+    return queues;
+  });
+}
+
+Result<std::vector<DeadLetter>, StoreError> PostgresStore::ListDeadLetters(std::size_t limit) {
+  return Read([&](PgConnection& conn) -> Result<std::vector<DeadLetter>, StoreError> {
+    auto rows = conn.Query(
+        "SELECT id, message_id, recipient, format, attempts, last_error, created_at,"
+        " finished_at, replayed_as FROM outbox WHERE state = 'dead'"
+        " ORDER BY finished_at DESC, seq DESC LIMIT $1",
+        PgParams().Add(static_cast<std::int64_t>(
+            std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max()))));
+    if (!rows.ok()) return Fail(Backend(rows.error()));
+    std::vector<DeadLetter> letters;
+    letters.reserve(static_cast<std::size_t>(rows->rows()));
+    for (int r = 0; r < rows->rows(); ++r) {
+      DeadLetter d;
+      d.delivery_id = rows->Text(r, 0);
+      d.message_id = rows->Text(r, 1);
+      d.recipient = rows->Text(r, 2);
+      d.format = rows->Text(r, 3);
+      d.attempts = static_cast<int>(rows->Int(r, 4));
+      d.last_error = rows->OptionalText(r, 5).value_or("");
+      d.created_at = FromSeconds(rows->Int(r, 6));
+      d.finished_at = FromSeconds(rows->OptionalInt(r, 7).value_or(0));
+      d.replayed_as = rows->OptionalText(r, 8);
+      letters.push_back(std::move(d));
+    }
+    return letters;
+  });
+}
+
+Result<std::string, StoreError> PostgresStore::ReplayDeadLetter(const std::string& delivery_id,
+                                                                const std::string& new_id,
+                                                                model::Timestamp now,
+                                                                std::vector<AuditRecord> audit) {
+  return Write([&](Writer& w) -> Result<std::string, StoreError> {
+    // FOR UPDATE: says what this relies on (the row stays dead and
+    // unreplayed until it commits) beyond the head lock every writer takes.
+    auto row = w.conn().Query(
+        "SELECT message_id, recipient, ordering_key, mode, format, content_type, scope, payload,"
+        " state, replayed_as FROM outbox WHERE id = $1 FOR UPDATE",
+        PgParams().Add(delivery_id));
+    if (!row.ok()) return Fail(Backend(row.error()));
+    if (row->rows() == 0 || row->Text(0, 8) != "dead") {
+      return Fail(StoreError{StoreErrorKind::kNotFound, "no dead copy with that id"});
+    }
+    // Replayed before: the operator asked twice (or two asked at once);
+    // the first replay stands and nothing changes.
+    if (auto replayed = row->OptionalText(0, 9)) return std::move(*replayed);
+    Delivery copy;
+    copy.id = new_id;
+    copy.message_id = row->Text(0, 0);
+    copy.recipient = row->Text(0, 1);
+    copy.ordering_key = row->Text(0, 2);
+    copy.mode = row->Text(0, 3) == "push" ? DeliveryMode::kPush : DeliveryMode::kMailbox;
+    copy.format = row->Text(0, 4);
+    copy.content_type = row->Text(0, 5);
+    copy.scope = row->Text(0, 6);
+    if (row->IsNull(0, 7)) {
+      return Fail(StoreError{StoreErrorKind::kSealing, "the copy's payload was shredded"});
+    }
+    // Opened under the dead copy's id, sealed again under the new one.
+    auto payload = sealer_->Open(copy.scope, row->Bytes(0, 7), "delivery:" + delivery_id);
+    if (!payload.ok()) return Fail(SealingError(payload.error()));
+    copy.payload = std::move(*payload);
+    const std::int64_t at = ToSeconds(now);
+    if (auto added = InsertDelivery(w, copy, at); !added.ok()) return Fail(added.error());
+    auto marked = w.conn().Query("UPDATE outbox SET replayed_as = $2 WHERE id = $1",
+                                 PgParams().Add(delivery_id).Add(new_id));
+    if (!marked.ok()) return Fail(Backend(marked.error()));
+    if (auto appended = w.AppendAll(audit, at); !appended.ok()) return Fail(appended.error());
+    return new_id;
   });
 }
 

@@ -101,6 +101,11 @@ class PostgresStore final : public Store {
                                       const BusinessAction& action,
                                       std::vector<AuditRecord> audit) override;
   Result<std::optional<Delivery>, StoreError> LoadDelivery(const std::string& delivery_id) override;
+  Result<std::vector<RecipientQueue>, StoreError> ListRecipientQueues() override;
+  Result<std::vector<DeadLetter>, StoreError> ListDeadLetters(std::size_t limit) override;
+  Result<std::string, StoreError> ReplayDeadLetter(const std::string& delivery_id,
+                                                   const std::string& new_id, model::Timestamp now,
+                                                   std::vector<AuditRecord> audit) override;
   // Ends the leases this replica's name holds: a replica restarted after a
   // kill reclaims at once what its previous life had claimed. Other
   // replicas' leases are theirs, and run out if they died.

@@ -136,6 +136,13 @@ CREATE INDEX messages_by_sender_episode ON messages (sender, episode_ref);
 CREATE INDEX episodes_by_host ON episodes (host_la, missing_since);
 CREATE INDEX episodes_by_placing ON episodes (placing_la, missing_since);
 )sql"},
+      {6, "dead letters replayed from the console", R"sql(
+-- An operator's replay of a dead copy (Store::ReplayDeadLetter) makes a new
+-- copy with a new id; the dead row keeps the id of that copy, so a replay
+-- happens once however often it is asked for, and the dead copy no longer
+-- counts as waiting for an operator. NULL until replayed.
+ALTER TABLE outbox ADD COLUMN replayed_as TEXT;
+)sql"},
   };
   return migrations;
 }

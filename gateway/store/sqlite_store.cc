@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "gateway/audit/audit_chain.h"
@@ -745,6 +747,116 @@ Result<std::optional<Delivery>, StoreError> SqliteStore::LoadDelivery(
   if (!payload.ok()) return Fail(SealingError(payload.error()));
   d.payload = std::move(*payload);
   return std::optional<Delivery>(std::move(d));
+}
+
+Result<std::vector<RecipientQueue>, StoreError> SqliteStore::ListRecipientQueues() {
+  return Read([&](SqliteDatabase& db) -> Result<std::vector<RecipientQueue>, StoreError> {
+    // One pass over the outbox: the console asks now and then, and a
+    // separate query per count would see different moments.
+    auto list = db.Prepare(
+        "SELECT recipient,"
+        " count(*) FILTER (WHERE state = 'pending'),"
+        " min(created_at) FILTER (WHERE state = 'pending'),"
+        " count(*) FILTER (WHERE state = 'available'),"
+        " count(*) FILTER (WHERE state = 'dead' AND replayed_as IS NULL),"
+        " max(finished_at) FILTER (WHERE state IN ('delivered', 'acked'))"
+        " FROM outbox GROUP BY recipient ORDER BY recipient");
+    if (!list.ok()) return Fail(Backend(list.error()));
+    std::vector<RecipientQueue> queues;
+    while (true) {
+      auto row = list->Step();
+      if (!row.ok()) return Fail(Backend(row.error()));
+      if (!*row) break;
+      RecipientQueue q;
+      q.recipient = list->ColumnText(0);
+      q.pending = static_cast<int>(list->ColumnInt(1));
+      if (!list->ColumnIsNull(2)) q.oldest_pending = FromSeconds(list->ColumnInt(2));
+      q.available = static_cast<int>(list->ColumnInt(3));
+      q.dead = static_cast<int>(list->ColumnInt(4));
+      if (!list->ColumnIsNull(5)) q.last_delivered = FromSeconds(list->ColumnInt(5));
+      queues.push_back(std::move(q));
+    }
+    return queues;
+  });
+}
+
+Result<std::vector<DeadLetter>, StoreError> SqliteStore::ListDeadLetters(std::size_t limit) {
+  return Read([&](SqliteDatabase& db) -> Result<std::vector<DeadLetter>, StoreError> {
+    auto list = db.Prepare(
+        "SELECT id, message_id, recipient, format, attempts, last_error, created_at,"
+        " finished_at, replayed_as FROM outbox WHERE state = 'dead'"
+        " ORDER BY finished_at DESC, seq DESC LIMIT ?1");
+    if (!list.ok()) return Fail(Backend(list.error()));
+    // SQLite reads a negative LIMIT as none: keep a huge one positive.
+    list->Bind(1, static_cast<std::int64_t>(
+                      std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max())));
+    std::vector<DeadLetter> letters;
+    while (true) {
+      auto row = list->Step();
+      if (!row.ok()) return Fail(Backend(row.error()));
+      if (!*row) break;
+      DeadLetter d;
+      d.delivery_id = list->ColumnText(0);
+      d.message_id = list->ColumnText(1);
+      d.recipient = list->ColumnText(2);
+      d.format = list->ColumnText(3);
+      d.attempts = static_cast<int>(list->ColumnInt(4));
+      d.last_error = list->ColumnOptionalText(5).value_or("");
+      d.created_at = FromSeconds(list->ColumnInt(6));
+      d.finished_at = FromSeconds(list->ColumnInt(7));
+      d.replayed_as = list->ColumnOptionalText(8);
+      letters.push_back(std::move(d));
+    }
+    return letters;
+  });
+}
+
+Result<std::string, StoreError> SqliteStore::ReplayDeadLetter(const std::string& delivery_id,
+                                                              const std::string& new_id,
+                                                              model::Timestamp now,
+                                                              std::vector<AuditRecord> audit) {
+  return Transaction([&]() -> Result<std::string, StoreError> {
+    auto dead = db_.Prepare(
+        "SELECT message_id, recipient, ordering_key, mode, format, content_type, scope, payload,"
+        " state, replayed_as FROM outbox WHERE id = ?1");
+    if (!dead.ok()) return Fail(Backend(dead.error()));
+    dead->Bind(1, std::string_view(delivery_id));
+    auto row = dead->Step();
+    if (!row.ok()) return Fail(Backend(row.error()));
+    if (!*row || dead->ColumnText(8) != "dead") {
+      return Fail(StoreError{StoreErrorKind::kNotFound, "no dead copy with that id"});
+    }
+    // Replayed before: the operator asked twice (or two asked at once);
+    // the first replay stands and nothing changes.
+    if (auto replayed = dead->ColumnOptionalText(9)) return std::move(*replayed);
+    Delivery copy;
+    copy.id = new_id;
+    copy.message_id = dead->ColumnText(0);
+    copy.recipient = dead->ColumnText(1);
+    copy.ordering_key = dead->ColumnText(2);
+    copy.mode = dead->ColumnText(3) == "push" ? DeliveryMode::kPush : DeliveryMode::kMailbox;
+    copy.format = dead->ColumnText(4);
+    copy.content_type = dead->ColumnText(5);
+    copy.scope = dead->ColumnText(6);
+    if (dead->ColumnIsNull(7)) {
+      return Fail(StoreError{StoreErrorKind::kSealing, "the copy's payload was shredded"});
+    }
+    // Opened under the dead copy's id, sealed again under the new one.
+    auto payload = sealer_->Open(copy.scope, dead->ColumnBlob(7), "delivery:" + delivery_id);
+    if (!payload.ok()) return Fail(SealingError(payload.error()));
+    copy.payload = std::move(*payload);
+    dead->Reset();
+    const std::int64_t at = ToSeconds(now);
+    if (auto inserted = InsertDelivery(copy, at); !inserted.ok()) return Fail(inserted.error());
+    auto mark = db_.Prepare("UPDATE outbox SET replayed_as = ?2 WHERE id = ?1");
+    if (!mark.ok()) return Fail(Backend(mark.error()));
+    mark->Bind(1, std::string_view(delivery_id)).Bind(2, std::string_view(new_id));
+    if (auto ran = mark->Run(); !ran.ok()) return Fail(Backend(ran.error()));
+    for (const AuditRecord& record : audit) {
+      if (auto appended = AppendAudit(record, at); !appended.ok()) return Fail(appended.error());
+    }
+    return new_id;
+  });
 }
 
 Result<Ok, StoreError> SqliteStore::InsertDelivery(const Delivery& delivery, std::int64_t now) {

@@ -87,6 +87,11 @@ class SqliteStore final : public Store {
                                       const BusinessAction& action,
                                       std::vector<AuditRecord> audit) override;
   Result<std::optional<Delivery>, StoreError> LoadDelivery(const std::string& delivery_id) override;
+  Result<std::vector<RecipientQueue>, StoreError> ListRecipientQueues() override;
+  Result<std::vector<DeadLetter>, StoreError> ListDeadLetters(std::size_t limit) override;
+  Result<std::string, StoreError> ReplayDeadLetter(const std::string& delivery_id,
+                                                   const std::string& new_id, model::Timestamp now,
+                                                   std::vector<AuditRecord> audit) override;
 
  private:
   struct Token {};  // lets Open() use make_unique while keeping construction private

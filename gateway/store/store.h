@@ -280,6 +280,32 @@ struct ReportRecords {
   std::vector<CopyAvailable> copies;
 };
 
+// The web console's view of one recipient's outbox (operators): counts and
+// times only, never a copy's contents.
+struct RecipientQueue {
+  std::string recipient;
+  int pending = 0;                                 // copies still to be pushed
+  std::optional<model::Timestamp> oldest_pending;  // created_at of the oldest of them
+  int available = 0;                               // mailbox copies not yet acknowledged
+  int dead = 0;                                    // given up, and not replayed
+  // When its newest copy was delivered: pushed (kDelivered), or fetched and
+  // acknowledged from the mailbox (kAcked); finished_at of that copy.
+  std::optional<model::Timestamp> last_delivered;
+};
+
+// A copy the gateway gave up on (state dead), as operators see it.
+struct DeadLetter {
+  std::string delivery_id;
+  std::string message_id;
+  std::string recipient;
+  std::string format;
+  int attempts = 0;
+  std::string last_error;  // why the last attempt failed; no personal data
+  model::Timestamp created_at{};
+  model::Timestamp finished_at{};
+  std::optional<std::string> replayed_as;  // the copy its replay made, once replayed
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -410,6 +436,20 @@ class Store {
   // Whether the database answers now (a trivial read): what /readyz and
   // the load balancer in front of replicas go by.
   virtual Result<Ok, StoreError> Ping() = 0;
+
+  // Console (operators): every recipient with at least one copy in the
+  // outbox, by recipient id.
+  virtual Result<std::vector<RecipientQueue>, StoreError> ListRecipientQueues() = 0;
+  // The `limit` copies given up on last, the latest first.
+  virtual Result<std::vector<DeadLetter>, StoreError> ListDeadLetters(std::size_t limit) = 0;
+  // Replays a dead copy: a new copy `new_id` of the same stored payload to
+  // the same recipient, due now, with `audit` in the same transaction. Once
+  // only: a copy already replayed answers its replay's id and changes
+  // nothing. kNotFound for a copy that does not exist or is not dead.
+  virtual Result<std::string, StoreError> ReplayDeadLetter(const std::string& delivery_id,
+                                                           const std::string& new_id,
+                                                           model::Timestamp now,
+                                                           std::vector<AuditRecord> audit) = 0;
 
   // Status, always scoped to the sender asking.
   virtual Result<MessageStatus, StoreError> GetMessageStatus(const std::string& sender,

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <barrier>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <set>
@@ -730,6 +731,259 @@ TEST_P(StoreContractTest, ReleasedLeasesAreClaimedAgainAtOnceAndDeliveredCopiesN
   EXPECT_EQ(again->front().delivery.id, "m2-la-staffordshire");
   EXPECT_EQ(store_->ClaimDueTimers(t0 + 1s, t0 + 5min, 10)->size(), 1u);
   EXPECT_EQ(store_->ReleaseLeases()->deliveries, 1);  // claimed again, so leased again
+}
+
+// The console's view of the outbox (operators): per-recipient queues, dead
+// copies, and replaying one.
+
+// A copy of message `id` (an episode of its own, `ref`) to `recipient`,
+// accepted at `at`.
+Acceptance CopyTo(const std::string& id, const std::string& ref, const std::string& recipient,
+                  DeliveryMode mode, model::Timestamp at) {
+  Acceptance a = MissingReportOf(id, ref);
+  a.message.received_at = at;
+  a.deliveries[0].id = id + "-" + recipient;
+  a.deliveries[0].recipient = recipient;
+  a.deliveries[0].ordering_key = recipient + "|" + ref;
+  a.deliveries[0].mode = mode;
+  return a;
+}
+
+AttemptOutcome Delivered(const std::string& delivery_id, model::Timestamp at) {
+  return {AttemptOutcome::Kind::kDelivered, delivery_id, at, {}, "", {}, {}};
+}
+
+TEST_P(StoreContractTest, RecipientQueuesCountEachRecipientsCopiesByState) {
+  const model::Timestamp t0 = sys_days{2026y / November / 22} + 9h;
+  // la-derby: one copy waiting in its mailbox, one fetched and acknowledged.
+  ASSERT_TRUE(store_->Commit(CopyTo("d1", "DB/1", "la-derby", DeliveryMode::kMailbox, t0)).ok());
+  ASSERT_TRUE(store_->Commit(CopyTo("d2", "DB/2", "la-derby", DeliveryMode::kMailbox, t0)).ok());
+  ASSERT_TRUE(store_->AcknowledgeMailboxItem("la-derby", "d2-la-derby", kNow + 5min, {}).ok());
+  // la-staffordshire: two pushed, the later one recorded first; two still
+  // to be pushed, one of them retried.
+  const std::string staffs = "la-staffordshire";
+  ASSERT_TRUE(store_->Commit(CopyTo("s1", "DB/3", staffs, DeliveryMode::kPush, t0)).ok());
+  ASSERT_TRUE(store_->Commit(CopyTo("s2", "DB/4", staffs, DeliveryMode::kPush, t0)).ok());
+  ASSERT_TRUE(store_->Commit(CopyTo("s3", "DB/5", staffs, DeliveryMode::kPush, t0 + 1h)).ok());
+  ASSERT_TRUE(store_->Commit(CopyTo("s4", "DB/6", staffs, DeliveryMode::kPush, t0 + 2h)).ok());
+  ASSERT_TRUE(store_->RecordAttempt(Delivered("s2-la-staffordshire", kNow + 1h)).ok());
+  ASSERT_TRUE(store_->RecordAttempt(Delivered("s1-la-staffordshire", kNow + 10min)).ok());
+  ASSERT_TRUE(store_
+                  ->RecordAttempt({AttemptOutcome::Kind::kRetry,
+                                   "s3-la-staffordshire",
+                                   kNow,
+                                   kNow + 60s,
+                                   "http_503",
+                                   {},
+                                   {}})
+                  .ok());
+
+  auto queues = store_->ListRecipientQueues();
+  ASSERT_TRUE(queues.ok()) << queues.error().detail;
+  ASSERT_EQ(queues->size(), 2u);
+  const RecipientQueue& derby = (*queues)[0];
+  EXPECT_EQ(derby.recipient, "la-derby") << "by recipient id";
+  EXPECT_EQ(derby.pending, 0);
+  EXPECT_EQ(derby.oldest_pending, std::nullopt);
+  EXPECT_EQ(derby.available, 1);
+  EXPECT_EQ(derby.dead, 0);
+  EXPECT_EQ(derby.last_delivered, kNow + 5min) << "acknowledged from the mailbox";
+  const RecipientQueue& staffordshire = (*queues)[1];
+  EXPECT_EQ(staffordshire.recipient, staffs);
+  EXPECT_EQ(staffordshire.pending, 2);
+  EXPECT_EQ(staffordshire.oldest_pending, t0 + 1h);
+  EXPECT_EQ(staffordshire.available, 0);
+  EXPECT_EQ(staffordshire.dead, 0);
+  EXPECT_EQ(staffordshire.last_delivered, kNow + 1h) << "the newest, not the last recorded";
+}
+
+TEST_P(StoreContractTest, NoCopiesNoQueuesAndNoDeadLetters) {
+  auto queues = store_->ListRecipientQueues();
+  ASSERT_TRUE(queues.ok()) << queues.error().detail;
+  EXPECT_TRUE(queues->empty());
+  auto letters = store_->ListDeadLetters(10);
+  ASSERT_TRUE(letters.ok()) << letters.error().detail;
+  EXPECT_TRUE(letters->empty());
+}
+
+TEST_P(StoreContractTest, DeadLettersAreListedNewestFirstUpToTheLimit) {
+  const model::Timestamp t0 = sys_days{2026y / November / 22} + 9h;
+  ASSERT_TRUE(store_->Commit(CopyTo("s1", "DB/1", "la-stoke", DeliveryMode::kPush, t0)).ok());
+  ASSERT_TRUE(store_->Commit(CopyTo("s2", "DB/2", "la-stoke", DeliveryMode::kPush, t0)).ok());
+  ASSERT_TRUE(store_->Commit(CopyTo("s3", "DB/3", "la-stoke", DeliveryMode::kPush, t0)).ok());
+  ASSERT_TRUE(store_->RecordAttempt(Delivered("s2-la-stoke", kNow)).ok());
+  for (const char* id : {"s1-la-stoke", "s3-la-stoke"}) {
+    ASSERT_TRUE(
+        store_->RecordAttempt({AttemptOutcome::Kind::kDead, id, kNow, {}, "http_410", {}, {}})
+            .ok());
+  }
+  const auto ids = [&](std::size_t limit) {
+    std::vector<std::string> listed;
+    auto letters = store_->ListDeadLetters(limit);
+    EXPECT_TRUE(letters.ok());
+    if (letters.ok()) {
+      for (const DeadLetter& d : *letters) listed.push_back(d.delivery_id);
+    }
+    return listed;
+  };
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(ids(10), (Ids{"s3-la-stoke", "s1-la-stoke"}));
+  EXPECT_EQ(ids(1), Ids{"s3-la-stoke"});
+  EXPECT_EQ(ids(0), Ids{});
+  EXPECT_EQ(ids(std::numeric_limits<std::size_t>::max()), (Ids{"s3-la-stoke", "s1-la-stoke"}));
+  EXPECT_EQ(store_->ListRecipientQueues()->front().dead, 2);
+}
+
+// A pushed copy given up on is listed with why, replayed once as a new copy
+// of the same payload, and the replay is audited with it.
+TEST_P(StoreContractTest, ADeadCopyIsReplayedOnceAsANewCopyOfTheSamePayload) {
+  const Acceptance accepted = PushRecord("m1", 1);
+  ASSERT_TRUE(store_->Commit(accepted).ok());
+  const std::string dead_id = "m1-la-staffordshire";
+  ASSERT_EQ(store_->ClaimDueDeliveries(kNow, kNow + 30s, 10)->size(), 1u);
+  ASSERT_TRUE(store_
+                  ->RecordAttempt({AttemptOutcome::Kind::kDead,
+                                   dead_id,
+                                   kNow,
+                                   {},
+                                   "gave up after 5 days",
+                                   {},
+                                   {{"delivery_dead", "{}"}}})
+                  .ok());
+
+  auto letters = store_->ListDeadLetters(10);
+  ASSERT_TRUE(letters.ok()) << letters.error().detail;
+  ASSERT_EQ(letters->size(), 1u);
+  const DeadLetter& dead = letters->front();
+  EXPECT_EQ(dead.delivery_id, dead_id);
+  EXPECT_EQ(dead.message_id, "m1");
+  EXPECT_EQ(dead.recipient, "la-staffordshire");
+  EXPECT_EQ(dead.format, "council-xml");
+  EXPECT_EQ(dead.attempts, 1);
+  EXPECT_EQ(dead.last_error, "gave up after 5 days");
+  EXPECT_EQ(dead.created_at, accepted.message.received_at);
+  EXPECT_EQ(dead.finished_at, kNow);
+  EXPECT_EQ(dead.replayed_as, std::nullopt);
+  auto queues = store_->ListRecipientQueues();
+  ASSERT_TRUE(queues.ok()) << queues.error().detail;
+  ASSERT_EQ(queues->size(), 1u);
+  EXPECT_EQ(queues->front().dead, 1);
+  EXPECT_EQ(queues->front().pending, 0);
+
+  const int audit_before = VerifiedAuditEntries();
+  const model::Timestamp replayed_at = kNow + 1h;
+  const std::string new_id = "m1-la-staffordshire-replay-1";
+  auto replayed = store_->ReplayDeadLetter(dead_id, new_id, replayed_at,
+                                           {{"dead_letter_replayed", R"({"operator":"ops-1"})"}});
+  ASSERT_TRUE(replayed.ok()) << replayed.error().detail;
+  EXPECT_EQ(*replayed, new_id);
+  EXPECT_EQ(VerifiedAuditEntries(), audit_before + 1);
+  const auto rows = backend_->AuditRows();
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows.back().kind, "dead_letter_replayed");
+  EXPECT_EQ(rows.back().body, R"({"operator":"ops-1"})");
+  EXPECT_EQ(rows.back().at, replayed_at.time_since_epoch().count());
+
+  // Due when replayed, not before; the same payload under the new id.
+  EXPECT_TRUE(store_->ClaimDueDeliveries(replayed_at - 1s, replayed_at + 30s, 10)->empty());
+  auto claimed = store_->ClaimDueDeliveries(replayed_at, replayed_at + 30s, 10);
+  ASSERT_TRUE(claimed.ok()) << claimed.error().detail;
+  ASSERT_EQ(claimed->size(), 1u);
+  const ClaimedDelivery& copy = claimed->front();
+  EXPECT_EQ(copy.delivery.id, new_id);
+  EXPECT_EQ(copy.delivery.message_id, "m1");
+  EXPECT_EQ(copy.delivery.recipient, "la-staffordshire");
+  EXPECT_EQ(copy.delivery.ordering_key, "la-staffordshire|DB/21/2026/004512");
+  EXPECT_EQ(copy.delivery.format, "council-xml");
+  EXPECT_EQ(copy.delivery.content_type, "application/vnd.isagw.council+xml");
+  EXPECT_EQ(copy.delivery.scope, "isa-derby");
+  EXPECT_EQ(copy.delivery.payload, "<Forename>Zephyrine</Forename>");
+  EXPECT_EQ(copy.attempts, 0);
+  EXPECT_EQ(copy.created_at, replayed_at);
+
+  // Once only: asked again (with another id), it answers the first replay's.
+  const int outbox = Count("outbox");
+  auto again = store_->ReplayDeadLetter(dead_id, "m1-la-staffordshire-replay-2", kNow + 2h,
+                                        {{"dead_letter_replayed", "{}"}});
+  ASSERT_TRUE(again.ok()) << again.error().detail;
+  EXPECT_EQ(*again, new_id);
+  EXPECT_EQ(Count("outbox"), outbox);
+  EXPECT_EQ(VerifiedAuditEntries(), audit_before + 1);
+
+  letters = store_->ListDeadLetters(10);
+  ASSERT_TRUE(letters.ok()) << letters.error().detail;
+  ASSERT_EQ(letters->size(), 1u);
+  EXPECT_EQ(letters->front().replayed_as, new_id);
+  queues = store_->ListRecipientQueues();
+  ASSERT_TRUE(queues.ok()) << queues.error().detail;
+  ASSERT_EQ(queues->size(), 1u);
+  EXPECT_EQ(queues->front().dead, 0) << "replayed: no longer the operators' to act on";
+  EXPECT_EQ(queues->front().pending, 1);
+  EXPECT_EQ(queues->front().oldest_pending, replayed_at);
+
+  // Only a dead copy is replayed.
+  for (const std::string& id : {new_id, std::string("no-such-copy")}) {
+    auto refused = store_->ReplayDeadLetter(id, "another", kNow + 3h, {{"x", "{}"}});
+    ASSERT_FALSE(refused.ok()) << id;
+    EXPECT_EQ(refused.error().kind, StoreErrorKind::kNotFound) << id;
+  }
+  EXPECT_EQ(Count("outbox"), outbox);
+  EXPECT_EQ(VerifiedAuditEntries(), audit_before + 1);
+}
+
+// A mailbox copy left unacknowledged past its horizon goes back to the
+// mailbox when replayed.
+TEST_P(StoreContractTest, AReplayedExpiredMailboxCopyIsInTheMailboxAgain) {
+  ASSERT_TRUE(store_->Commit(MissingReport("m1", 1, 0)).ok());
+  AttemptOutcome expired;
+  expired.kind = AttemptOutcome::Kind::kExpired;
+  expired.delivery_id = "m1-la-derby";
+  expired.at = kNow;
+  expired.error = "mailbox_unacknowledged";
+  ASSERT_TRUE(store_->RecordAttempt(expired).ok());
+  ASSERT_EQ(store_->ListDeadLetters(10)->size(), 1u);
+  EXPECT_EQ(store_->ListDeadLetters(10)->front().attempts, 0);
+  EXPECT_EQ(store_->ListDeadLetters(10)->front().last_error, "mailbox_unacknowledged");
+
+  auto replayed = store_->ReplayDeadLetter("m1-la-derby", "m1-la-derby-r", kNow + 1h, {});
+  ASSERT_TRUE(replayed.ok()) << replayed.error().detail;
+  auto mailbox = store_->ListMailbox("la-derby", {.limit = 10, .after = std::nullopt});
+  ASSERT_TRUE(mailbox.ok());
+  ASSERT_EQ(mailbox->size(), 1u);
+  EXPECT_EQ(mailbox->front().delivery_id, "m1-la-derby-r");
+  EXPECT_EQ(mailbox->front().created_at, kNow + 1h);
+  auto item = store_->FetchMailboxItem("la-derby", "m1-la-derby-r", {});
+  ASSERT_TRUE(item.ok()) << item.error().detail;
+  EXPECT_EQ(item->payload, "<Forename>Zephyrine</Forename>");
+  EXPECT_TRUE(store_->ClaimDueDeliveries(kNow + 2h, kNow + 3h, 10)->empty()) << "never pushed";
+  auto queues = store_->ListRecipientQueues();
+  ASSERT_TRUE(queues.ok());
+  ASSERT_EQ(queues->size(), 1u);
+  EXPECT_EQ(queues->front().available, 1);
+  EXPECT_EQ(queues->front().dead, 0);
+}
+
+// A dead copy whose payload was shredded has nothing to replay: the replay
+// fails as opening it does, and changes nothing.
+TEST_P(StoreContractTest, AShreddedDeadCopyIsNotReplayed) {
+  ASSERT_TRUE(store_->Commit(PushRecord("m1", 1)).ok());
+  ASSERT_TRUE(
+      store_
+          ->RecordAttempt(
+              {AttemptOutcome::Kind::kDead, "m1-la-staffordshire", kNow, {}, "http_410", {}, {}})
+          .ok());
+  ASSERT_EQ(backend_->Execute("UPDATE outbox SET payload = NULL, payload_key = NULL WHERE id = "
+                              "'m1-la-staffordshire'"),
+            1);
+  const int audit_before = Count("audit");
+  auto replayed =
+      store_->ReplayDeadLetter("m1-la-staffordshire", "m1-r", kNow + 1h, {{"replayed", "{}"}});
+  ASSERT_FALSE(replayed.ok());
+  EXPECT_EQ(replayed.error().kind, StoreErrorKind::kSealing);
+  EXPECT_EQ(Count("outbox"), 1);
+  EXPECT_EQ(Count("audit"), audit_before);
+  EXPECT_EQ(store_->ListDeadLetters(10)->front().replayed_as, std::nullopt);
+  EXPECT_EQ(store_->ListRecipientQueues()->front().dead, 1);
 }
 
 // Several processes (or replicas) on one database: a second store opened on

@@ -120,6 +120,18 @@ class ForwardingStore : public store::Store {
     return inner_.LoadReportRecords(query);
   }
   Result<Ok, store::StoreError> Ping() override { return inner_.Ping(); }
+  Result<std::vector<store::RecipientQueue>, store::StoreError> ListRecipientQueues() override {
+    return inner_.ListRecipientQueues();
+  }
+  Result<std::vector<store::DeadLetter>, store::StoreError> ListDeadLetters(
+      std::size_t limit) override {
+    return inner_.ListDeadLetters(limit);
+  }
+  Result<std::string, store::StoreError> ReplayDeadLetter(
+      const std::string& delivery_id, const std::string& new_id, model::Timestamp now,
+      std::vector<store::AuditRecord> audit) override {
+    return inner_.ReplayDeadLetter(delivery_id, new_id, now, std::move(audit));
+  }
   Result<store::MessageStatus, store::StoreError> GetMessageStatus(
       const std::string& sender, const std::string& message_id) override {
     return inner_.GetMessageStatus(sender, message_id);
