@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes the example deployment's throw-away PKI: a CA, a server certificate
-# for localhost, one client certificate per example agency, the broken
+# for localhost, one client certificate per example agency, one per example
+# console user (person-<id>.crt/.key, and .p12 for a browser), the broken
 # certificates the tests need (revoked, expired, not yet valid, wrong CA),
 # the gateway's own client certificate for pushing to agencies, and a
 # separate "webhook receiver" CA for outbound delivery tests.
@@ -14,7 +15,7 @@
 set -euo pipefail
 
 # Bump when the layout or contents change, so old sets are remade.
-readonly LAYOUT_VERSION=4
+readonly LAYOUT_VERSION=5
 
 readonly AGENCIES=(
   police-staffs police-derbys police-notts police-met police-wyp
@@ -22,6 +23,24 @@ readonly AGENCIES=(
   la-derby-edt la-derby-hos
   provider-brighter-futures provider-catch22
 )
+# The console's example users (registry.yaml, people): the gateway's
+# operator, then a coordinator and an auditor of each council and police
+# force. Ids are <agency>-<role>; the SAN is urn:isagw:user:<agency>:<id>.
+readonly PERSON_AGENCIES=(
+  la-staffordshire la-stoke la-derby la-nottingham la-croydon la-bradford
+  police-staffs police-derbys police-notts police-met police-wyp
+)
+people() {
+  echo "gateway:gateway-operator"
+  local agency
+  for agency in "${PERSON_AGENCIES[@]}"; do
+    echo "$agency:$agency-coordinator"
+    echo "$agency:$agency-auditor"
+  done
+}
+# What a browser asks for when importing a person-<id>.p12.
+readonly P12_PASSWORD=isagw-example
+
 # The agency the broken certificates claim to be: each is good in every way
 # but one, so a test shows that one flaw alone is enough to refuse it.
 readonly BROKEN_AGENCY=police-derbys
@@ -69,6 +88,10 @@ expected_files() {
   echo wrong-ca.crt wrong-ca.key wrong-ca-ca.crt
   echo receiver-ca.crt receiver.crt receiver.key
   echo gateway-client.crt gateway-client.key
+  local entry
+  for entry in $(people); do
+    echo "person-${entry#*:}.crt" "person-${entry#*:}.key" "person-${entry#*:}.p12"
+  done
 }
 
 # True when $out holds a complete set from this layout version whose good
@@ -81,6 +104,8 @@ is_complete() {
   done
   local good=("$out/server.crt" "$out/gateway-client.crt")
   for id in "${AGENCIES[@]}"; do good+=("$out/$id.crt"); done
+  local entry
+  for entry in $(people); do good+=("$out/person-${entry#*:}.crt"); done
   openssl verify -CAfile "$out/ca.crt" -crl_check -CRLfile "$out/ca.crl" \
     "${good[@]}" >/dev/null 2>&1 || return 1
   openssl verify -CAfile "$out/receiver-ca.crt" "$out/receiver.crt" >/dev/null 2>&1 || return 1
@@ -207,6 +232,16 @@ for id in "${AGENCIES[@]}"; do
   issue "$ca" "$id" client_ext "$id" "$(san_uri "$id")"
 done
 
+# Console users: a person's certificate names them, never an agency, so it
+# opens the console and nothing else. The .p12 is what a browser imports.
+for entry in $(people); do
+  person="${entry#*:}"
+  issue "$ca" "person-$person" client_ext "$person" "urn:isagw:user:$entry"
+  openssl pkcs12 -export -in "$work/person-$person.crt" -inkey "$work/person-$person.key" \
+    -certfile "$ca/ca.crt" -name "$person (isagw example)" \
+    -passout "pass:$P12_PASSWORD" -out "$work/person-$person.p12"
+done
+
 broken_uri="$(san_uri "$BROKEN_AGENCY")"
 issue "$ca" revoked client_ext "$BROKEN_AGENCY" "$broken_uri"
 issue "$ca" expired client_ext "$BROKEN_AGENCY" "$broken_uri" \
@@ -245,7 +280,7 @@ done >"$work/fingerprints.txt"
 # Certificates and CRL are public; keys stay 0600.
 for f in $(expected_files); do
   case "$f" in
-    *.key) chmod 0600 "$work/$f" ;;
+    *.key | *.p12) chmod 0600 "$work/$f" ;;
     *) chmod 0644 "$work/$f" ;;
   esac
   mv -f "$work/$f" "$out/$f"

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -9,11 +10,14 @@
 #include <system_error>
 #include <utility>
 
+#include "console/console_handler.h"
 #include "gateway/app/audit_queue.h"
 #include "gateway/app/checkpointer.h"
+#include "gateway/app/console_data.h"
 #include "gateway/app/gateway_keys.h"
 #include "gateway/app/gateway_state_loader.h"
 #include "gateway/app/store_opener.h"
+#include "gateway/metrics/metrics_history.h"
 #include "gateway/app/store_probe.h"
 #include "gateway/audit/audit_entries.h"
 #include "gateway/crypto/sealer.h"
@@ -29,6 +33,8 @@
 #include "gateway/safeguarding/rules_loader.h"
 #include "gateway/server/api_router.h"
 #include "gateway/server/event_log.h"
+#include "gateway/server/filter_chain.h"
+#include "gateway/server/path_dispatch.h"
 #include "gateway/server/server.h"
 #include "gateway/server/tls_context.h"
 #include "gateway/tls/peer_identity.h"
@@ -42,16 +48,20 @@ class RegistryIdentifier final : public server::AgencyIdentifier {
   explicit RegistryIdentifier(std::shared_ptr<const registry::AgencyRegistry> registry)
       : registry_(std::move(registry)) {}
 
-  Result<std::string, server::IdentityRefusal> Identify(
+  Result<server::ClientIdentity, server::IdentityRefusal> Identify(
       const server::PeerCertificate& certificate) const override {
-    auto agency =
-        tls::IdentifyAgency(certificate.san_uris, certificate.sha256_fingerprint, *registry_);
-    if (!agency.ok()) {
+    auto principal =
+        tls::IdentifyClient(certificate.san_uris, certificate.sha256_fingerprint, *registry_);
+    if (!principal.ok()) {
       return Fail(server::IdentityRefusal{
-          std::string(*tls::kIdentityFailureNames.Name(agency.error().failure)),
-          agency.error().reason});
+          std::string(*tls::kIdentityFailureNames.Name(principal.error().failure)),
+          principal.error().reason});
     }
-    return (*agency)->id;
+    if (const registry::Person* person = principal->person) {
+      return server::ClientIdentity{person->agency_id, person->id,
+                                    std::string(*registry::kPersonRoleNames.Name(person->role))};
+    }
+    return server::ClientIdentity{principal->agency->id, "", ""};
   }
 
  private:
@@ -163,6 +173,12 @@ constexpr std::chrono::milliseconds kStoreProbeInterval{1000};
 
 // Refused handshakes waiting to be audited; beyond this they are counted.
 constexpr std::size_t kAuditQueueCapacity = 10'000;
+// The console's charts: a sample every 15 s, an hour of them (and one
+// more, so the first rate has a start).
+constexpr std::chrono::seconds kMetricsSampleInterval{15};
+constexpr std::size_t kMetricsSamplesKept = 241;
+// Policy loads and reloads the console lists: enough for a day of edits.
+constexpr std::size_t kPolicyEventsKept = 50;
 
 }  // namespace
 
@@ -178,6 +194,8 @@ struct GatewayApp::Impl {
   std::optional<store::SoleUserLock> sole_user;  // SQLite: held for as long as the store is open
   std::unique_ptr<store::Store> store;
   std::unique_ptr<StoreProbe> store_probe;  // what /readyz says of the store
+  // The console's charts: this process's figures over the last hour.
+  std::unique_ptr<metrics::MetricsHistory> metrics_history;
   std::shared_ptr<pipeline::GatewayApiService> service;
   std::unique_ptr<AuditQueue> audit_queue;  // refused handshakes
   std::unique_ptr<Checkpointer> checkpointer;
@@ -187,9 +205,22 @@ struct GatewayApp::Impl {
   std::unique_ptr<pipeline::TimerWorker> timers;
   std::unique_ptr<server::Server> server;
 
-  mutable std::mutex mutex;  // guards the two below
+  mutable std::mutex mutex;  // guards the three below
   config::GatewayConfig config;
   std::shared_ptr<const registry::AgencyRegistry> registry;
+  std::deque<console::PolicyEvent> policy_events;  // newest first, at most kPolicyEventsKept
+
+  void RecordPolicyEvent(std::string outcome, std::string hash) {
+    std::lock_guard lock(mutex);
+    policy_events.push_front(
+        {model::FormatTimestamp(clock.Now()), std::move(outcome), std::move(hash)});
+    if (policy_events.size() > kPolicyEventsKept) policy_events.pop_back();
+  }
+
+  std::vector<console::PolicyEvent> PolicyHistory() const {
+    std::lock_guard lock(mutex);
+    return {policy_events.begin(), policy_events.end()};
+  }
 
   explicit Impl(AppOptions o)
       : options(std::move(o)),
@@ -242,11 +273,13 @@ struct GatewayApp::Impl {
     auto loaded = config::LoadGatewayConfig(file);
     if (!loaded.ok()) {
       Audit({ReloadRecord("refused", previous_hash, "", static_cast<int>(loaded.error().size()))});
+      RecordPolicyEvent("refused", previous_hash);
       return Fail("configuration: " + config::ToString(loaded.error()));
     }
     auto next = BuildGeneration(std::move(*loaded));
     if (!next.ok()) {
       Audit({ReloadRecord("refused", previous_hash, "", 1)});
+      RecordPolicyEvent("refused", previous_hash);
       return Fail(next.error());
     }
     {
@@ -263,6 +296,7 @@ struct GatewayApp::Impl {
     sealer->ReplaceKeys(next->sealing);  // first: the new state may use new scopes
     service->SwapState(next->state);
     ShowPolicySet(previous_hash, next->state->policies.hash());
+    RecordPolicyEvent("applied", next->state->policies.hash());
     std::vector<store::AuditRecord> records = std::move(next->keys_made);
     records.push_back(ReloadRecord("applied", previous_hash, next->state->policies.hash(), 0));
     Audit(std::move(records));
@@ -352,6 +386,7 @@ Result<std::unique_ptr<GatewayApp>, std::string> GatewayApp::Create(config::Gate
       });
 
   impl->ShowPolicySet("", generation->state->policies.hash());
+  impl->RecordPolicyEvent("loaded", generation->state->policies.hash());
   impl->metrics->GetGauge("isagw_store_up", "Whether the store answered its last probe (1) or not")
       .Set(1);
   impl->store_probe = std::make_unique<StoreProbe>(
@@ -383,7 +418,42 @@ Result<std::unique_ptr<GatewayApp>, std::string> GatewayApp::Create(config::Gate
     entry.remote_address = refusal.remote;
     raw->audit_queue->Push(audit::ToAuditRecord(entry));
   };
-  auto server = server::Server::Create(server_options, generation->server, router, impl->metrics,
+  // The console shares the listener: people's certificates reach it, and
+  // only it (server::IdentityFilter).
+  ConsoleDataSources console_sources;
+  console_sources.store = impl->store.get();
+  console_sources.state = [raw] { return raw->service->CurrentState(); };
+  console_sources.now = [raw] { return raw->clock.Now(); };
+  console_sources.circuit = [raw](const std::string& recipient) -> std::string {
+    switch (raw->worker->BreakerState(recipient)) {
+      case delivery::CircuitBreaker::State::kOpen:
+        return "open";
+      case delivery::CircuitBreaker::State::kHalfOpen:
+        return "half_open";
+      case delivery::CircuitBreaker::State::kClosed:
+        break;
+    }
+    return "closed";
+  };
+  console_sources.policy_history = [raw] { return raw->PolicyHistory(); };
+  // The console's auditors read the audit as `isagw audit` does. Without
+  // it their pages answer 503; the gateway itself serves on.
+  if (auto log = OpenAuditLog(cfg.store, false); log.ok()) {
+    console_sources.audit_log = std::move(*log);
+  } else {
+    impl->log.Warn("console_audit_unavailable", {{"detail", log.error()}});
+  }
+  console_sources.trusted_keys = {generation->signer->public_key()};
+  impl->metrics_history =
+      std::make_unique<metrics::MetricsHistory>(*impl->metrics, kMetricsSamplesKept);
+  impl->metrics_history->Start(kMetricsSampleInterval);
+  console_sources.metrics_history = impl->metrics_history.get();
+  auto handler = std::make_shared<server::PathDispatch>(
+      server::IsConsolePath,
+      std::make_shared<console::ConsoleHandler>(
+          std::make_shared<GatewayConsoleData>(std::move(console_sources))),
+      router);
+  auto server = server::Server::Create(server_options, generation->server, handler, impl->metrics,
                                        [raw] { return raw->Reload(); });
   if (!server.ok()) return Fail("server: " + server.error());
   impl->server = std::move(*server);

@@ -2,8 +2,8 @@
 // entry's hash and the entry itself, so changing, removing, inserting or
 // reordering any entry breaks every hash after it.
 //
-//   hash(n) = BLAKE2b-256( hash(n-1) | le64(seq) | le64(at) | len-prefixed kind | len-prefixed body )
-//   hash(0) = 32 zero bytes
+//   hash(n) = BLAKE2b-256( hash(n-1) | le64(seq) | le64(at) | len-prefixed kind | len-prefixed body
+//   ) hash(0) = 32 zero bytes
 //
 // The chain is unkeyed: anyone can check it, and anyone could also
 // rebuild it after an edit. Signed checkpoints (checkpoint.h) are what

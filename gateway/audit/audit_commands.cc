@@ -18,11 +18,6 @@ constexpr int kDone = 0;
 constexpr int kAltered = 1;
 constexpr int kCannotRun = 2;
 
-bool AllDigits(std::string_view text) {
-  return !text.empty() &&
-         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 // Builds the one pseudonym asked for; the error never repeats the identifier.
 // Which identifier the search was given (PseudonymFor has checked there is one).
 std::string IdentifierKind(const AuditSubjectArgs& args) {
@@ -41,32 +36,19 @@ std::optional<ChildPseudonym> PseudonymFor(const AuditSubjectArgs& args,
     err << "audit subject: give exactly one of --nhs, --police-ref, --person-id\n";
     return std::nullopt;
   }
-  if (args.nhs_number) {
-    std::string digits;
-    for (char c : *args.nhs_number) {
-      if (c != ' ' && c != '-') digits.push_back(c);
-    }
-    if (digits.size() != 10 || !AllDigits(digits)) {
-      err << "audit subject: --nhs must be a 10-digit NHS number\n";
-      return std::nullopt;
-    }
-    return pseudonyms.OfNhsNumber(digits);
-  }
-  if (args.police_ref) {
-    if (args.police_ref->empty()) {
-      err << "audit subject: --police-ref is empty\n";
-      return std::nullopt;
-    }
-    return pseudonyms.OfPoliceRef(*args.police_ref);
-  }
-  const std::string& text = *args.person_id;
-  const auto colon = text.find(':');
-  if (colon == std::string::npos || colon + 1 == text.size() ||
-      !(colon == 0 || (colon == 3 && AllDigits(text.substr(0, 3))))) {
-    err << "audit subject: --person-id must be LA:ID, LA a DfE 3-digit LA number\n";
+  const std::string kind = IdentifierKind(args);
+  const std::string& text = args.nhs_number   ? *args.nhs_number
+                            : args.police_ref ? *args.police_ref
+                                              : *args.person_id;
+  auto child = pseudonyms.OfIdentifier(kind, text);
+  if (!child.ok()) {
+    const std::string option = args.nhs_number   ? "--nhs"
+                               : args.police_ref ? "--police-ref"
+                                                 : "--person-id";
+    err << "audit subject: " << option << ": " << child.error() << "\n";
     return std::nullopt;
   }
-  return pseudonyms.OfCouncilPerson(text.substr(0, colon), text.substr(colon + 1));
+  return std::move(child).value();
 }
 
 }  // namespace

@@ -50,6 +50,36 @@ ChildPseudonym ChildPseudonymizer::Of(std::string_view labelled) const {
   return ChildPseudonym(std::string(kPrefix) + hex);
 }
 
+Result<ChildPseudonym, std::string> ChildPseudonymizer::OfIdentifier(std::string_view kind,
+                                                                     std::string_view text) const {
+  const auto all_digits = [](std::string_view t) {
+    return std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (kind == "nhs_number") {
+    std::string digits;
+    for (char c : text) {
+      if (c != ' ' && c != '-') digits.push_back(c);
+    }
+    if (digits.size() != 10 || !all_digits(digits)) {
+      return Fail(std::string("an NHS number is 10 digits"));
+    }
+    return OfNhsNumber(digits);
+  }
+  if (kind == "police_ref") {
+    if (text.empty()) return Fail(std::string("the police reference is empty"));
+    return OfPoliceRef(text);
+  }
+  if (kind == "person_id") {
+    const auto colon = text.find(':');
+    if (colon == std::string_view::npos || colon + 1 == text.size() ||
+        !(colon == 0 || (colon == 3 && all_digits(text.substr(0, 3))))) {
+      return Fail(std::string("a council person id is LA:ID, LA a DfE 3-digit LA number"));
+    }
+    return OfCouncilPerson(text.substr(0, colon), text.substr(colon + 1));
+  }
+  return Fail(std::string("the identifier is an NHS number, a police reference or a person id"));
+}
+
 ChildPseudonym ChildPseudonymizer::OfNhsNumber(std::string_view nhs_number) const {
   std::string digits = "nhs:";
   for (char c : nhs_number) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "gateway/audit/audit_key.h"
+#include "gateway/common/result.h"
 #include "gateway/model/event.h"
 
 namespace isagw::audit {
@@ -58,6 +59,13 @@ class ChildPseudonymizer {
   ChildPseudonym OfNhsNumber(std::string_view nhs_number) const;
   ChildPseudonym OfCouncilPerson(std::string_view la, std::string_view person_id) const;
   ChildPseudonym OfPoliceRef(std::string_view police_ref) const;
+
+  // The pseudonym of an identifier as a person types it: `kind` is
+  // "nhs_number" (10 digits; spaces and dashes ignored), "police_ref" or
+  // "person_id" ("LA:ID", LA a DfE 3-digit number). The error says what
+  // is wrong without quoting the text.
+  Result<ChildPseudonym, std::string> OfIdentifier(std::string_view kind,
+                                                   std::string_view text) const;
 
   // The child's primary pseudonym: from the NHS number, else the council
   // person id with its LA, else the first police reference; nullopt when

@@ -1,6 +1,7 @@
 #include "gateway/audit/subject_report.h"
 
 #include <algorithm>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "gateway/audit/sqlite_audit_log.h"
@@ -36,15 +37,23 @@ std::string Pad(const std::string& text, std::size_t width) {
 
 }  // namespace
 
-Result<std::vector<SubjectDisclosure>, AuditLogError> SubjectDisclosures(
-    AuditLog& log, const ChildPseudonym& child) {
-  std::vector<SubjectDisclosure> out;
+Result<FoundDisclosures, AuditLogError> FindDisclosures(AuditLog& log, const DisclosureQuery& query,
+                                                        std::size_t limit) {
+  FoundDisclosures out;
   std::optional<AuditLogError> unreadable;
   AuditFilter filter;
   filter.kind = std::string(kDisclosureKind);
-  filter.contains = child.str();
+  if (query.child) {
+    filter.contains = query.child->str();
+  } else if (query.recipient) {
+    filter.contains = *query.recipient;
+  } else if (query.party) {
+    filter.contains = *query.party;
+  }
   auto scanned = log.ForEachEntry(
       [&](const AuditRow& row) {
+        const model::Timestamp at{std::chrono::seconds{row.at}};
+        if ((query.from && at < *query.from) || (query.to && at >= *query.to)) return true;
         auto entry = ParseDisclosure(row.body);
         if (!entry.ok()) {
           unreadable = AuditLogError{"disclosure entry " + std::to_string(row.seq) +
@@ -52,13 +61,23 @@ Result<std::vector<SubjectDisclosure>, AuditLogError> SubjectDisclosures(
                                      entry.error().front().code + ")"};
           return false;
         }
-        // The text matched; make sure it matched as the child, not by chance.
-        if (std::find(entry->child.begin(), entry->child.end(), child) == entry->child.end()) {
+        // The text matched; make sure it matched as the child or agency,
+        // not by chance.
+        if (query.child && std::find(entry->child.begin(), entry->child.end(), *query.child) ==
+                               entry->child.end()) {
           return true;
+        }
+        if (query.recipient && entry->recipient != *query.recipient) return true;
+        if (query.party && entry->sender != *query.party && entry->recipient != *query.party) {
+          return true;
+        }
+        if (out.disclosures.size() == limit) {
+          out.truncated = true;
+          return false;
         }
         SubjectDisclosure item;
         item.seq = row.seq;
-        item.at = model::Timestamp{std::chrono::seconds{row.at}};
+        item.at = at;
         item.message_id = std::move(entry->message_id);
         item.delivery_id = std::move(entry->delivery_id);
         item.sender = std::move(entry->sender);
@@ -68,13 +87,22 @@ Result<std::vector<SubjectDisclosure>, AuditLogError> SubjectDisclosures(
         item.other_flows = std::move(entry->other_flows);
         item.fields_sent = std::move(entry->fields_sent);
         item.fields_withheld = std::move(entry->fields_withheld);
-        out.push_back(std::move(item));
+        out.disclosures.push_back(std::move(item));
         return true;
       },
       filter);
   if (!scanned.ok()) return Fail(scanned.error());
   if (unreadable) return Fail(std::move(*unreadable));
   return out;
+}
+
+Result<std::vector<SubjectDisclosure>, AuditLogError> SubjectDisclosures(
+    AuditLog& log, const ChildPseudonym& child) {
+  DisclosureQuery query;
+  query.child = child;
+  auto found = FindDisclosures(log, query, std::numeric_limits<std::size_t>::max());
+  if (!found.ok()) return Fail(std::move(found).error());
+  return std::move(found->disclosures);
 }
 
 Result<std::vector<SubjectDisclosure>, AuditLogError> SubjectDisclosures(

@@ -37,6 +37,26 @@ struct SubjectDisclosure {
   friend bool operator==(const SubjectDisclosure&, const SubjectDisclosure&) = default;
 };
 
+// Which disclosures a search wants: every condition given must hold.
+struct DisclosureQuery {
+  std::optional<ChildPseudonym> child;   // about this child (primary pseudonym or alias)
+  std::optional<std::string> party;      // sent by or to this agency
+  std::optional<std::string> recipient;  // sent to this agency
+  std::optional<model::Timestamp> from;  // at or after
+  std::optional<model::Timestamp> to;    // before
+};
+
+// The disclosures the query chooses, oldest first, at most `limit` of
+// them (`truncated` says when more matched). The database matches the
+// child's pseudonym, else the agency's id, as text first; a period alone
+// reads every disclosure. A body that cannot be read fails the search.
+struct FoundDisclosures {
+  std::vector<SubjectDisclosure> disclosures;
+  bool truncated = false;
+};
+Result<FoundDisclosures, AuditLogError> FindDisclosures(AuditLog& log, const DisclosureQuery& query,
+                                                        std::size_t limit);
+
 // The disclosures naming `child` (as primary pseudonym or alias), oldest
 // first. A disclosure body that cannot be read fails the whole report
 // (naming its seq): a report must not silently leave one out.

@@ -1,21 +1,22 @@
 #include "gateway/cli/policy_command.h"
 
+#include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <set>
+#include <utility>
 
-#include "adapters/canonical/canonical.h"
 #include "adapters/translator.h"
 #include "gateway/common/problem.h"
-#include "gateway/pipeline/router.h"
-#include "gateway/policy/engine.h"
+#include "gateway/pipeline/explain_message.h"
 #include "gateway/policy/explain.h"
 #include "gateway/policy/key_provider.h"
 #include "gateway/policy/loader.h"
 #include "gateway/policy/policy_error.h"
-#include "gateway/policy/redactor.h"
 #include "gateway/registry/registry_loader.h"
 
 namespace isagw::cli {
@@ -34,48 +35,91 @@ std::optional<registry::AgencyRegistry> LoadRegistry(const std::string& path, st
   return std::move(*loaded);
 }
 
-// `id` if it names a local authority in the registry (or is empty);
-// nullopt after saying why not.
-std::optional<std::optional<std::string>> CouncilId(const std::string& id, std::string_view option,
-                                                    const registry::AgencyRegistry& registry,
-                                                    std::ostream& err) {
-  if (id.empty()) return std::optional<std::string>();
-  const registry::Agency* agency = registry.FindById(id);
-  if (agency == nullptr || agency->kind != registry::AgencyKind::kLocalAuthority) {
-    err << option << ": " << id << " is not a local authority in the registry\n";
-    return std::nullopt;
-  }
-  return std::optional<std::string>(id);
-}
-
-// The roles named by --as, or nullopt after naming one that is not a role.
-std::optional<std::set<policy::Role>> RolesNamed(const std::vector<std::string>& names,
-                                                 std::ostream& err) {
-  std::set<policy::Role> roles;
-  for (const std::string& name : names) {
-    auto role = policy::kRoleNames.Find(name);
-    if (!role) {
-      err << "--as: " << name
-          << " is not a role (police_force, host_la, placing_la, commissioned_provider)\n";
-      return std::nullopt;
-    }
-    roles.insert(*role);
-  }
-  return roles;
-}
-
 std::set<std::string> AgencyIds(const registry::AgencyRegistry& registry) {
   std::set<std::string> ids;
   for (const auto& agency : registry.agencies()) ids.insert(agency.id);
   return ids;
 }
 
-// The instant an event speaks of: when it was reported, last seen or sent.
-std::optional<model::Timestamp> EventTime(const model::Event& event) {
-  if (event.episode.reported_at) return event.episode.reported_at;
-  if (event.episode.last_seen_at) return event.episode.last_seen_at;
-  if (event.rhi && event.rhi->completed_at) return event.rhi->completed_at;
-  return event.header.sent_at;
+// The command has always checked in this order and said only the first
+// mistake found; ExplainMessage gathers its own at once (for a form), so a
+// mistake's place in this order decides which is said.
+enum class Step { kAgencies, kFormat, kCouncilsAndRoles, kFile, kMessage, kAt };
+
+Step StepOf(const FieldError& error) {
+  if (error.pointer == "/from" || error.pointer == "/to") return Step::kAgencies;
+  if (error.pointer.starts_with(pipeline::kMessagePointer)) return Step::kMessage;
+  return Step::kCouncilsAndRoles;
+}
+
+// The option a field of the request came from, and the value given.
+std::pair<std::string_view, std::string_view> OptionOf(std::string_view pointer,
+                                                       const PolicyExplainArgs& args) {
+  if (pointer == "/host_la") return {"--host-la", args.host_la};
+  if (pointer == "/placing_la") return {"--placing-la", args.placing_la};
+  std::size_t index = 0;  // "/as_roles/N"
+  const std::string_view digits = pointer.substr(pointer.rfind('/') + 1);
+  std::from_chars(digits.data(), digits.data() + digits.size(), index);
+  return {"--as", index < args.as_roles.size() ? args.as_roles[index] : std::string_view()};
+}
+
+// Says the mistakes of `problem` at its first step in words the command
+// has always used. Here values are named: they are the caller's own
+// arguments, not the message's.
+void PrintMistakes(const Problem& problem, const PolicyExplainArgs& args, std::ostream& err) {
+  Step first = Step::kMessage;
+  for (const auto& e : problem.errors) first = std::min(first, StepOf(e));
+  if (first == Step::kAgencies) {
+    const bool sender = std::any_of(problem.errors.begin(), problem.errors.end(),
+                                    [](const FieldError& e) { return e.pointer == "/from"; });
+    err << "unknown agency: " << (sender ? args.from : args.to) << '\n';
+  } else if (first == Step::kCouncilsAndRoles) {
+    bool role_said = false;  // only the first role that is none, as ever
+    for (const auto& e : problem.errors) {
+      if (StepOf(e) != first) continue;
+      const bool role = e.pointer.starts_with("/as_roles");
+      if (role && role_said) continue;
+      role_said = role_said || role;
+      const auto [option, value] = OptionOf(e.pointer, args);
+      err << option << ": " << value << ' ' << e.reason << '\n';
+    }
+  } else {
+    // The decoder's own errors, as `isagw translate` and the API give them.
+    FieldErrors errors;
+    for (const auto& e : problem.errors) {
+      errors.push_back({e.pointer.substr(pipeline::kMessagePointer.size()), e.code, e.reason});
+    }
+    err << InvalidMessage(std::move(errors)).ToJsonText() << '\n';
+  }
+}
+
+// The notes in the command's words: they name its options.
+std::string NoteText(const pipeline::ExplainNote& note, const pipeline::ExplainResult& result) {
+  const policy::Decision& decision = result.decision;
+  switch (note.kind) {
+    case pipeline::ExplainNoteKind::kRolesGiven:
+      return "explaining with " + decision.recipient + " in the role(s) given by --as";
+    case pipeline::ExplainNoteKind::kNotRouted:
+      return "the router would not send this message to " + decision.recipient +
+             "; explaining as if it did";
+    case pipeline::ExplainNoteKind::kNoHostCouncil:
+      return "no host council follows from the message alone; a running gateway takes it from "
+             "the stored episode: give --host-la (and --placing-la), or --as";
+    case pipeline::ExplainNoteKind::kSenderHasNoRole:
+      return decision.sender + " has no role for this message" +
+             (result.host_la.empty() ? " (no host council is known: give --host-la)" : "");
+  }
+  return note.text;
+}
+
+// The message from `file` ("" or "-": `in`), or nullopt when it cannot be read.
+std::optional<std::string> ReadMessage(const std::string& file, std::istream& in) {
+  if (file.empty() || file == "-") {
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  std::ifstream stream(file, std::ios::binary);
+  if (!stream) return std::nullopt;
+  return std::string(std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>());
 }
 
 }  // namespace
@@ -106,8 +150,7 @@ int RunPolicyExplain(const PolicyExplainArgs& args, std::istream& in, std::ostre
     for (const auto& e : policies.error()) err << policy::Describe(e) << '\n';
     return kRefused;
   }
-  policy::KeyRing no_keys;
-  policy::KeyRing keys;
+  policy::KeyRing keys;  // none: such fields are withheld
   if (!args.keys.empty()) {
     auto loaded = policy::LoadKeyDirectory(args.keys);
     if (!loaded.ok()) {
@@ -117,98 +160,64 @@ int RunPolicyExplain(const PolicyExplainArgs& args, std::istream& in, std::ostre
     keys = std::move(*loaded);
   }
 
-  const registry::Agency* sender = registry->FindById(args.from);
-  const registry::Agency* recipient = registry->FindById(args.to);
-  if (sender == nullptr || recipient == nullptr) {
-    err << "unknown agency: " << (sender == nullptr ? args.from : args.to) << '\n';
-    return kRefused;
-  }
-  const auto format = adapters::ParseFormat(args.format);
-  if (!format) {
-    err << "--format must be one of compact, council-xml, rhi, canonical\n";
-    return kRefused;
-  }
-  const auto host_la = CouncilId(args.host_la, "--host-la", *registry, err);
-  const auto placing_la = CouncilId(args.placing_la, "--placing-la", *registry, err);
-  const auto as_roles = RolesNamed(args.as_roles, err);
-  if (!host_la || !placing_la || !as_roles) return kRefused;
-
-  std::string input;
-  if (args.file.empty() || args.file == "-") {
-    input.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  // The command line's own mistakes, each said only when ExplainMessage
+  // finds none at an earlier step (placeholders stand in meanwhile).
+  std::optional<std::pair<Step, std::string>> mistake;
+  pipeline::ExplainRequest request;
+  request.from = args.from;
+  request.to = args.to;
+  request.host_la = args.host_la;
+  request.placing_la = args.placing_la;
+  request.as_roles = args.as_roles;
+  if (const auto format = adapters::ParseFormat(args.format)) {
+    request.format = *format;
   } else {
-    std::ifstream file(args.file, std::ios::binary);
-    if (!file) {
-      err << "cannot read " << args.file << '\n';
+    mistake.emplace(Step::kFormat, "--format must be one of compact, council-xml, rhi, canonical");
+  }
+  std::string input;
+  if (!mistake) {
+    if (auto read = ReadMessage(args.file, in)) {
+      input = std::move(*read);
+    } else {
+      mistake.emplace(Step::kFile, "cannot read " + args.file);
+    }
+  }
+  request.message = input;
+  if (!mistake && !args.at.empty()) {
+    if (const auto at = model::ParseRfc3339(args.at)) {
+      request.at = *at;
+    } else {
+      mistake.emplace(Step::kAt, "--at must be an RFC 3339 instant");
+    }
+  }
+
+  const auto now =
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  auto explained = pipeline::ExplainMessage(*registry, *policies, keys, request, now);
+  if (!explained.ok()) {
+    const auto& errors = explained.error().errors;
+    const bool earlier = !mistake || std::any_of(errors.begin(), errors.end(), [&](const auto& e) {
+      return StepOf(e) < mistake->first;
+    });
+    if (earlier) {
+      PrintMistakes(explained.error(), args, err);
       return kRefused;
     }
-    input.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
   }
-  auto decoded = adapters::DecodeAs(*format, input, {});
-  if (!decoded.ok()) {
-    err << InvalidMessage(std::move(decoded).error()).ToJsonText() << '\n';
+  if (mistake) {
+    err << mistake->second << '\n';
     return kRefused;
   }
-  const model::Event& event = decoded->event;
 
-  model::Timestamp at =
-      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-  if (!args.at.empty()) {
-    auto parsed = model::ParseRfc3339(args.at);
-    if (!parsed) {
-      err << "--at must be an RFC 3339 instant\n";
-      return kRefused;
-    }
-    at = *parsed;
-  } else if (auto when = EventTime(event)) {
-    at = *when;
-  }
-
-  // Roles and the kind the recipient would receive, exactly as the router
-  // decides them, from the message and what --host-la and --placing-la say
-  // the gateway would know of the episode.
-  const pipeline::ChildContext known{*placing_la, *host_la};
-  const pipeline::Parties parties = pipeline::ResolveParties(event, *registry, known);
-  nlohmann::json document = adapters::canonical::ToJson(event);
-  policy::Party to{recipient->id, pipeline::RolesOf(*recipient, parties)};
-  bool routed = false;
-  for (const auto& route : pipeline::RouteEvent(event, *sender, parties)) {
-    if (route.recipient == recipient) {
-      routed = true;
-      to.roles = route.roles;
-      document["kind"] = std::string(*model::kEventKindNames.Name(route.kind));
-    }
-  }
-  if (!as_roles->empty()) {
-    to.roles = *as_roles;
-    err << "note: explaining with " << recipient->id << " in the role(s) given by --as\n";
-  } else if (!routed) {
-    err << "note: the router would not send this message to " << recipient->id
-        << "; explaining as if it did\n";
-    if (parties.host_la == nullptr) {
-      err << "note: no host council follows from the message alone; a running gateway takes it "
-             "from the stored episode: give --host-la (and --placing-la), or --as\n";
-    }
-  }
-  const policy::Party from{sender->id, pipeline::RolesOf(*sender, parties)};
-  if (from.roles.empty()) {
-    err << "note: " << sender->id << " has no role for this message"
-        << (parties.host_la == nullptr ? " (no host council is known: give --host-la)" : "")
-        << '\n';
-  }
-  const policy::Decision decision = policy::Decide(*policies, document, from, to, at);
-
-  std::optional<policy::RedactedCopy> copy;
-  if (decision.allowed) {
-    auto redacted = policy::Redact(document, decision, args.keys.empty() ? no_keys : keys);
-    if (redacted.ok()) copy = std::move(*redacted);
-  }
+  const pipeline::ExplainResult& result = *explained;
+  for (const auto& note : result.notes) err << "note: " << NoteText(note, result) << '\n';
+  const policy::Decision& decision = result.decision;
   if (args.json) {
-    out << policy::ExplainJson(decision, copy ? &*copy : nullptr).dump(2) << '\n';
+    out << policy::ExplainJson(decision, result.copy ? &*result.copy : nullptr).dump(2) << '\n';
   } else {
     out << policy::ExplainTable(decision);
-    if (copy) {
-      for (const auto& withheld : copy->withheld) {
+    if (result.copy) {
+      for (const auto& withheld : result.copy->withheld) {
         out << "withheld at redaction: " << withheld.pointer << " (" << withheld.reason << ")\n";
       }
     }

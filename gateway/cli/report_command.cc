@@ -81,7 +81,7 @@ int RunReportCommand(const ReportArgs& args, std::ostream& out, std::ostream& er
   }
   if (!loaded->keys_made.empty()) (void)(*store)->RecordAudit(loaded->keys_made, now);
 
-  reports::ReportRequest request{args.report, args.agency, period, now, args.top};
+  reports::ReportRequest request{args.report, args.agency, period, now, args.top, ""};
   auto run = reports::RunReport(**store, *loaded->state, request);
   if (!run.ok()) {
     err << "report: " << run.error().detail << '\n';

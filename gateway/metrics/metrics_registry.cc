@@ -242,4 +242,19 @@ std::string MetricsRegistry::RenderPrometheus() const {
   return out;
 }
 
+std::map<std::string, double, std::less<>> MetricsRegistry::Totals() const {
+  std::lock_guard lock(mutex_);
+  std::map<std::string, double, std::less<>> totals;
+  for (const auto& family : families_) {
+    double sum = 0;
+    for (const auto& [labels, series] : family->series) {
+      if (series.counter) sum += static_cast<double>(series.counter->Value());
+      if (series.gauge) sum += static_cast<double>(series.gauge->Value());
+      if (series.histogram) sum += static_cast<double>(series.histogram->Count());
+    }
+    totals[family->name] = sum;
+  }
+  return totals;
+}
+
 }  // namespace isagw::metrics

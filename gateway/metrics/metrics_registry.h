@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -84,6 +85,10 @@ class MetricsRegistry {
 
   // Everything, in the Prometheus text format, families sorted by name.
   std::string RenderPrometheus() const;
+
+  // Each family's value summed over its label sets (a histogram: its count
+  // of observations), by name: what the console's charts sample.
+  std::map<std::string, double, std::less<>> Totals() const;
 
  private:
   struct Family;

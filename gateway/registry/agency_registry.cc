@@ -312,9 +312,49 @@ void CheckDutyContacts(const std::vector<Agency>& agencies,
   }
 }
 
+// People's entries: their own values, and their agency (by_id indexes
+// `agencies`). Uniqueness is checked by Create with the indexes.
+void CheckPeople(const std::vector<Person>& people, const std::vector<Agency>& agencies,
+                 const std::map<std::string, std::size_t, std::less<>>& by_id,
+                 FieldErrors& errors) {
+  for (std::size_t i = 0; i < people.size(); ++i) {
+    const Person& p = people[i];
+    auto add = [&](std::string_view rest, std::string code, std::string reason) {
+      errors.push_back(
+          {"/people/" + std::to_string(i) + std::string(rest), std::move(code), std::move(reason)});
+    };
+    if (!IsAgencyId(p.id)) {
+      add("/id", "pattern", "must be 2-63 of a-z, 0-9 and '-', starting with a letter");
+    }
+    if (p.role == PersonRole::kOperator) {
+      if (!p.agency_id.empty()) {
+        add("/agency", "inconsistent", "an operator is the gateway's own staff: leave agency out");
+      }
+    } else if (p.agency_id.empty()) {
+      add("/agency", "required", "coordinators and auditors work for an agency: name it");
+    } else if (auto it = by_id.find(p.agency_id); it == by_id.end()) {
+      add("/agency", "unknown_reference", "no agency in the registry has this id");
+    } else if (agencies[it->second].duty_for) {
+      add("/agency", "inconsistent",
+          "a duty endpoint stands in for an agency: name the agency itself");
+    }
+    if (p.sha256_pin && NormaliseSha256Fingerprint(*p.sha256_pin) != *p.sha256_pin) {
+      add("/identity/sha256", "pattern", "must be 64 lower-case hexadecimal digits");
+    }
+    if (p.san_uri.empty()) {
+      add("/identity/san_uri", "required", "is required");
+    } else if (p.san_uri != PersonSanUri(p.agency_id, p.id)) {
+      add("/identity/san_uri", "inconsistent",
+          "must be urn:isagw:user:<agency>:<id> with this entry's agency (gateway for an "
+          "operator) and id");
+    }
+  }
+}
+
 }  // namespace
 
-Result<AgencyRegistry, FieldErrors> AgencyRegistry::Create(std::vector<Agency> agencies) {
+Result<AgencyRegistry, FieldErrors> AgencyRegistry::Create(std::vector<Agency> agencies,
+                                                           std::vector<Person> people) {
   FieldErrors errors;
   AgencyRegistry registry;
 
@@ -382,8 +422,37 @@ Result<AgencyRegistry, FieldErrors> AgencyRegistry::Create(std::vector<Agency> a
 
   CheckDutyContacts(agencies, registry.by_id_, errors);
 
+  CheckPeople(people, agencies, registry.by_id_, errors);
+  Index person_by_pin;
+  for (std::size_t i = 0; i < people.size(); ++i) {
+    const Person& p = people[i];
+    auto claim_person = [&](Index& index, const std::string& key, std::string_view rest,
+                            std::string_view what) {
+      if (key.empty()) return;
+      auto [it, inserted] = index.emplace(key, i);
+      if (!inserted) {
+        errors.push_back({"/people/" + std::to_string(i) + std::string(rest), "duplicate",
+                          std::string(what) + " is already claimed by people[" +
+                              std::to_string(it->second) + "]"});
+      }
+    };
+    claim_person(registry.person_by_id_, p.id, "/id", "this id");
+    claim_person(registry.person_by_san_uri_, p.san_uri, "/identity/san_uri", "this SAN URI");
+    if (p.sha256_pin) {
+      // One certificate is one identity: never an agency's and a person's.
+      if (auto it = by_pin.find(*p.sha256_pin); it != by_pin.end()) {
+        errors.push_back({"/people/" + std::to_string(i) + "/identity/sha256", "duplicate",
+                          "this fingerprint is already claimed by agencies[" +
+                              std::to_string(it->second) + "]"});
+      } else {
+        claim_person(person_by_pin, *p.sha256_pin, "/identity/sha256", "this fingerprint");
+      }
+    }
+  }
+
   if (!errors.empty()) return Fail(std::move(errors));
   registry.agencies_ = std::move(agencies);
+  registry.people_ = std::move(people);
   return registry;
 }
 
@@ -396,6 +465,16 @@ const Agency* AgencyRegistry::FindById(std::string_view id) const { return Looku
 
 const Agency* AgencyRegistry::FindBySanUri(std::string_view san_uri) const {
   return Lookup(by_san_uri_, san_uri);
+}
+
+const Person* AgencyRegistry::FindPersonById(std::string_view id) const {
+  auto it = person_by_id_.find(id);
+  return it == person_by_id_.end() ? nullptr : &people_[it->second];
+}
+
+const Person* AgencyRegistry::FindPersonBySanUri(std::string_view san_uri) const {
+  auto it = person_by_san_uri_.find(san_uri);
+  return it == person_by_san_uri_.end() ? nullptr : &people_[it->second];
 }
 
 const Agency* AgencyRegistry::FindByForceCode(std::string_view force_code) const {

@@ -13,6 +13,7 @@
 #include "gateway/common/field_error.h"
 #include "gateway/common/result.h"
 #include "gateway/registry/agency.h"
+#include "gateway/registry/person.h"
 
 namespace isagw::registry {
 
@@ -31,14 +32,21 @@ class AgencyRegistry {
   // commissioning LA; providers commissioned by LAs in the registry; duty
   // contacts that are this agency's own duty endpoints, and duty endpoints
   // that stand in for an agency of their kind and receive its format).
-  // Errors point into the registry file's layout ("/agencies/3/codes/la_number")
-  // so the loader can name the line.
-  static Result<AgencyRegistry, FieldErrors> Create(std::vector<Agency> agencies);
+  // People (console users) have unique ids, SAN URIs and pins, none shared
+  // with an agency; staff of an agency in the registry (not a duty
+  // endpoint), operators of no agency; and the SAN URI PersonSanUri gives.
+  // Errors point into the registry file's layout ("/agencies/3/codes/la_number",
+  // "/people/0/agency") so the loader can name the line.
+  static Result<AgencyRegistry, FieldErrors> Create(std::vector<Agency> agencies,
+                                                    std::vector<Person> people = {});
 
   const std::vector<Agency>& agencies() const { return agencies_; }
+  const std::vector<Person>& people() const { return people_; }
 
   const Agency* FindById(std::string_view id) const;
   const Agency* FindBySanUri(std::string_view san_uri) const;
+  const Person* FindPersonById(std::string_view id) const;
+  const Person* FindPersonBySanUri(std::string_view san_uri) const;
   // These by code, and the routing lookups below, never answer a duty
   // endpoint: it has no codes and no routing facts.
   const Agency* FindByForceCode(std::string_view force_code) const;
@@ -64,6 +72,9 @@ class AgencyRegistry {
 
   // Indexes hold positions, not pointers, so copies stay valid.
   std::vector<Agency> agencies_;
+  std::vector<Person> people_;
+  Index person_by_id_;
+  Index person_by_san_uri_;
   Index by_id_;
   Index by_san_uri_;
   Index by_force_code_;

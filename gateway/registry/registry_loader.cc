@@ -19,6 +19,25 @@ using config::Presence;
 
 constexpr std::size_t kMaxAgencies = 1000;
 constexpr std::size_t kMaxRoutingItems = 500;
+constexpr std::size_t kMaxPeople = 10000;
+
+// An entry's `identity`: the SAN URI its certificate carries and an
+// optional pin, normalised (agencies and people alike).
+void ReadIdentity(MapReader& in, std::string& san_uri, std::optional<std::string>& pin) {
+  auto identity = in.Map("identity", Presence::kRequired);
+  if (!identity) return;
+  san_uri = identity->String("san_uri", Presence::kRequired).value_or("");
+  if (auto text = identity->String("sha256", Presence::kOptional, 95)) {
+    std::string normalised = NormaliseSha256Fingerprint(*text);
+    if (normalised.empty()) {
+      identity->Error("sha256", "pattern",
+                      "must be a SHA-256 fingerprint: 64 hexadecimal digits, colons allowed");
+    } else {
+      pin = std::move(normalised);
+    }
+  }
+  identity->RefuseUnknownKeys();
+}
 
 // Reads one agency entry. Value errors found after reading (enum names in
 // lists) go to `late` as pointers, to be placed on lines afterwards.
@@ -57,19 +76,7 @@ Agency ReadAgency(MapReader& in, std::size_t index, const std::filesystem::path&
     codes->RefuseUnknownKeys();
   }
 
-  if (auto identity = in.Map("identity", Presence::kRequired)) {
-    a.san_uri = identity->String("san_uri", Presence::kRequired).value_or("");
-    if (auto pin = identity->String("sha256", Presence::kOptional, 95)) {
-      std::string normalised = NormaliseSha256Fingerprint(*pin);
-      if (normalised.empty()) {
-        identity->Error("sha256", "pattern",
-                        "must be a SHA-256 fingerprint: 64 hexadecimal digits, colons allowed");
-      } else {
-        a.sha256_pin = std::move(normalised);
-      }
-    }
-    identity->RefuseUnknownKeys();
-  }
+  ReadIdentity(in, a.san_uri, a.sha256_pin);
 
   if (auto formats = in.Map("formats", Presence::kRequired)) {
     auto read_list = [&](std::string_view key, std::vector<adapters::Format>& out) {
@@ -156,6 +163,23 @@ Agency ReadAgency(MapReader& in, std::size_t index, const std::filesystem::path&
   return a;
 }
 
+// Reads one person entry (a console user).
+Person ReadPerson(MapReader& in) {
+  Person p;
+  p.id = in.String("id", Presence::kRequired, 63).value_or("");
+  if (auto role = in.String("role", Presence::kRequired)) {
+    if (auto parsed = kPersonRoleNames.Find(*role)) {
+      p.role = *parsed;
+    } else {
+      in.Error("role", "enum", OneOf(kPersonRoleNames));
+    }
+  }
+  p.agency_id = in.String("agency", Presence::kOptional, 63).value_or("");
+  ReadIdentity(in, p.san_uri, p.sha256_pin);
+  in.RefuseUnknownKeys();
+  return p;
+}
+
 // The N of a "/agencies/N/..." pointer; SIZE_MAX for any other.
 std::size_t AgencyIndexOf(std::string_view pointer) {
   constexpr std::string_view kPrefix = "/agencies/";
@@ -226,6 +250,15 @@ Result<AgencyRegistry, config::ConfigErrors> LoadAgencyRegistry(const std::files
                                          unreadable.insert(index);
                                      });
   if (listed && agencies.empty()) top.Error("agencies", "empty", "must list at least one agency");
+  // Console users: optional; a registry without them serves agencies only.
+  std::vector<Person> people;
+  bool people_unreadable = false;
+  top.ForEachMap("people", Presence::kOptional, kMaxPeople,
+                 [&](MapReader& item, std::size_t /*index*/) {
+                   const std::size_t before = errors.size();
+                   people.push_back(ReadPerson(item));
+                   if (errors.size() != before) people_unreadable = true;
+                 });
   top.RefuseUnknownKeys();
 
   config::ConfigErrors out = errors.Take();
@@ -241,10 +274,11 @@ Result<AgencyRegistry, config::ConfigErrors> LoadAgencyRegistry(const std::files
     references.push_back({agencies[i].duty_for, agencies[i].duty_contacts});
   }
 
-  auto registry = AgencyRegistry::Create(std::move(agencies));
+  auto registry = AgencyRegistry::Create(std::move(agencies), std::move(people));
   if (!registry.ok()) {
     for (const FieldError& e : registry.error()) {
       if (unreadable.contains(AgencyIndexOf(e.pointer))) continue;
+      if (people_unreadable && e.pointer.starts_with("/people/")) continue;
       const std::string* named = NamedByDutyCheck(e, references);
       if (named != nullptr && unreadable_ids.contains(*named)) continue;
       out.push_back(config::ErrorAtPointer(path.string(), root, e));

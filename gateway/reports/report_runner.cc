@@ -111,6 +111,11 @@ Result<ReportRun, ReportError> RunReport(store::Store& store, const pipeline::Ga
                          {"rows", TotalRows(doc)},
                          {"shredded", data->shredded},
                          {"withheld", data->withheld}};
+  // Shown in the console: which person of the agency looked, and where.
+  if (!request.person.empty()) {
+    body["person"] = request.person;
+    body["via"] = "console";
+  }
   run.audit = store::AuditRecord{"report_run", body.dump()};
   if (auto recorded = store.RecordAudit({run.audit}, request.now); !recorded.ok()) {
     return Fail(ReportError{ReportErrorKind::kUnavailable, "the audit could not be written"});

@@ -21,6 +21,7 @@ struct ReportRequest {
   ReportPeriod period;  // ignored by "daily", which is as at `now`
   model::Timestamp now{};
   int top = 20;
+  std::string person;  // the console user who asked (registry person id); "" for the API or CLI
 };
 
 enum class ReportErrorKind {

@@ -1,10 +1,12 @@
-// AgencyIdentifier: which agency a verified client certificate belongs to.
+// AgencyIdentifier: which agency (or which of its people) a verified client
+// certificate belongs to.
 //
 // The TLS handshake has already checked the chain against the CA bundle,
 // the validity dates and the CRL before this is asked; an identifier only
 // maps the certificate's identity (SAN URI such as
 // urn:isagw:agency:police:derbys, optionally pinned by fingerprint) to an
-// agency id. The agency registry implements it.
+// agency id, or a console user's (urn:isagw:user:la-derby:...) to a person.
+// The agency registry implements it.
 #pragma once
 
 #include <string>
@@ -31,11 +33,25 @@ struct IdentityRefusal {
   std::string reason;
 };
 
+// Who a certificate identifies: an agency's system (agency_id alone), or a
+// person who signs in to the console (person_id and role set; agency_id
+// the agency they work for, empty for the gateway's own operators).
+struct ClientIdentity {
+  std::string agency_id;
+  std::string person_id;
+  std::string role;  // "operator", "coordinator", "auditor"
+
+  bool IsPerson() const { return !person_id.empty(); }
+  // What logs and metric labels name: the agency id, or "person:<id>".
+  std::string Label() const { return IsPerson() ? "person:" + person_id : agency_id; }
+  friend bool operator==(const ClientIdentity&, const ClientIdentity&) = default;
+};
+
 class AgencyIdentifier {
  public:
   virtual ~AgencyIdentifier() = default;
-  // The agency id the certificate identifies. Thread-safe.
-  virtual Result<std::string, IdentityRefusal> Identify(
+  // Who the certificate identifies. Thread-safe.
+  virtual Result<ClientIdentity, IdentityRefusal> Identify(
       const PeerCertificate& certificate) const = 0;
 };
 

@@ -25,9 +25,28 @@ std::string FilterChain::RouteLabel(const HttpRequest& head) const {
   return handler_->RouteLabel(head);
 }
 
+bool IsConsolePath(std::string_view path) {
+  return path == "/console" || path.starts_with("/console/");
+}
+
 std::optional<HttpResponse> IdentityFilter::OnHeaders(const HttpRequest& head) {
-  if (!head.agency_id.empty()) return std::nullopt;
-  return ProblemResponse(ForbiddenProblem("the client certificate identifies no agency"));
+  const bool console = IsConsolePath(head.Path());
+  if (!head.person_id.empty()) {
+    if (console) return std::nullopt;
+    return ProblemResponse(ForbiddenProblem(
+        "a person's certificate opens the console (/console/) only; the message API is for "
+        "agencies' systems"));
+  }
+  if (head.agency_id.empty()) {
+    return ProblemResponse(ForbiddenProblem("the client certificate identifies no agency"));
+  }
+  if (!console) return std::nullopt;
+  return ProblemResponse(ForbiddenProblem(
+      "the console is for people signed in with their own certificates, not agencies' systems"));
+}
+
+std::string RateLimitKey(const HttpRequest& head) {
+  return head.person_id.empty() ? head.agency_id : "person:" + head.person_id;
 }
 
 RateLimitFilter::RateLimitFilter(std::shared_ptr<TokenBucketRateLimiter> limiter,
@@ -35,12 +54,12 @@ RateLimitFilter::RateLimitFilter(std::shared_ptr<TokenBucketRateLimiter> limiter
     : limiter_(std::move(limiter)), metrics_(metrics) {}
 
 std::optional<HttpResponse> RateLimitFilter::OnHeaders(const HttpRequest& head) {
-  const auto decision = limiter_->TryAcquire(head.agency_id);
+  const std::string key = RateLimitKey(head);
+  const auto decision = limiter_->TryAcquire(key);
   if (decision.allowed) return std::nullopt;
   metrics_
       .GetCounter("isagw_rate_limited_total",
-                  "Requests refused with 429 by the per-agency rate limit",
-                  {{"agency", head.agency_id}})
+                  "Requests refused with 429 by the per-agency rate limit", {{"agency", key}})
       .Increment();
   HttpResponse response = ProblemResponse(RateLimitedProblem());
   response.headers.push_back({"Retry-After", std::to_string(decision.retry_after.count())});

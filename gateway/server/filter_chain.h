@@ -45,16 +45,26 @@ class FilterChain final : public RequestHandler {
   std::shared_ptr<RequestHandler> handler_;
 };
 
-// Refuses (403) a request that carries no authenticated agency. The
-// listener never lets one through; this keeps the chain deny-by-default
-// if it is ever reused elsewhere.
+// True for the web console's paths: "/console" and everything under
+// "/console/".
+bool IsConsolePath(std::string_view path);
+
+// Keeps each kind of client to its own part of the listener, and refuses
+// (403) a request that carries no authenticated identity at all: an
+// agency's certificate reaches the message API only, a person's the
+// console (/console/) only. The listener never passes an unidentified
+// request; this keeps the chain deny-by-default if it is reused elsewhere.
 class IdentityFilter final : public RequestFilter {
  public:
   std::optional<HttpResponse> OnHeaders(const HttpRequest& head) override;
 };
 
+// What a rate is kept per: the agency id, or "person:<id>" for a console
+// user, so a person never spends their agency's API budget.
+std::string RateLimitKey(const HttpRequest& head);
+
 // Per-agency token bucket: 429 with Retry-After and a problem body when
-// the agency is over its rate. Counts refusals in
+// the agency (or person) is over its rate. Counts refusals in
 // isagw_rate_limited_total{agency}.
 class RateLimitFilter final : public RequestFilter {
  public:

@@ -31,8 +31,14 @@ struct HttpRequest {
   // Set from Content-Length when the client sent one; known before the body.
   std::optional<std::uint64_t> content_length;
   // The agency the client certificate identified. The API listener never
-  // passes a request without one to a filter or handler.
+  // passes a request without an agency or a person to a filter or handler.
+  // For a person, the agency they work for (empty for the gateway's own
+  // operators).
   std::string agency_id;
+  // Set when the certificate is a person's (a console user), with their
+  // role: "operator", "coordinator" or "auditor".
+  std::string person_id;
+  std::string person_role;
   // "ip:port" of the peer, for logs only.
   std::string remote_address;
 

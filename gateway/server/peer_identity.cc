@@ -62,7 +62,7 @@ PeerCertificate ExtractPeerCertificate(X509* certificate) {
 }
 
 Result<Ok, std::string> RecheckPeer(SSL* ssl, const ServerConfig& config,
-                                    std::string_view agency_id) {
+                                    const ClientIdentity& identified) {
   X509* leaf = SSL_get0_peer_certificate(ssl);
   if (leaf == nullptr) return Fail(std::string("no_certificate"));
   // As OpenSSL verifies a client at the handshake (ssl_verify_cert_chain):
@@ -83,7 +83,7 @@ Result<Ok, std::string> RecheckPeer(SSL* ssl, const ServerConfig& config,
   }
   auto identity = config.identifier->Identify(ExtractPeerCertificate(leaf));
   if (!identity.ok()) return Fail(std::move(identity.error().code));
-  if (*identity != agency_id) return Fail(std::string("agency_changed"));
+  if (*identity != identified) return Fail(std::string("agency_changed"));
   return Ok{};
 }
 

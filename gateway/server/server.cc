@@ -177,11 +177,12 @@ struct ApiConnection {
   TlsStream stream;
   std::string remote;
   long verify_error = X509_V_OK;  // NOLINT(google-runtime-int): OpenSSL's type
-  std::string agency_id;          // once identified
+  ClientIdentity identity;        // once identified
+  std::string label;              // identity.Label(): what logs and metrics name
   bool busy = false;              // a request is being answered: a drain lets it finish
   bool dismissed = false;         // a reload no longer admits the peer: close, do not serve
   // Read by the acceptor, off the connection's strand.
-  std::atomic<bool> identified{false};  // the peer is a registered agency
+  std::atomic<bool> identified{false};  // the peer is a registered agency or person
   std::atomic<bool> evicted{false};     // closed to give its slot to a newer connection
 };
 
@@ -525,7 +526,7 @@ void Server::Impl::DismissPeersNotAdmittedBy(const std::shared_ptr<const ServerC
     auto executor = connection->stream.get_executor();
     asio::post(executor, [this, connection, config] {
       // Not yet identified: the session checks once it is (ApiSession).
-      if (connection->agency_id.empty() || connection->dismissed) return;
+      if (!connection->identified || connection->dismissed) return;
       if (AdmittedBy(*connection, *config)) return;
       if (!connection->busy) beast::get_lowest_layer(connection->stream).cancel();
     });
@@ -533,12 +534,12 @@ void Server::Impl::DismissPeersNotAdmittedBy(const std::shared_ptr<const ServerC
 }
 
 bool Server::Impl::AdmittedBy(ApiConnection& connection, const ServerConfig& config) {
-  auto admitted = RecheckPeer(connection.stream.native_handle(), config, connection.agency_id);
+  auto admitted = RecheckPeer(connection.stream.native_handle(), config, connection.identity);
   if (admitted.ok()) return true;
   connection.dismissed = true;
-  log.Warn("connection_dismissed", {{"agency", connection.agency_id},
-                                    {"remote", connection.remote},
-                                    {"reason", admitted.error()}});
+  log.Warn(
+      "connection_dismissed",
+      {{"agency", connection.label}, {"remote", connection.remote}, {"reason", admitted.error()}});
   metrics
       ->GetCounter("isagw_connections_dismissed_total",
                    "Open connections closed because a reload no longer admits their peer",
@@ -666,10 +667,11 @@ bool Server::Impl::IdentifyPeer(ApiConnection& connection) {
     RecordHandshakeRefusal(connection, identity.error().code, &certificate);
     return false;
   }
-  connection.agency_id = std::move(identity).value();
+  connection.identity = std::move(identity).value();
+  connection.label = connection.identity.Label();
   // From here an eviction passes it by (EvictOldestUnidentified).
   connection.identified = true;
-  log.Info("connection_identified", {{"agency", connection.agency_id},
+  log.Info("connection_identified", {{"agency", connection.label},
                                      {"remote", connection.remote},
                                      {"certificate_serial", certificate.serial_hex}});
   return true;
@@ -752,7 +754,7 @@ asio::awaitable<void> Server::Impl::ApiSession(std::shared_ptr<ApiConnection> co
     co_await CloseTls(*connection);
     co_return;
   }
-  const std::string& agency_id = connection->agency_id;
+  const std::string& agency_id = connection->label;
   // A reload during the handshake checked nobody here: check now.
   if (auto config = current_config.load(); config != connection->config) {
     if (!AdmittedBy(*connection, *config)) {
@@ -797,7 +799,9 @@ asio::awaitable<void> Server::Impl::ApiSession(std::shared_ptr<ApiConnection> co
     }
 
     HttpRequest request = HeadFrom(*parser);
-    request.agency_id = agency_id;
+    request.agency_id = connection->identity.agency_id;
+    request.person_id = connection->identity.person_id;
+    request.person_role = connection->identity.role;
     request.remote_address = connection->remote;
     const unsigned version = parser->get().version();
     bool keep_alive = parser->get().keep_alive();

@@ -5,7 +5,7 @@ namespace isagw::server {
 StaticAgencyIdentifier::StaticAgencyIdentifier(std::vector<Entry> entries)
     : entries_(std::move(entries)) {}
 
-Result<std::string, IdentityRefusal> StaticAgencyIdentifier::Identify(
+Result<ClientIdentity, IdentityRefusal> StaticAgencyIdentifier::Identify(
     const PeerCertificate& certificate) const {
   const Entry* found = nullptr;
   for (const auto& uri : certificate.san_uris) {
@@ -27,7 +27,7 @@ Result<std::string, IdentityRefusal> StaticAgencyIdentifier::Identify(
     return Fail(IdentityRefusal{"fingerprint_mismatch",
                                 "the certificate is not the one pinned for its agency"});
   }
-  return found->agency_id;
+  return ClientIdentity{found->agency_id, "", ""};
 }
 
 std::string AgencySanUri(const std::string& agency_id) {

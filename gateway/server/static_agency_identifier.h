@@ -22,7 +22,8 @@ class StaticAgencyIdentifier final : public AgencyIdentifier {
   // Exactly one of the certificate's SAN URIs must name a listed agency
   // (and match its pin, if any): "unknown_agency", "ambiguous_identity" or
   // "fingerprint_mismatch" otherwise.
-  Result<std::string, IdentityRefusal> Identify(const PeerCertificate& certificate) const override;
+  Result<ClientIdentity, IdentityRefusal> Identify(
+      const PeerCertificate& certificate) const override;
 
  private:
   std::vector<Entry> entries_;

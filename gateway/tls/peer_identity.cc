@@ -56,34 +56,60 @@ Result<const registry::Agency*, IdentityError> IdentifyAgency(
   return IdentifyAgency(SanUris(cert), Sha256Fingerprint(cert), registry);
 }
 
-Result<const registry::Agency*, IdentityError> IdentifyAgency(
-    const std::vector<std::string>& san_uris, std::string_view sha256_fingerprint,
-    const registry::AgencyRegistry& registry) {
-  const std::string* agency_uri = nullptr;
+Result<ClientPrincipal, IdentityError> IdentifyClient(const std::vector<std::string>& san_uris,
+                                                      std::string_view sha256_fingerprint,
+                                                      const registry::AgencyRegistry& registry) {
+  const std::string* claimed = nullptr;
   int count = 0;
   for (const std::string& uri : san_uris) {
-    if (uri.compare(0, kAgencyUriPrefix.size(), kAgencyUriPrefix) != 0) continue;
+    if (!uri.starts_with(kAgencyUriPrefix) && !uri.starts_with(registry::kPersonUriPrefix)) {
+      continue;
+    }
     ++count;
-    agency_uri = &uri;
+    claimed = &uri;
   }
   if (count == 0) {
     return Fail(IdentityError{IdentityFailure::kNoAgencyUri,
-                              "certificate has no urn:isagw:agency: SAN URI"});
+                              "certificate has no urn:isagw:agency: or urn:isagw:user: SAN URI"});
   }
   if (count > 1) {
     return Fail(IdentityError{IdentityFailure::kSeveralAgencyUris,
-                              "certificate has more than one urn:isagw:agency: SAN URI"});
+                              "certificate has more than one urn:isagw: identity SAN URI"});
   }
-  const registry::Agency* agency = registry.FindBySanUri(*agency_uri);
-  if (agency == nullptr) {
-    return Fail(IdentityError{IdentityFailure::kUnknownAgency,
-                              "certificate's agency SAN URI is not in the registry"});
+  ClientPrincipal principal;
+  const std::optional<std::string>* pin = nullptr;
+  if (claimed->starts_with(kAgencyUriPrefix)) {
+    principal.agency = registry.FindBySanUri(*claimed);
+    if (principal.agency == nullptr) {
+      return Fail(IdentityError{IdentityFailure::kUnknownAgency,
+                                "certificate's agency SAN URI is not in the registry"});
+    }
+    pin = &principal.agency->sha256_pin;
+  } else {
+    principal.person = registry.FindPersonBySanUri(*claimed);
+    if (principal.person == nullptr) {
+      return Fail(IdentityError{IdentityFailure::kUnknownPerson,
+                                "certificate's user SAN URI is not in the registry"});
+    }
+    pin = &principal.person->sha256_pin;
   }
-  if (agency->sha256_pin && sha256_fingerprint != *agency->sha256_pin) {
+  if (*pin && sha256_fingerprint != **pin) {
     return Fail(IdentityError{IdentityFailure::kFingerprintMismatch,
-                              "certificate is not the one the agency's registry entry pins"});
+                              "certificate is not the one the registry entry pins"});
   }
-  return agency;
+  return principal;
+}
+
+Result<const registry::Agency*, IdentityError> IdentifyAgency(
+    const std::vector<std::string>& san_uris, std::string_view sha256_fingerprint,
+    const registry::AgencyRegistry& registry) {
+  auto principal = IdentifyClient(san_uris, sha256_fingerprint, registry);
+  if (!principal.ok()) return Fail(std::move(principal).error());
+  if (principal->agency == nullptr) {
+    return Fail(
+        IdentityError{IdentityFailure::kNoAgencyUri, "certificate names a person, not an agency"});
+  }
+  return principal->agency;
 }
 
 }  // namespace isagw::tls

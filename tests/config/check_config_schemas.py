@@ -75,6 +75,25 @@ def main():
     del agency(bad, "la-derby")["routing"]
     expect_invalid(registry_v, bad, "registry: agency without routing")
 
+    def person(doc, person_id):
+        return next(p for p in doc["people"] if p["id"] == person_id)
+
+    bad = copy.deepcopy(registry)
+    person(bad, "gateway-operator")["agency"] = "la-derby"
+    expect_invalid(registry_v, bad, "registry: operator of an agency")
+    bad = copy.deepcopy(registry)
+    del person(bad, "la-derby-coordinator")["agency"]
+    expect_invalid(registry_v, bad, "registry: coordinator of no agency")
+    bad = copy.deepcopy(registry)
+    person(bad, "la-derby-auditor")["role"] = "admin"
+    expect_invalid(registry_v, bad, "registry: unknown person role")
+    bad = copy.deepcopy(registry)
+    person(bad, "la-derby-auditor")["name"] = "A Person"
+    expect_invalid(registry_v, bad, "registry: unknown person key")
+    bad = copy.deepcopy(registry)
+    person(bad, "la-derby-auditor")["identity"]["san_uri"] = "urn:isagw:agency:la:derby"
+    expect_invalid(registry_v, bad, "registry: person with an agency's SAN URI")
+
     config_v = validator(source, "gateway-config.schema.json")
     config = yaml.safe_load((source / "certs-example/gateway.yaml").read_text())
     expect_valid(config_v, config, "certs-example/gateway.yaml")
@@ -111,7 +130,7 @@ def main():
         print(f, file=sys.stderr)
     if failures:
         return 1
-    print("registry.yaml and gateway.yaml match their schemas; 21 bad variants refused")
+    print("registry.yaml and gateway.yaml match their schemas; 26 bad variants refused")
     return 0
 
 

@@ -359,6 +359,172 @@ TEST_F(RegistryLoader, NeverQuotesTheValueInAnError) {
   EXPECT_EQ(e.ToString().find("Smith"), std::string::npos);
 }
 
+// ---- People: console users (docs/console.md) ----
+
+// kBase and three people after it. The line numbers matter: kBase ends
+// on line 25, so "people:" is line 26.
+constexpr std::string_view kPeople = R"(people:
+  - id: gateway-operator
+    role: operator
+    identity: {san_uri: "urn:isagw:user:gateway:gateway-operator"}
+  - id: derby-coordinator
+    role: coordinator
+    agency: la-derby
+    identity: {san_uri: "urn:isagw:user:la-derby:derby-coordinator"}
+  - id: derby-auditor
+    role: auditor
+    agency: la-derby
+    identity:
+      san_uri: "urn:isagw:user:la-derby:derby-auditor"
+      sha256: "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89"
+)";
+
+std::string WithPeople() { return std::string(kBase) + std::string(kPeople); }
+
+TEST_F(RegistryLoader, ReadsPeople) {
+  auto loaded = Load(WithPeople());
+  ASSERT_TRUE(loaded.ok()) << config::ToString(loaded.error());
+  ASSERT_EQ(loaded->people().size(), 3u);
+  const Person& op = loaded->people()[0];
+  EXPECT_EQ(op.id, "gateway-operator");
+  EXPECT_EQ(op.role, PersonRole::kOperator);
+  EXPECT_TRUE(op.agency_id.empty());
+  EXPECT_EQ(op.san_uri, "urn:isagw:user:gateway:gateway-operator");
+  EXPECT_FALSE(op.sha256_pin.has_value());
+  const Person* coordinator =
+      loaded->FindPersonBySanUri("urn:isagw:user:la-derby:derby-coordinator");
+  ASSERT_NE(coordinator, nullptr);
+  EXPECT_EQ(coordinator->id, "derby-coordinator");
+  EXPECT_EQ(coordinator->role, PersonRole::kCoordinator);
+  EXPECT_EQ(coordinator->agency_id, "la-derby");
+  const Person* auditor = loaded->FindPersonById("derby-auditor");
+  ASSERT_NE(auditor, nullptr);
+  EXPECT_EQ(auditor->role, PersonRole::kAuditor);
+  // Pins are kept as Sha256Fingerprint gives them, as agencies' are.
+  EXPECT_EQ(auditor->sha256_pin,
+            "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
+}
+
+TEST_F(RegistryLoader, ReadsARegistryWithoutPeopleOrWithAnEmptyList) {
+  auto none = Load(kBase);
+  ASSERT_TRUE(none.ok()) << config::ToString(none.error());
+  EXPECT_TRUE(none->people().empty());
+  auto empty = Load(std::string(kBase) + "people: []\n");
+  ASSERT_TRUE(empty.ok()) << config::ToString(empty.error());
+  EXPECT_TRUE(empty->people().empty());
+}
+
+TEST_F(RegistryLoader, RefusesUnknownKeysOfAPerson) {
+  // A name, say: the registry holds roles, never who people are.
+  const std::string secret = "Jane Smith";
+  ConfigError e = OnlyError(Replace(WithPeople(), "    role: coordinator\n",
+                                    "    role: coordinator\n    name: " + secret + "\n"));
+  ExpectError(e, 32, "people[1].name", "unknown_field");
+  EXPECT_EQ(e.ToString().find("Smith"), std::string::npos);
+}
+
+TEST_F(RegistryLoader, RefusesUnknownKeysInsideAPersonsIdentity) {
+  ConfigError e =
+      OnlyError(Replace(WithPeople(), R"({san_uri: "urn:isagw:user:la-derby:derby-coordinator"})",
+                        R"({san_uri: "urn:isagw:user:la-derby:derby-coordinator", cn: x})"));
+  ExpectError(e, 33, "people[1].identity.cn", "unknown_field");
+}
+
+TEST_F(RegistryLoader, RefusesAnUnknownRoleNamingTheAllowedOnes) {
+  ConfigError e = OnlyError(Replace(WithPeople(), "role: coordinator", "role: admin"));
+  ExpectError(e, 31, "people[1].role", "enum");
+  EXPECT_EQ(e.reason, "must be one of operator, coordinator, auditor");
+}
+
+TEST_F(RegistryLoader, RequiresAPersonsRoleAndIdentity) {
+  auto loaded =
+      Load(Replace(Replace(WithPeople(), "    role: coordinator\n", ""),
+                   "    identity: {san_uri: \"urn:isagw:user:gateway:gateway-operator\"}\n", ""));
+  ASSERT_FALSE(loaded.ok());
+  ASSERT_EQ(loaded.error().size(), 2u) << config::ToString(loaded.error());
+  ExpectError(loaded.error()[0], 27, "people[0].identity", "required");
+  ExpectError(loaded.error()[1], 29, "people[1].role", "required");
+}
+
+TEST_F(RegistryLoader, RefusesAnOperatorOfAnAgencyOnItsLines) {
+  auto loaded = Load(
+      Replace(WithPeople(), "    role: operator\n", "    role: operator\n    agency: la-derby\n"));
+  ASSERT_FALSE(loaded.ok());
+  ASSERT_EQ(loaded.error().size(), 2u) << config::ToString(loaded.error());
+  ExpectError(loaded.error()[0], 29, "people[0].agency", "inconsistent");
+  ExpectError(loaded.error()[1], 30, "people[0].identity.san_uri", "inconsistent");
+}
+
+TEST_F(RegistryLoader, RefusesACoordinatorOfNoAgency) {
+  std::string text = Replace(WithPeople(), "    role: coordinator\n    agency: la-derby\n",
+                             "    role: coordinator\n");
+  text = Replace(text, "urn:isagw:user:la-derby:derby-coordinator",
+                 "urn:isagw:user:gateway:derby-coordinator");
+  ConfigError e = OnlyError(text);
+  ExpectError(e, 30, "people[1].agency", "required");
+}
+
+TEST_F(RegistryLoader, RefusesStaffOfAnAgencyNotInTheRegistry) {
+  std::string text = Replace(WithPeople(),
+                             "    agency: la-derby\n    identity: {san_uri: "
+                             "\"urn:isagw:user:la-derby:derby-coordinator\"}",
+                             "    agency: la-derbi\n    identity: {san_uri: "
+                             "\"urn:isagw:user:la-derbi:derby-coordinator\"}");
+  ConfigError e = OnlyError(text);
+  ExpectError(e, 32, "people[1].agency", "unknown_reference");
+}
+
+TEST_F(RegistryLoader, RefusesAPersonSanUriNamingAnotherAgency) {
+  ConfigError e = OnlyError(Replace(WithPeople(), "urn:isagw:user:la-derby:derby-coordinator",
+                                    "urn:isagw:user:police-derbys:derby-coordinator"));
+  ExpectError(e, 33, "people[1].identity.san_uri", "inconsistent");
+}
+
+TEST_F(RegistryLoader, RefusesADuplicatePersonId) {
+  std::string text = Replace(WithPeople(), "id: derby-auditor", "id: derby-coordinator");
+  text = Replace(text, "urn:isagw:user:la-derby:derby-auditor",
+                 "urn:isagw:user:la-derby:derby-coordinator");
+  auto loaded = Load(text);
+  ASSERT_FALSE(loaded.ok());
+  ASSERT_EQ(loaded.error().size(), 2u) << config::ToString(loaded.error());
+  ExpectError(loaded.error()[0], 34, "people[2].id", "duplicate");
+  ExpectError(loaded.error()[1], 38, "people[2].identity.san_uri", "duplicate");
+}
+
+TEST_F(RegistryLoader, RefusesABadPersonId) {
+  std::string text = Replace(WithPeople(), "id: derby-auditor", "id: Derby_Auditor");
+  text = Replace(text, "urn:isagw:user:la-derby:derby-auditor",
+                 "urn:isagw:user:la-derby:Derby_Auditor");
+  ConfigError e = OnlyError(text);
+  ExpectError(e, 34, "people[2].id", "pattern");
+}
+
+TEST_F(RegistryLoader, RefusesAMalformedPersonPin) {
+  ConfigError e =
+      OnlyError(Replace(WithPeople(), "sha256: \"AB:CD:EF:01:23", "sha256: \"AB:CD:EF:01:2X"));
+  ExpectError(e, 39, "people[2].identity.sha256", "pattern");
+}
+
+TEST_F(RegistryLoader, RefusesAPersonPinningAnAgencysCertificate) {
+  const std::string pin = "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789";
+  ConfigError e = OnlyError(
+      Replace(WithPeople(), R"({san_uri: "urn:isagw:agency:police:derbys"})",
+              R"({san_uri: "urn:isagw:agency:police:derbys", sha256: ")" + pin + R"("})"));
+  ExpectError(e, 39, "people[2].identity.sha256", "duplicate");
+}
+
+TEST_F(RegistryLoader, DoesNotBlameAPersonThatDidNotReadAgain) {
+  // An id that is not text reads as none: it is not also a bad pattern
+  // or the wrong SAN URI.
+  ConfigError e = OnlyError(Replace(WithPeople(), "id: derby-coordinator", "id: [derby]"));
+  ExpectError(e, 30, "people[1].id", "type");
+}
+
+TEST_F(RegistryLoader, RefusesPeopleThatAreNotAList) {
+  ConfigError e = OnlyError(std::string(kBase) + "people: {id: gateway-operator}\n");
+  ExpectError(e, 26, "people", "type");
+}
+
 // ---- Duty contacts (urgent alerts, issue 11) ----
 
 // Derby with two duty endpoints, as in the example registry. The line

@@ -71,6 +71,52 @@ TEST(IdentityFilter, RefusesARequestWithoutAnAgency) {
   EXPECT_EQ(*refusal->Header("Content-Type"), "application/problem+json");
 }
 
+// The console's requests as a person's certificate makes them.
+HttpRequest PersonHead(std::string target, std::string agency = "la-derby") {
+  HttpRequest head;
+  head.method = "GET";
+  head.target = std::move(target);
+  head.agency_id = std::move(agency);
+  head.person_id = "la-derby-coordinator";
+  head.person_role = "coordinator";
+  return head;
+}
+
+TEST(IdentityFilter, KeepsPeopleToTheConsoleAndAgenciesToTheApi) {
+  IdentityFilter filter;
+  EXPECT_FALSE(filter.OnHeaders(PersonHead("/console/")).has_value());
+  EXPECT_FALSE(filter.OnHeaders(PersonHead("/console")).has_value());
+  EXPECT_FALSE(filter.OnHeaders(PersonHead("/console/reports/daily?x=1")).has_value());
+  // An operator works for no agency, and still reaches the console.
+  EXPECT_FALSE(filter.OnHeaders(PersonHead("/console/", "")).has_value());
+
+  for (const char* target : {"/v1/inbox", "/v1/messages", "/consoles", "/", "/v1/console/"}) {
+    const auto refusal = filter.OnHeaders(PersonHead(target));
+    ASSERT_TRUE(refusal.has_value()) << target;
+    EXPECT_EQ(refusal->status, 403) << target;
+  }
+
+  HttpRequest agency = Head();
+  agency.method = "GET";
+  agency.target = "/console/";
+  const auto refusal = filter.OnHeaders(agency);
+  ASSERT_TRUE(refusal.has_value());
+  EXPECT_EQ(refusal->status, 403);
+  EXPECT_EQ(*refusal->Header("Content-Type"), "application/problem+json");
+}
+
+TEST(RateLimitFilter, KeepsAPersonsRateApartFromTheirAgencys) {
+  metrics::MetricsRegistry metrics;
+  auto limiter = std::make_shared<TokenBucketRateLimiter>(RateLimit{0.5, 1.0});
+  RateLimitFilter filter(limiter, metrics);
+  EXPECT_FALSE(filter.OnHeaders(PersonHead("/console/")).has_value());
+  // The agency's own bucket is untouched by its coordinator's request...
+  EXPECT_FALSE(filter.OnHeaders(Head("la-derby")).has_value());
+  // ...and the coordinator's is spent.
+  EXPECT_TRUE(filter.OnHeaders(PersonHead("/console/")).has_value());
+  EXPECT_EQ(RateLimitKey(PersonHead("/console/")), "person:la-derby-coordinator");
+}
+
 TEST(RateLimitFilter, Answers429WithRetryAfterAndCountsIt) {
   metrics::MetricsRegistry metrics;
   auto limiter = std::make_shared<TokenBucketRateLimiter>(RateLimit{0.5, 1.0});
@@ -129,7 +175,8 @@ TEST(StaticAgencyIdentifier, NamesTheAgencyOfAKnownSanUri) {
   certificate.san_uris = {"urn:isagw:agency:police:derbys"};
   auto agency = identifier.Identify(certificate);
   ASSERT_TRUE(agency.ok());
-  EXPECT_EQ(agency.value(), "police-derbys");
+  EXPECT_EQ(agency.value().agency_id, "police-derbys");
+  EXPECT_FALSE(agency.value().IsPerson());
 }
 
 TEST(StaticAgencyIdentifier, RefusesUnknownPinnedMismatchAndAmbiguousCertificates) {

@@ -216,10 +216,182 @@ TEST_F(ExampleIdentities, DecidesTheSameFromCertificateFacts) {
   EXPECT_EQ(none.error().failure, IdentityFailure::kNoAgencyUri);
 }
 
+// ---- People: console users (docs/console.md) ----
+
+// The example people, one of each role, as make-certs.sh names their
+// certificates (person-<id>.crt).
+constexpr const char* kExamplePeople[] = {"gateway-operator", "la-derby-coordinator",
+                                          "police-met-auditor"};
+
+// The example registry with a fingerprint pin on one person.
+registry::AgencyRegistry PersonPinned(const registry::AgencyRegistry& base, const std::string& id,
+                                      const std::string& pin) {
+  std::vector<registry::Person> people = base.people();
+  for (registry::Person& p : people) {
+    if (p.id == id) p.sha256_pin = pin;
+  }
+  auto pinned = registry::AgencyRegistry::Create(base.agencies(), std::move(people));
+  EXPECT_TRUE(pinned.ok());
+  return pinned.ok() ? std::move(pinned).value() : registry::AgencyRegistry();
+}
+
+TEST_F(ExampleIdentities, IdentifiesExamplePeopleByTheirCertificates) {
+  for (const char* id : kExamplePeople) {
+    X509Ptr cert = ExampleCert(std::string("person-") + id + ".crt");
+    ASSERT_NE(cert, nullptr);
+    auto principal = IdentifyClient(SanUris(*cert), Sha256Fingerprint(*cert), registry_);
+    ASSERT_TRUE(principal.ok()) << id << ": " << principal.error().reason;
+    ASSERT_NE(principal->person, nullptr) << id;
+    EXPECT_EQ(principal->person->id, id);
+    EXPECT_EQ(principal->agency, nullptr) << id;  // exactly one is set
+    EXPECT_EQ(principal->person, registry_.FindPersonById(id));
+  }
+}
+
+TEST_F(ExampleIdentities, IdentifiesAnAgencyAsAClientWithNoPerson) {
+  X509Ptr cert = ExampleCert("la-derby.crt");
+  ASSERT_NE(cert, nullptr);
+  auto principal = IdentifyClient(SanUris(*cert), Sha256Fingerprint(*cert), registry_);
+  ASSERT_TRUE(principal.ok()) << principal.error().reason;
+  ASSERT_NE(principal->agency, nullptr);
+  EXPECT_EQ(principal->agency->id, "la-derby");
+  EXPECT_EQ(principal->person, nullptr);
+}
+
+TEST_F(ExampleIdentities, NeverTakesAPersonsCertificateForTheirAgency) {
+  // A coordinator's certificate opens the console, never the message API.
+  for (const char* id : kExamplePeople) {
+    X509Ptr cert = ExampleCert(std::string("person-") + id + ".crt");
+    ASSERT_NE(cert, nullptr);
+    auto agency = IdentifyAgency(*cert, registry_);
+    ASSERT_FALSE(agency.ok()) << id;
+    EXPECT_EQ(agency.error().failure, IdentityFailure::kNoAgencyUri) << id;
+  }
+  auto facts = IdentifyAgency({"urn:isagw:user:la-derby:la-derby-coordinator"}, "", registry_);
+  ASSERT_FALSE(facts.ok());
+  EXPECT_EQ(facts.error().failure, IdentityFailure::kNoAgencyUri);
+}
+
+TEST_F(ExampleIdentities, IdentifiesAPersonFromCertificateFacts) {
+  auto principal = IdentifyClient({"spiffe://example/x", "urn:isagw:user:gateway:gateway-operator"},
+                                  "", registry_);
+  ASSERT_TRUE(principal.ok()) << principal.error().reason;
+  ASSERT_NE(principal->person, nullptr);
+  EXPECT_EQ(principal->person->role, registry::PersonRole::kOperator);
+  EXPECT_EQ(principal->agency, nullptr);
+}
+
+TEST_F(ExampleIdentities, RefusesAnUnknownPerson) {
+  for (const char* uri : {"urn:isagw:user:la-derby:someone-else",
+                          // The agency's id, not a person's: no agency by the back door.
+                          "urn:isagw:user:gateway:la-derby",
+                          // Right person, wrong agency.
+                          "urn:isagw:user:la-stoke:la-derby-coordinator",
+                          "urn:isagw:user:LA-DERBY:la-derby-coordinator"}) {
+    auto principal = IdentifyClient({uri}, "", registry_);
+    ASSERT_FALSE(principal.ok()) << uri;
+    EXPECT_EQ(principal.error().failure, IdentityFailure::kUnknownPerson) << uri;
+    EXPECT_EQ(principal.error().reason.find("someone"), std::string::npos);
+  }
+}
+
+TEST_F(ExampleIdentities, RefusesAnUnknownPersonsCertificate) {
+  X509Ptr cert = MakeCertificate({"URI:urn:isagw:user:la-derby:intruder"});
+  ASSERT_NE(cert, nullptr);
+  auto principal = IdentifyClient(SanUris(*cert), Sha256Fingerprint(*cert), registry_);
+  ASSERT_FALSE(principal.ok());
+  EXPECT_EQ(principal.error().failure, IdentityFailure::kUnknownPerson);
+  EXPECT_EQ(principal.error().reason.find("intruder"), std::string::npos);
+}
+
+TEST_F(ExampleIdentities, RefusesACertificateNamingAnAgencyAndAPerson) {
+  // One certificate is one identity, whichever comes first: an agency's
+  // certificate that also names its coordinator is neither.
+  const std::string agency = "urn:isagw:agency:la:derby";
+  const std::string person = "urn:isagw:user:la-derby:la-derby-coordinator";
+  for (const std::vector<std::string>& uris :
+       {std::vector<std::string>{agency, person}, std::vector<std::string>{person, agency}}) {
+    auto principal = IdentifyClient(uris, "", registry_);
+    ASSERT_FALSE(principal.ok());
+    EXPECT_EQ(principal.error().failure, IdentityFailure::kSeveralAgencyUris);
+    auto as_agency = IdentifyAgency(uris, "", registry_);
+    ASSERT_FALSE(as_agency.ok());
+    EXPECT_EQ(as_agency.error().failure, IdentityFailure::kSeveralAgencyUris);
+  }
+  X509Ptr cert = MakeCertificate({"URI:" + agency, "URI:" + person});
+  ASSERT_NE(cert, nullptr);
+  auto from_cert = IdentifyAgency(*cert, registry_);
+  ASSERT_FALSE(from_cert.ok());
+  EXPECT_EQ(from_cert.error().failure, IdentityFailure::kSeveralAgencyUris);
+}
+
+TEST_F(ExampleIdentities, RefusesACertificateNamingTwoPeople) {
+  auto principal = IdentifyClient(
+      {"urn:isagw:user:la-derby:la-derby-coordinator", "urn:isagw:user:la-derby:la-derby-auditor"},
+      "", registry_);
+  ASSERT_FALSE(principal.ok());
+  EXPECT_EQ(principal.error().failure, IdentityFailure::kSeveralAgencyUris);
+}
+
+TEST_F(ExampleIdentities, AcceptsThePinnedCertificateOfAPerson) {
+  X509Ptr cert = ExampleCert("person-la-derby-auditor.crt");
+  ASSERT_NE(cert, nullptr);
+  registry::AgencyRegistry pinned =
+      PersonPinned(registry_, "la-derby-auditor", Sha256Fingerprint(*cert));
+  auto principal = IdentifyClient(SanUris(*cert), Sha256Fingerprint(*cert), pinned);
+  ASSERT_TRUE(principal.ok()) << principal.error().reason;
+  ASSERT_NE(principal->person, nullptr);
+  EXPECT_EQ(principal->person->id, "la-derby-auditor");
+}
+
+TEST_F(ExampleIdentities, RefusesAnotherCertificateWithThePinnedPersonsUri) {
+  X509Ptr real = ExampleCert("person-la-derby-auditor.crt");
+  ASSERT_NE(real, nullptr);
+  X509Ptr other = MakeCertificate({"URI:urn:isagw:user:la-derby:la-derby-auditor"});
+  ASSERT_NE(other, nullptr);
+  registry::AgencyRegistry pinned =
+      PersonPinned(registry_, "la-derby-auditor", Sha256Fingerprint(*real));
+  auto principal = IdentifyClient(SanUris(*other), Sha256Fingerprint(*other), pinned);
+  ASSERT_FALSE(principal.ok());
+  EXPECT_EQ(principal.error().failure, IdentityFailure::kFingerprintMismatch);
+  // The pin is the person's own: their colleague's certificate is unpinned.
+  X509Ptr colleague = ExampleCert("person-la-derby-coordinator.crt");
+  ASSERT_NE(colleague, nullptr);
+  EXPECT_TRUE(IdentifyClient(SanUris(*colleague), Sha256Fingerprint(*colleague), pinned).ok());
+}
+
+TEST_F(ExampleIdentities, RefusesAPersonsPinMismatchFromFacts) {
+  registry::AgencyRegistry pinned =
+      PersonPinned(registry_, "gateway-operator", std::string(64, 'a'));
+  const std::vector<std::string> uris = {"urn:isagw:user:gateway:gateway-operator"};
+  auto wrong = IdentifyClient(uris, std::string(64, 'b'), pinned);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().failure, IdentityFailure::kFingerprintMismatch);
+  auto none = IdentifyClient(uris, "", pinned);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().failure, IdentityFailure::kFingerprintMismatch);
+  EXPECT_TRUE(IdentifyClient(uris, std::string(64, 'a'), pinned).ok());
+}
+
+TEST_F(ExampleIdentities, IgnoresUrisThatOnlyResembleAPersons) {
+  // Only urn:isagw:user: counts; the agency's own URI still decides.
+  auto principal = IdentifyClient(
+      {"urn:isagw:users:la-derby:x", "urn:isagw:user", "urn:isagw:agency:la:derby"}, "", registry_);
+  ASSERT_TRUE(principal.ok()) << principal.error().reason;
+  ASSERT_NE(principal->agency, nullptr);
+  EXPECT_EQ(principal->agency->id, "la-derby");
+  auto none = IdentifyClient({"URN:ISAGW:USER:gateway:gateway-operator"}, "", registry_);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().failure, IdentityFailure::kNoAgencyUri);
+}
+
 TEST(IdentityFailureNames, AreStableForMetrics) {
   EXPECT_EQ(kIdentityFailureNames.Name(IdentityFailure::kFingerprintMismatch),
             "fingerprint_mismatch");
   EXPECT_EQ(kIdentityFailureNames.Name(IdentityFailure::kUnknownAgency), "unknown_agency");
+  EXPECT_EQ(kIdentityFailureNames.Name(IdentityFailure::kUnknownPerson), "unknown_person");
+  EXPECT_EQ(kIdentityFailureNames.Name(IdentityFailure::kSeveralAgencyUris), "several_agency_uris");
+  EXPECT_EQ(kIdentityFailureNames.Name(IdentityFailure::kNoAgencyUri), "no_agency_uri");
 }
 
 }  // namespace

@@ -1,0 +1,351 @@
+#include "gateway/app/console_data.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <array>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "adapters/translator.h"
+#include "gateway/audit/audit_verifier.h"
+#include "gateway/audit/child_pseudonym.h"
+#include "gateway/audit/subject_report.h"
+#include "gateway/model/time.h"
+#include "gateway/pipeline/explain_message.h"
+#include "gateway/policy/explain.h"
+#include "gateway/reports/report_period.h"
+#include "gateway/reports/report_runner.h"
+#include "gateway/reports/reports.h"
+#include "gateway/server/http_message.h"
+
+namespace isagw::app {
+namespace {
+
+// How many dead letters the page lists: the newest, enough to act on.
+constexpr std::size_t kDeadLetterPage = 200;
+// How many disclosures one audit search shows or exports; the CLI has no
+// limit, for the rare search that needs more.
+constexpr std::size_t kAuditSearchLimit = 1000;
+
+Problem StoreUnavailable() {
+  return server::UnavailableProblem("the store could not be read; try again shortly");
+}
+
+// The reporting year (1 April to 31 March) holding `now`, as
+// reports::ParseReportPeriod writes it ("2026-27").
+std::string ReportingYearOf(model::Timestamp now) {
+  const std::string text = model::FormatTimestamp(now);  // "2026-12-07T..."
+  int year = std::stoi(text.substr(0, 4));
+  const int month = std::stoi(text.substr(5, 2));
+  if (month < 4) --year;
+  const int next = (year + 1) % 100;
+  return std::to_string(year) + "-" + (next < 10 ? "0" : "") + std::to_string(next);
+}
+
+}  // namespace
+
+std::string ReplayDeliveryId(std::string_view dead_id) {
+  const std::string input = std::string(dead_id) + "|replay";
+  std::array<unsigned char, 32> digest{};
+  crypto_generichash(digest.data(), digest.size(),
+                     reinterpret_cast<const unsigned char*>(input.data()), input.size(), nullptr,
+                     0);
+  constexpr char kHex[] = "0123456789abcdef";
+  std::string id = "dlv_";
+  for (std::size_t i = 0; i < 12; ++i) {
+    id += kHex[digest[i] >> 4];
+    id += kHex[digest[i] & 0x0f];
+  }
+  return id;
+}
+
+GatewayConsoleData::GatewayConsoleData(ConsoleDataSources sources) : sources_(std::move(sources)) {}
+
+std::string GatewayConsoleData::AgencyName(std::string_view agency_id) const {
+  const auto state = sources_.state();
+  const registry::Agency* agency = state->registry.FindById(agency_id);
+  return agency != nullptr ? agency->name : std::string(agency_id);
+}
+
+std::vector<std::string> GatewayConsoleData::ReportsFor(const console::Viewer& viewer) const {
+  std::vector<std::string> names;
+  if (viewer.role != "coordinator") return names;
+  const auto state = sources_.state();
+  const registry::Agency* agency = state->registry.FindById(viewer.agency_id);
+  if (agency == nullptr) return names;
+  for (const std::string& name : reports::ReportNames()) {
+    if (reports::MayRun(*agency, name)) names.push_back(name);
+  }
+  return names;
+}
+
+Result<reports::ReportDocument, Problem> GatewayConsoleData::RunReport(
+    const console::Viewer& viewer, std::string_view report, std::string_view period) {
+  const auto& names = reports::ReportNames();
+  if (std::find(names.begin(), names.end(), report) == names.end()) {
+    return Fail(server::NotFoundProblem());
+  }
+  reports::ReportRequest request;
+  request.report = std::string(report);
+  request.viewer = viewer.agency_id;
+  request.person = viewer.person_id;
+  request.now = sources_.now();
+  if (report != "daily") {
+    // A page opened from the menu has no period yet: this reporting year.
+    const std::string text = period.empty() ? ReportingYearOf(request.now) : std::string(period);
+    std::string why;
+    auto parsed = reports::ParseReportPeriod(text, why);
+    if (!parsed) {
+      Problem problem = server::MalformedRequestProblem("the period is not one a report takes");
+      problem.errors.push_back({"/query/period", "pattern", why});
+      return Fail(std::move(problem));
+    }
+    request.period = std::move(*parsed);
+  }
+  const auto state = sources_.state();
+  auto run = reports::RunReport(*sources_.store, *state, request);
+  if (!run.ok()) {
+    switch (run.error().kind) {
+      case reports::ReportErrorKind::kForbidden:
+      case reports::ReportErrorKind::kUnknownAgency:
+        return Fail(server::ForbiddenProblem("your agency may not run this report"));
+      case reports::ReportErrorKind::kUnknownReport:
+        return Fail(server::NotFoundProblem());
+      case reports::ReportErrorKind::kUnavailable:
+        break;
+    }
+    return Fail(server::UnavailableProblem("the report could not be made; try again shortly"));
+  }
+  return std::move(run->document);
+}
+
+Result<std::vector<console::RecipientView>, Problem> GatewayConsoleData::Recipients() {
+  auto queues = sources_.store->ListRecipientQueues();
+  if (!queues.ok()) return Fail(StoreUnavailable());
+  const auto state = sources_.state();
+  std::vector<console::RecipientView> out;
+  out.reserve(queues->size());
+  for (store::RecipientQueue& queue : *queues) {
+    console::RecipientView view;
+    const registry::Agency* agency = state->registry.FindById(queue.recipient);
+    view.name = agency != nullptr ? agency->name : queue.recipient;
+    view.mode = agency == nullptr                                   ? "gone"
+                : agency->delivery == registry::DeliveryMode::kPush ? "push"
+                                                                    : "mailbox";
+    view.circuit = sources_.circuit ? sources_.circuit(queue.recipient) : "closed";
+    view.queue = std::move(queue);
+    out.push_back(std::move(view));
+  }
+  return out;
+}
+
+Result<std::vector<store::DeadLetter>, Problem> GatewayConsoleData::DeadLetters() {
+  auto dead = sources_.store->ListDeadLetters(kDeadLetterPage);
+  if (!dead.ok()) return Fail(StoreUnavailable());
+  return std::move(dead).value();
+}
+
+Result<std::string, Problem> GatewayConsoleData::Replay(const console::Viewer& viewer,
+                                                        std::string_view delivery_id) {
+  const std::string new_id = ReplayDeliveryId(delivery_id);
+  const nlohmann::json body = {{"v", 1},
+                               {"person", viewer.person_id},
+                               {"delivery_id", delivery_id},
+                               {"replayed_as", new_id}};
+  auto replayed =
+      sources_.store->ReplayDeadLetter(std::string(delivery_id), new_id, sources_.now(),
+                                       {store::AuditRecord{"dead_letter_replayed", body.dump()}});
+  if (!replayed.ok()) {
+    if (replayed.error().kind == store::StoreErrorKind::kNotFound) {
+      return Fail(server::NotFoundProblem());
+    }
+    return Fail(StoreUnavailable());
+  }
+  return std::move(replayed).value();
+}
+
+console::PolicyView GatewayConsoleData::Policy() {
+  const auto state = sources_.state();
+  console::PolicyView view;
+  view.hash = state->policies.hash();
+  for (const auto& isa : state->policies.agreements()) view.isas.push_back(isa.id);
+  if (sources_.policy_history) view.history = sources_.policy_history();
+  return view;
+}
+
+Result<console::AuditResults, Problem> GatewayConsoleData::SearchAudit(
+    const console::Viewer& viewer, const console::AuditQuery& query) {
+  const auto state = sources_.state();
+  audit::DisclosureQuery search;
+  search.party = viewer.agency_id;  // an auditor sees their own agency's disclosures only
+  if (!query.identifier_kind.empty()) {
+    const audit::ChildPseudonymizer pseudonyms(state->audit_key);
+    auto child = pseudonyms.OfIdentifier(query.identifier_kind, query.identifier);
+    if (!child.ok()) {
+      Problem problem = server::MalformedRequestProblem("the identifier is not one");
+      problem.errors.push_back({"/form/identifier", "pattern", child.error()});
+      return Fail(std::move(problem));
+    }
+    search.child = std::move(*child);
+  }
+  if (!query.recipient.empty()) search.recipient = query.recipient;
+  if (!query.from.empty()) {
+    std::string why;
+    auto period = reports::ParseReportPeriod(query.from + ".." + query.to, why);
+    if (!period) {
+      Problem problem = server::MalformedRequestProblem("the period is not one");
+      problem.errors.push_back({"/form/from", "pattern", why});
+      return Fail(std::move(problem));
+    }
+    search.from = period->from;
+    search.to = period->to;
+  }
+
+  Result<audit::FoundDisclosures, audit::AuditLogError> found = Fail(audit::AuditLogError{});
+  {
+    std::lock_guard lock(audit_mutex_);
+    if (!sources_.audit_log) return Fail(StoreUnavailable());
+    found = audit::FindDisclosures(*sources_.audit_log, search, kAuditSearchLimit);
+  }
+  if (!found.ok()) return Fail(StoreUnavailable());
+
+  // The search goes into the audit before anything of it is shown.
+  nlohmann::json body = {{"v", 1},
+                         {"person", viewer.person_id},
+                         {"agency", viewer.agency_id},
+                         {"via", "console"},
+                         {"format", query.format},
+                         {"disclosures", found->disclosures.size()},
+                         {"truncated", found->truncated}};
+  if (search.child) {
+    body["subject"] = search.child->str();
+    body["identifier"] = query.identifier_kind;
+  }
+  if (search.recipient) body["recipient"] = *search.recipient;
+  if (search.from) {
+    body["from"] = query.from;
+    body["to"] = query.to;
+  }
+  if (auto recorded =
+          sources_.store->RecordAudit({{"audit_searched", body.dump()}}, sources_.now());
+      !recorded.ok()) {
+    return Fail(server::UnavailableProblem(
+        "the search could not be recorded in the audit, so nothing of it is shown"));
+  }
+  return console::AuditResults{std::move(found->disclosures), found->truncated};
+}
+
+Result<console::AuditCheck, Problem> GatewayConsoleData::VerifyAudit(
+    const console::Viewer& /*viewer*/) {
+  audit::VerifyOptions options;
+  options.trusted_keys = sources_.trusted_keys;
+  // A young log has no checkpoint yet; the page says how many entries no
+  // checkpoint covers instead of failing them all.
+  options.require_checkpoint = false;
+  audit::VerifyReport report;
+  {
+    std::lock_guard lock(audit_mutex_);
+    if (!sources_.audit_log) return Fail(StoreUnavailable());
+    report = audit::VerifyAuditLog(*sources_.audit_log, options);
+  }
+  console::AuditCheck check;
+  check.ok = report.ok();
+  check.entries = report.entries;
+  check.checkpoints = report.checkpoints;
+  check.last_signed_seq = report.last_signed_seq;
+  check.unsigned_entries = report.unsigned_entries;
+  if (report.failure) {
+    check.failure = report.failure->code;
+    if (report.failure->seq) check.failure += " at entry " + std::to_string(*report.failure->seq);
+    check.failure += ": " + report.failure->reason;
+  }
+  return check;
+}
+
+std::vector<reports::LineChart> GatewayConsoleData::MetricsCharts() {
+  std::vector<reports::LineChart> charts;
+  if (sources_.metrics_history == nullptr) return charts;
+  const auto samples = sources_.metrics_history->Samples();
+  if (samples.size() < 2) return charts;
+
+  auto total = [](const metrics::MetricsHistory::Sample& sample, std::string_view name) {
+    auto it = sample.totals.find(name);
+    return it == sample.totals.end() ? 0.0 : it->second;
+  };
+  // A counter's increase between two samples, per minute; a restart of
+  // the count (never, in one process) reads as zero, not negative.
+  auto per_minute = [&](std::size_t i, std::string_view name) {
+    const double seconds = std::chrono::duration<double>(samples[i].at - samples[i - 1].at).count();
+    const double delta = total(samples[i], name) - total(samples[i - 1], name);
+    return seconds > 0 && delta > 0 ? delta * 60.0 / seconds : 0.0;
+  };
+  std::vector<std::string> labels;
+  for (std::size_t i = 1; i < samples.size(); ++i) {
+    const auto at = std::chrono::time_point_cast<std::chrono::seconds>(samples[i].at);
+    labels.push_back(model::FormatTimestamp(at).substr(11, 5));  // "HH:MM"
+  }
+  auto rates = [&](std::string title,
+                   std::vector<std::pair<std::string, std::string_view>> series) {
+    reports::LineChart chart;
+    chart.title = std::move(title);
+    chart.x_labels = labels;
+    for (auto& [name, metric] : series) {
+      reports::LineChart::Series line{std::move(name), {}};
+      for (std::size_t i = 1; i < samples.size(); ++i) line.values.push_back(per_minute(i, metric));
+      chart.series.push_back(std::move(line));
+    }
+    charts.push_back(std::move(chart));
+  };
+  rates("Requests per minute", {{"answered", "isagw_http_requests_total"},
+                                {"rate limited", "isagw_rate_limited_total"},
+                                {"refused at TLS", "isagw_tls_handshake_refusals_total"}});
+  rates("Deliveries per minute", {{"push attempts", "isagw_delivery_attempts_total"},
+                                  {"store errors", "isagw_delivery_store_errors_total"}});
+  reports::LineChart open;
+  open.title = "Open connections";
+  open.x_labels = labels;
+  reports::LineChart::Series line{"agencies and people", {}};
+  for (std::size_t i = 1; i < samples.size(); ++i) {
+    line.values.push_back(total(samples[i], "isagw_connections_active"));
+  }
+  open.series.push_back(std::move(line));
+  charts.push_back(std::move(open));
+  return charts;
+}
+
+Result<nlohmann::json, Problem> GatewayConsoleData::Explain(const console::Viewer& /*viewer*/,
+                                                            const console::ExplainForm& form) {
+  const auto format = adapters::ParseFormat(form.format);
+  if (!format) {
+    Problem problem =
+        server::MalformedRequestProblem("the explain form is not one this page takes");
+    problem.errors.push_back(
+        {"/form/format", "enum", "must be compact, council-xml, rhi or canonical"});
+    return Fail(std::move(problem));
+  }
+  const auto state = sources_.state();
+  pipeline::ExplainRequest request;
+  request.format = *format;
+  request.message = form.message;
+  request.from = form.from;
+  request.to = form.to;
+  request.host_la = form.host_la;
+  request.placing_la = form.placing_la;
+  auto explained = pipeline::ExplainMessage(state->registry, state->policies,
+                                            *state->pseudonym_keys, request, sources_.now());
+  if (!explained.ok()) {
+    // The form's fields are the request's: point at them there.
+    Problem problem = std::move(explained).error();
+    for (FieldError& e : problem.errors) e.pointer = "/form" + e.pointer;
+    return Fail(std::move(problem));
+  }
+  nlohmann::json out =
+      policy::ExplainJson(explained->decision, explained->copy ? &*explained->copy : nullptr);
+  nlohmann::json notes = nlohmann::json::array();
+  for (const pipeline::ExplainNote& note : explained->notes) notes.push_back(note.text);
+  out["notes"] = std::move(notes);
+  return out;
+}
+
+}  // namespace isagw::app
