@@ -884,6 +884,26 @@ Result<Ok, StoreError> PostgresStore::RecordAction(const std::string& recipient,
   });
 }
 
+Result<Delivery, StoreError> PostgresStore::OpenDeliveryRow(const PgResult& row,
+                                                            const std::string& delivery_id) const {
+  Delivery d;
+  d.id = delivery_id;
+  d.message_id = row.Text(0, 0);
+  d.recipient = row.Text(0, 1);
+  d.ordering_key = row.Text(0, 2);
+  d.mode = row.Text(0, 3) == "push" ? DeliveryMode::kPush : DeliveryMode::kMailbox;
+  d.format = row.Text(0, 4);
+  d.content_type = row.Text(0, 5);
+  d.scope = row.Text(0, 6);
+  if (row.IsNull(0, 7)) {
+    return Fail(StoreError{StoreErrorKind::kSealing, "the copy's payload was shredded"});
+  }
+  auto payload = sealer_->Open(d.scope, row.Bytes(0, 7), "delivery:" + d.id);
+  if (!payload.ok()) return Fail(SealingError(payload.error()));
+  d.payload = std::move(*payload);
+  return d;
+}
+
 Result<std::optional<Delivery>, StoreError> PostgresStore::LoadDelivery(
     const std::string& delivery_id) {
   return Read([&](PgConnection& conn) -> Result<std::optional<Delivery>, StoreError> {
@@ -893,22 +913,9 @@ Result<std::optional<Delivery>, StoreError> PostgresStore::LoadDelivery(
         PgParams().Add(delivery_id));
     if (!row.ok()) return Fail(Backend(row.error()));
     if (row->rows() == 0) return std::optional<Delivery>();
-    Delivery d;
-    d.id = delivery_id;
-    d.message_id = row->Text(0, 0);
-    d.recipient = row->Text(0, 1);
-    d.ordering_key = row->Text(0, 2);
-    d.mode = row->Text(0, 3) == "push" ? DeliveryMode::kPush : DeliveryMode::kMailbox;
-    d.format = row->Text(0, 4);
-    d.content_type = row->Text(0, 5);
-    d.scope = row->Text(0, 6);
-    if (row->IsNull(0, 7)) {
-      return Fail(StoreError{StoreErrorKind::kSealing, "the copy's payload was shredded"});
-    }
-    auto payload = sealer_->Open(d.scope, row->Bytes(0, 7), "delivery:" + d.id);
-    if (!payload.ok()) return Fail(SealingError(payload.error()));
-    d.payload = std::move(*payload);
-    return std::optional<Delivery>(std::move(d));
+    auto d = OpenDeliveryRow(*row, delivery_id);
+    if (!d.ok()) return Fail(d.error());
+    return std::optional<Delivery>(std::move(*d));
   });
 }
 
@@ -988,24 +995,12 @@ Result<std::string, StoreError> PostgresStore::ReplayDeadLetter(const std::strin
     // Replayed before: the operator asked twice (or two asked at once);
     // the first replay stands and nothing changes.
     if (auto replayed = row->OptionalText(0, 9)) return std::move(*replayed);
-    Delivery copy;
-    copy.id = new_id;
-    copy.message_id = row->Text(0, 0);
-    copy.recipient = row->Text(0, 1);
-    copy.ordering_key = row->Text(0, 2);
-    copy.mode = row->Text(0, 3) == "push" ? DeliveryMode::kPush : DeliveryMode::kMailbox;
-    copy.format = row->Text(0, 4);
-    copy.content_type = row->Text(0, 5);
-    copy.scope = row->Text(0, 6);
-    if (row->IsNull(0, 7)) {
-      return Fail(StoreError{StoreErrorKind::kSealing, "the copy's payload was shredded"});
-    }
     // Opened under the dead copy's id, sealed again under the new one.
-    auto payload = sealer_->Open(copy.scope, row->Bytes(0, 7), "delivery:" + delivery_id);
-    if (!payload.ok()) return Fail(SealingError(payload.error()));
-    copy.payload = std::move(*payload);
+    auto copy = OpenDeliveryRow(*row, delivery_id);
+    if (!copy.ok()) return Fail(copy.error());
+    copy->id = new_id;
     const std::int64_t at = ToSeconds(now);
-    if (auto added = InsertDelivery(w, copy, at); !added.ok()) return Fail(added.error());
+    if (auto added = InsertDelivery(w, *copy, at); !added.ok()) return Fail(added.error());
     auto marked = w.conn().Query("UPDATE outbox SET replayed_as = $2 WHERE id = $1",
                                  PgParams().Add(delivery_id).Add(new_id));
     if (!marked.ok()) return Fail(Backend(marked.error()));

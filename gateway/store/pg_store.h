@@ -139,6 +139,11 @@ class PostgresStore final : public Store {
         name_lock_(std::move(name_lock)) {}
 
  private:
+  // One outbox row's copy, columns message_id, recipient, ordering_key,
+  // mode, format, content_type, scope, payload (opened as `delivery_id`'s).
+  Result<Delivery, StoreError> OpenDeliveryRow(const PgResult& row,
+                                               const std::string& delivery_id) const;
+
   // Runs body(conn) on a pooled connection, outside any transaction.
   template <typename Body>
   auto Read(Body&& body) -> decltype(body(std::declval<PgConnection&>()));

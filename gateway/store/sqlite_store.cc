@@ -720,6 +720,26 @@ Result<Ok, StoreError> SqliteStore::RecordAction(const std::string& recipient,
   });
 }
 
+Result<Delivery, StoreError> SqliteStore::OpenDeliveryRow(SqliteStatement& row,
+                                                          const std::string& delivery_id) const {
+  Delivery d;
+  d.id = delivery_id;
+  d.message_id = row.ColumnText(0);
+  d.recipient = row.ColumnText(1);
+  d.ordering_key = row.ColumnText(2);
+  d.mode = row.ColumnText(3) == "push" ? DeliveryMode::kPush : DeliveryMode::kMailbox;
+  d.format = row.ColumnText(4);
+  d.content_type = row.ColumnText(5);
+  d.scope = row.ColumnText(6);
+  if (row.ColumnIsNull(7)) {
+    return Fail(StoreError{StoreErrorKind::kSealing, "the copy's payload was shredded"});
+  }
+  auto payload = sealer_->Open(d.scope, row.ColumnBlob(7), "delivery:" + d.id);
+  if (!payload.ok()) return Fail(SealingError(payload.error()));
+  d.payload = std::move(*payload);
+  return d;
+}
+
 Result<std::optional<Delivery>, StoreError> SqliteStore::LoadDelivery(
     const std::string& delivery_id) {
   std::lock_guard lock(mutex_);
@@ -731,22 +751,9 @@ Result<std::optional<Delivery>, StoreError> SqliteStore::LoadDelivery(
   auto row = query->Step();
   if (!row.ok()) return Fail(Backend(row.error()));
   if (!*row) return std::optional<Delivery>();
-  Delivery d;
-  d.id = delivery_id;
-  d.message_id = query->ColumnText(0);
-  d.recipient = query->ColumnText(1);
-  d.ordering_key = query->ColumnText(2);
-  d.mode = query->ColumnText(3) == "push" ? DeliveryMode::kPush : DeliveryMode::kMailbox;
-  d.format = query->ColumnText(4);
-  d.content_type = query->ColumnText(5);
-  d.scope = query->ColumnText(6);
-  if (query->ColumnIsNull(7)) {
-    return Fail(StoreError{StoreErrorKind::kSealing, "the copy's payload was shredded"});
-  }
-  auto payload = sealer_->Open(d.scope, query->ColumnBlob(7), "delivery:" + d.id);
-  if (!payload.ok()) return Fail(SealingError(payload.error()));
-  d.payload = std::move(*payload);
-  return std::optional<Delivery>(std::move(d));
+  auto d = OpenDeliveryRow(*query, delivery_id);
+  if (!d.ok()) return Fail(d.error());
+  return std::optional<Delivery>(std::move(*d));
 }
 
 Result<std::vector<RecipientQueue>, StoreError> SqliteStore::ListRecipientQueues() {
@@ -829,25 +836,13 @@ Result<std::string, StoreError> SqliteStore::ReplayDeadLetter(const std::string&
     // Replayed before: the operator asked twice (or two asked at once);
     // the first replay stands and nothing changes.
     if (auto replayed = dead->ColumnOptionalText(9)) return std::move(*replayed);
-    Delivery copy;
-    copy.id = new_id;
-    copy.message_id = dead->ColumnText(0);
-    copy.recipient = dead->ColumnText(1);
-    copy.ordering_key = dead->ColumnText(2);
-    copy.mode = dead->ColumnText(3) == "push" ? DeliveryMode::kPush : DeliveryMode::kMailbox;
-    copy.format = dead->ColumnText(4);
-    copy.content_type = dead->ColumnText(5);
-    copy.scope = dead->ColumnText(6);
-    if (dead->ColumnIsNull(7)) {
-      return Fail(StoreError{StoreErrorKind::kSealing, "the copy's payload was shredded"});
-    }
     // Opened under the dead copy's id, sealed again under the new one.
-    auto payload = sealer_->Open(copy.scope, dead->ColumnBlob(7), "delivery:" + delivery_id);
-    if (!payload.ok()) return Fail(SealingError(payload.error()));
-    copy.payload = std::move(*payload);
+    auto copy = OpenDeliveryRow(*dead, delivery_id);
+    if (!copy.ok()) return Fail(copy.error());
+    copy->id = new_id;
     dead->Reset();
     const std::int64_t at = ToSeconds(now);
-    if (auto inserted = InsertDelivery(copy, at); !inserted.ok()) return Fail(inserted.error());
+    if (auto inserted = InsertDelivery(*copy, at); !inserted.ok()) return Fail(inserted.error());
     auto mark = db_.Prepare("UPDATE outbox SET replayed_as = ?2 WHERE id = ?1");
     if (!mark.ok()) return Fail(Backend(mark.error()));
     mark->Bind(1, std::string_view(delivery_id)).Bind(2, std::string_view(new_id));

@@ -101,6 +101,11 @@ class SqliteStore final : public Store {
       : db_(std::move(db)), sealer_(std::move(sealer)) {}
 
  private:
+  // One outbox row's copy, columns message_id, recipient, ordering_key,
+  // mode, format, content_type, scope, payload (opened as `delivery_id`'s).
+  Result<Delivery, StoreError> OpenDeliveryRow(SqliteStatement& row,
+                                               const std::string& delivery_id) const;
+
   static Result<std::unique_ptr<SqliteStore>, StoreError> Prepare(
       Result<SqliteDatabase, SqliteError> opened, std::shared_ptr<const crypto::Sealer> sealer);
 
