@@ -32,13 +32,13 @@ Problem StoreUnavailable() {
   return server::UnavailableProblem("the store could not be read; try again shortly");
 }
 
-// The reporting year (1 April to 31 March) holding `now`, as
-// reports::ParseReportPeriod writes it ("2026-27").
+// The reporting year (1 April to 31 March, UK calendar: it turns at
+// midnight in London) holding `now`, as reports::ParseReportPeriod
+// writes it ("2026-27").
 std::string ReportingYearOf(model::Timestamp now) {
-  const std::string text = model::FormatTimestamp(now);  // "2026-12-07T..."
-  int year = std::stoi(text.substr(0, 4));
-  const int month = std::stoi(text.substr(5, 2));
-  if (month < 4) --year;
+  const model::Date today = reports::UkDate(now);
+  int year = static_cast<int>(today.year());
+  if (static_cast<unsigned>(today.month()) < 4) --year;
   const int next = (year + 1) % 100;
   return std::to_string(year) + "-" + (next < 10 ? "0" : "") + std::to_string(next);
 }
@@ -159,6 +159,14 @@ Result<std::string, Problem> GatewayConsoleData::Replay(const console::Viewer& v
   if (!replayed.ok()) {
     if (replayed.error().kind == store::StoreErrorKind::kNotFound) {
       return Fail(server::NotFoundProblem());
+    }
+    // Trying again would never help: its key was destroyed (shredded).
+    if (replayed.error().kind == store::StoreErrorKind::kSealing) {
+      Problem gone = server::NotFoundProblem();
+      gone.detail =
+          "the copy's payload can no longer be opened (its key was destroyed), so "
+          "there is nothing to replay";
+      return Fail(std::move(gone));
     }
     return Fail(StoreUnavailable());
   }
