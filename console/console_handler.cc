@@ -25,8 +25,8 @@ constexpr std::string_view kContentSecurityPolicy =
 constexpr std::uint64_t kFormBodyLimit = 1024;
 // A pasted message: a batch's record at most, form-encoded (which may
 // triple it).
-constexpr std::uint64_t kExplainBodyLimit = 768 * 1024;
-constexpr std::size_t kExplainMessageLimit = 256 * 1024;
+constexpr std::uint64_t kExplainBodyLimit = std::uint64_t{768} * 1024;
+constexpr std::size_t kExplainMessageLimit = std::size_t{256} * 1024;
 
 enum class RouteKind {
   kHome,
@@ -185,10 +185,8 @@ Result<std::optional<std::string>, Problem> QueryParameter(std::string_view quer
 
 bool IsDate(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (text[i] < '0' || text[i] > '9') return false;
-  }
-  return true;
+  return std::ranges::all_of(std::array<std::size_t, 8>{0, 1, 2, 3, 5, 6, 8, 9},
+                             [&](std::size_t i) { return text[i] >= '0' && text[i] <= '9'; });
 }
 
 // The audit search form (application/x-www-form-urlencoded). Errors point
@@ -246,7 +244,7 @@ Result<AuditQuery, Problem> ParseAuditForm(std::string_view body) {
       !read.ok()) {
     return Fail(std::move(read).error());
   }
-  auto error = [&](std::string key, std::string code, std::string reason) {
+  auto error = [&](const std::string& key, std::string code, std::string reason) {
     problem.errors.push_back({"/form/" + key, std::move(code), std::move(reason)});
   };
   if (!query.identifier_kind.empty() && query.identifier_kind != "nhs_number" &&

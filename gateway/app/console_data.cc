@@ -294,12 +294,12 @@ std::vector<reports::LineChart> GatewayConsoleData::MetricsCharts() {
     labels.push_back(model::FormatTimestamp(at).substr(11, 5));  // "HH:MM"
   }
   auto rates = [&](std::string title,
-                   std::vector<std::pair<std::string, std::string_view>> series) {
+                   const std::vector<std::pair<std::string, std::string_view>>& series) {
     reports::LineChart chart;
     chart.title = std::move(title);
     chart.x_labels = labels;
-    for (auto& [name, metric] : series) {
-      reports::LineChart::Series line{std::move(name), {}};
+    for (const auto& [name, metric] : series) {
+      reports::LineChart::Series line{name, {}};
       for (std::size_t i = 1; i < samples.size(); ++i) line.values.push_back(per_minute(i, metric));
       chart.series.push_back(std::move(line));
     }
