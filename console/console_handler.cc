@@ -359,7 +359,8 @@ HttpResponse Refuse(const HttpRequest& request, const ConsoleData& data, const P
               RenderPage("problem", values, Layout(viewer, data, problem.title, "")));
 }
 
-// A replay changes something: it must come from the console's own page.
+// A form (a replay changes something; a search or an explanation carries
+// what must not be in a URL) must come from the console's own page.
 // Browsers send Sec-Fetch-Site (and Origin) with every POST; a form on
 // another site, which the person's certificate would otherwise sign in
 // for, says cross-site.
@@ -379,12 +380,10 @@ std::optional<HttpResponse> ConsoleHandler::Admit(const HttpRequest& head) {
   const std::string_view allow = route.kind == RouteKind::kReplay ? "POST"
                                  : form_page                      ? "GET, POST"
                                                                   : "GET";
-  if (head.method != "GET" && head.method != "POST") {
-    HttpResponse refusal = Refuse(head, *data_, server::MethodNotAllowedProblem());
-    refusal.headers.push_back({"Allow", std::string(allow)});
-    return refusal;
-  }
-  if (allow.find(head.method) == std::string_view::npos) {
+  const bool method_allowed = head.method == "POST"  ? route.kind == RouteKind::kReplay || form_page
+                              : head.method == "GET" ? route.kind != RouteKind::kReplay
+                                                     : false;
+  if (!method_allowed) {
     HttpResponse refusal = Refuse(head, *data_, server::MethodNotAllowedProblem());
     refusal.headers.push_back({"Allow", std::string(allow)});
     return refusal;
