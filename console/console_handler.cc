@@ -129,33 +129,6 @@ bool WantsHtml(const HttpRequest& request) {
   return accept != nullptr && accept->find("text/html") != std::string::npos;
 }
 
-// %XX and '+' as a form submits them; nullopt for a malformed escape.
-std::optional<std::string> FormDecode(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '+') {
-      out += ' ';
-    } else if (c == '%') {
-      if (i + 2 >= text.size()) return std::nullopt;
-      auto hex = [](char h) -> int {
-        if (h >= '0' && h <= '9') return h - '0';
-        if (h >= 'a' && h <= 'f') return h - 'a' + 10;
-        if (h >= 'A' && h <= 'F') return h - 'A' + 10;
-        return -1;
-      };
-      const int hi = hex(text[i + 1]);
-      const int lo = hex(text[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 // The one parameter a page takes (`name`), or a problem naming the query.
 Result<std::optional<std::string>, Problem> QueryParameter(std::string_view query,
                                                            std::string_view name) {
@@ -173,7 +146,7 @@ Result<std::optional<std::string>, Problem> QueryParameter(std::string_view quer
           {"/query", "unknown", "takes one parameter, " + std::string(name) + ", at most once"});
       return Fail(std::move(problem));
     }
-    auto decoded = FormDecode(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
+    auto decoded = server::DecodeFormValue(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
     if (!decoded || decoded->size() > 100) {
       problem.errors.push_back({"/query/" + std::string(name), "pattern", "is not well-formed"});
       return Fail(std::move(problem));
@@ -219,7 +192,7 @@ Result<Ok, Problem> ReadForm(std::string_view body, const std::vector<FormField>
       problem.errors.push_back({"/form", "unknown", "takes " + names + ", each once"});
       return Fail(std::move(problem));
     }
-    auto value = FormDecode(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
+    auto value = server::DecodeFormValue(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
     if (!value || value->size() > field->max_size) {
       problem.errors.push_back({"/form/" + key, "pattern", "is not well-formed"});
       return Fail(std::move(problem));

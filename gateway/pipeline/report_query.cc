@@ -9,25 +9,6 @@
 namespace isagw::pipeline {
 namespace {
 
-// Percent-decoding is enough for every value this query takes ("2026-05-01..2026-05-31");
-// anything that does not decode is refused rather than guessed at.
-std::optional<std::string> Decoded(std::string_view value) {
-  std::string out;
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    if (value[i] != '%') {
-      out += value[i] == '+' ? ' ' : value[i];
-      continue;
-    }
-    if (i + 2 >= value.size()) return std::nullopt;
-    int byte = 0;
-    auto [end, ec] = std::from_chars(value.data() + i + 1, value.data() + i + 3, byte, 16);
-    if (ec != std::errc() || end != value.data() + i + 3) return std::nullopt;
-    out += static_cast<char>(byte);
-    i += 2;
-  }
-  return out;
-}
-
 std::optional<int> WholeNumber(std::string_view text) {
   int value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -49,8 +30,8 @@ Result<ReportQuery, Problem> ParseReportQuery(std::string_view report, std::stri
     if (pair.empty()) continue;
     const auto eq = pair.find('=');
     const std::string_view name = pair.substr(0, eq);
-    const auto value =
-        Decoded(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+    const auto value = server::DecodeFormValue(eq == std::string_view::npos ? std::string_view()
+                                                                            : pair.substr(eq + 1));
     static const std::set<std::string_view> kKnown = {"period", "format", "table", "chart", "top"};
     if (!kKnown.contains(name)) {
       // The caller's own text is never echoed: only known names reach a pointer.

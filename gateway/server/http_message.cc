@@ -101,6 +101,32 @@ Problem ForbiddenProblem(std::string detail) {
   return MakeProblem(problem_type::kForbidden, "Forbidden", 403, std::move(detail));
 }
 
+std::optional<std::string> DecodeFormValue(std::string_view text) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (text[i] != '%') {
+      out += text[i];
+    } else {
+      if (i + 2 >= text.size()) return std::nullopt;
+      const int high = hex(text[i + 1]);
+      const int low = hex(text[i + 2]);
+      if (high < 0 || low < 0) return std::nullopt;
+      out += static_cast<char>(high * 16 + low);
+      i += 2;
+    }
+  }
+  return out;
+}
+
 Problem InternalErrorProblem() {
   return MakeProblem(problem_type::kInternal, "Internal error", 500,
                      "the gateway could not complete the request; it has been logged");

@@ -62,6 +62,11 @@ struct HttpResponse {
 
 inline constexpr std::string_view kProblemMediaType = "application/problem+json";
 
+// A query-string or form value as a browser encodes it
+// (application/x-www-form-urlencoded): %XX escapes and '+' for a space.
+// nullopt for an escape that is not two hex digits: refused, not guessed at.
+std::optional<std::string> DecodeFormValue(std::string_view text);
+
 // A response carrying `problem` as application/problem+json with
 // problem.status as its status code.
 HttpResponse ProblemResponse(const Problem& problem);

@@ -218,5 +218,18 @@ TEST(HttpRequest, SplitsPathAndQueryAndFindsHeadersIgnoringCase) {
   EXPECT_EQ(request.Header("X-Missing"), nullptr);
 }
 
+// One decoder serves the report API's query and the console's forms.
+TEST(DecodeFormValue, DecodesEscapesAndPlusAndRefusesWhatIsNotAnEscape) {
+  EXPECT_EQ(DecodeFormValue("2026-04-01%2F2027-03-31"), "2026-04-01/2027-03-31");
+  EXPECT_EQ(DecodeFormValue("2026-04-01%2f2027"), "2026-04-01/2027");
+  EXPECT_EQ(DecodeFormValue("2026+Q3"), "2026 Q3");
+  EXPECT_EQ(DecodeFormValue("%2B%25"), "+%");
+  EXPECT_EQ(DecodeFormValue(""), "");
+  // from_chars took a sign: "%-1" once decoded to a byte.
+  for (const char* bad : {"%", "%2", "abc%", "%zz", "%g1", "%-1", "%+1", "%%41"}) {
+    EXPECT_FALSE(DecodeFormValue(bad).has_value()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace isagw::server
