@@ -1,9 +1,6 @@
 #include "gateway/app/console_data.h"
 
-#include <sodium.h>
-
 #include <algorithm>
-#include <array>
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -13,6 +10,7 @@
 #include "gateway/audit/subject_report.h"
 #include "gateway/model/time.h"
 #include "gateway/pipeline/explain_message.h"
+#include "gateway/pipeline/ingest_pipeline.h"
 #include "gateway/policy/explain.h"
 #include "gateway/reports/report_period.h"
 #include "gateway/reports/report_runner.h"
@@ -46,18 +44,7 @@ std::string ReportingYearOf(model::Timestamp now) {
 }  // namespace
 
 std::string ReplayDeliveryId(std::string_view dead_id) {
-  const std::string input = std::string(dead_id) + "|replay";
-  std::array<unsigned char, 32> digest{};
-  crypto_generichash(digest.data(), digest.size(),
-                     reinterpret_cast<const unsigned char*>(input.data()), input.size(), nullptr,
-                     0);
-  constexpr char kHex[] = "0123456789abcdef";
-  std::string id = "dlv_";
-  for (std::size_t i = 0; i < 12; ++i) {
-    id += kHex[digest[i] >> 4];
-    id += kHex[digest[i] & 0x0f];
-  }
-  return id;
+  return pipeline::StableDeliveryId(std::string(dead_id) + "|replay");
 }
 
 GatewayConsoleData::GatewayConsoleData(ConsoleDataSources sources) : sources_(std::move(sources)) {}

@@ -143,15 +143,6 @@ store::DeliveryMode StoreModeOf(const Agency& agency) {
                                                           : store::DeliveryMode::kMailbox;
 }
 
-// "dlv_" + 24 hex digits of a hash of what the copy is: stable, so a copy
-// made again (after a crash) has the id its recipient already knows.
-std::string StableDeliveryId(const std::string& input) {
-  std::array<unsigned char, 32> out{};
-  crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(input.data()),
-                     input.size(), nullptr, 0);
-  return "dlv_" + Hex(out.data(), out.size()).substr(0, 24);
-}
-
 std::string DeliveryId(const std::string& message_id, const std::string& recipient,
                        const std::string& kind) {
   return StableDeliveryId(message_id + "|" + recipient + "|" + kind);
@@ -1156,6 +1147,13 @@ IngestPipeline::FiringOutcome IngestPipeline::FireUrgentDeadline(
     return FiringOutcome{Kind::kNotArmed, std::nullopt, "the timer is no longer armed"};
   }
   return unavailable;
+}
+
+std::string StableDeliveryId(const std::string& input) {
+  std::array<unsigned char, 32> out{};
+  crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(input.data()),
+                     input.size(), nullptr, 0);
+  return "dlv_" + Hex(out.data(), out.size()).substr(0, 24);
 }
 
 }  // namespace isagw::pipeline

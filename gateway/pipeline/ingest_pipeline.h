@@ -91,6 +91,11 @@ class IngestPipeline {
 // "msg_" + 26 random lower-case hex digits.
 std::string NewMessageId();
 
+// "dlv_" + 24 hex digits of a hash of what the copy is (`input`): stable,
+// so a copy made again (after a crash, or by another replica) has the id
+// its recipient already knows.
+std::string StableDeliveryId(const std::string& input);
+
 // Media type of each format's payloads.
 std::string_view ContentTypeOf(adapters::Format format);
 
