@@ -884,21 +884,21 @@ Result<Ok, StoreError> PostgresStore::RecordAction(const std::string& recipient,
   });
 }
 
-Result<Delivery, StoreError> PostgresStore::OpenDeliveryRow(const PgResult& row,
+Result<Delivery, StoreError> PostgresStore::OpenDeliveryRow(const PgResult& rows, int r,
                                                             const std::string& delivery_id) const {
   Delivery d;
   d.id = delivery_id;
-  d.message_id = row.Text(0, 0);
-  d.recipient = row.Text(0, 1);
-  d.ordering_key = row.Text(0, 2);
-  d.mode = row.Text(0, 3) == "push" ? DeliveryMode::kPush : DeliveryMode::kMailbox;
-  d.format = row.Text(0, 4);
-  d.content_type = row.Text(0, 5);
-  d.scope = row.Text(0, 6);
-  if (row.IsNull(0, 7)) {
+  d.message_id = rows.Text(r, 0);
+  d.recipient = rows.Text(r, 1);
+  d.ordering_key = rows.Text(r, 2);
+  d.mode = rows.Text(r, 3) == "push" ? DeliveryMode::kPush : DeliveryMode::kMailbox;
+  d.format = rows.Text(r, 4);
+  d.content_type = rows.Text(r, 5);
+  d.scope = rows.Text(r, 6);
+  if (rows.IsNull(r, 7)) {
     return Fail(StoreError{StoreErrorKind::kSealing, "the copy's payload was shredded"});
   }
-  auto payload = sealer_->Open(d.scope, row.Bytes(0, 7), "delivery:" + d.id);
+  auto payload = sealer_->Open(d.scope, rows.Bytes(r, 7), "delivery:" + d.id);
   if (!payload.ok()) return Fail(SealingError(payload.error()));
   d.payload = std::move(*payload);
   return d;
@@ -913,7 +913,7 @@ Result<std::optional<Delivery>, StoreError> PostgresStore::LoadDelivery(
         PgParams().Add(delivery_id));
     if (!row.ok()) return Fail(Backend(row.error()));
     if (row->rows() == 0) return std::optional<Delivery>();
-    auto d = OpenDeliveryRow(*row, delivery_id);
+    auto d = OpenDeliveryRow(*row, 0, delivery_id);
     if (!d.ok()) return Fail(d.error());
     return std::optional<Delivery>(std::move(*d));
   });
@@ -977,6 +977,92 @@ Result<std::vector<DeadLetter>, StoreError> PostgresStore::ListDeadLetters(std::
   });
 }
 
+Result<std::vector<UrgentCopy>, StoreError> PostgresStore::ListUrgentCopies(
+    const std::string& recipient, model::Timestamp fired_since, std::size_t limit) {
+  return Read([&](PgConnection& conn) -> Result<std::vector<UrgentCopy>, StoreError> {
+    auto rows = conn.Query(
+        "SELECT o.id, o.message_id, o.state, o.created_at, m.kind, m.episode_ref,"
+        " t.id, t.kind, t.due_at, t.spec, t.source_message_id, t.state, t.armed_at,"
+        " t.finished_at, t.message_id, t.note"
+        " FROM outbox o JOIN timers t ON t.subject = o.id"
+        " JOIN messages m ON m.id = o.message_id"
+        " WHERE o.recipient = $1 AND o.actioned_at IS NULL"
+        " AND t.kind IN ('urgent_ack_business', 'urgent_ack_transport')"
+        " AND (t.state = 'armed' OR (t.state = 'fired' AND t.finished_at >= $2))"
+        " ORDER BY t.due_at, o.id COLLATE \"C\" LIMIT $3",
+        PgParams()
+            .Add(recipient)
+            .Add(ToSeconds(fired_since))
+            .Add(static_cast<std::int64_t>(
+                std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max()))));
+    if (!rows.ok()) return Fail(Backend(rows.error()));
+    std::vector<UrgentCopy> copies;
+    copies.reserve(static_cast<std::size_t>(rows->rows()));
+    for (int r = 0; r < rows->rows(); ++r) {
+      UrgentCopy c;
+      c.delivery_id = rows->Text(r, 0);
+      c.message_id = rows->Text(r, 1);
+      c.recipient = recipient;
+      c.state = ParseDeliveryState(rows->Text(r, 2)).value_or(DeliveryState::kPending);
+      c.created_at = FromSeconds(rows->Int(r, 3));
+      c.message_kind = rows->Text(r, 4);
+      c.episode_ref = rows->OptionalText(r, 5);
+      TimerRecord& t = c.deadline;
+      t.timer.id = rows->Text(r, 6);
+      t.timer.subject = c.delivery_id;
+      t.timer.kind = rows->Text(r, 7);
+      t.timer.due_at = FromSeconds(rows->Int(r, 8));
+      t.timer.spec_json = rows->Text(r, 9);
+      t.timer.source_message_id = rows->Text(r, 10);
+      t.state = ParseTimerState(rows->Text(r, 11)).value_or(TimerState::kArmed);
+      t.armed_at = FromSeconds(rows->Int(r, 12));
+      if (!rows->IsNull(r, 13)) t.finished_at = FromSeconds(rows->Int(r, 13));
+      t.message_id = rows->OptionalText(r, 14);
+      t.note = rows->OptionalText(r, 15);
+      copies.push_back(std::move(c));
+    }
+    return copies;
+  });
+}
+
+Result<std::vector<CopyRecord>, StoreError> PostgresStore::ListCopiesOfFormat(
+    const std::string& format, std::size_t limit) {
+  return Read([&](PgConnection& conn) -> Result<std::vector<CopyRecord>, StoreError> {
+    auto rows = conn.Query(
+        "SELECT message_id, recipient, ordering_key, mode, format, content_type, scope, payload,"
+        " id, state, attempts, created_at, finished_at FROM outbox WHERE format = $1"
+        " ORDER BY seq DESC LIMIT $2",
+        PgParams().Add(format).Add(static_cast<std::int64_t>(
+            std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max()))));
+    if (!rows.ok()) return Fail(Backend(rows.error()));
+    std::vector<CopyRecord> copies;
+    copies.reserve(static_cast<std::size_t>(rows->rows()));
+    for (int r = 0; r < rows->rows(); ++r) {
+      CopyRecord c;
+      const std::string id = rows->Text(r, 8);
+      auto opened = OpenDeliveryRow(*rows, r, id);
+      if (opened.ok()) {
+        c.delivery = std::move(*opened);
+        c.opened = true;
+      } else if (opened.error().kind == StoreErrorKind::kSealing) {
+        // Shredded or its key gone: listed, without its contents.
+        c.delivery.id = id;
+        c.delivery.message_id = rows->Text(r, 0);
+        c.delivery.recipient = rows->Text(r, 1);
+        c.delivery.format = format;
+      } else {
+        return Fail(opened.error());
+      }
+      c.state = ParseDeliveryState(rows->Text(r, 9)).value_or(DeliveryState::kPending);
+      c.attempts = static_cast<int>(rows->Int(r, 10));
+      c.created_at = FromSeconds(rows->Int(r, 11));
+      if (!rows->IsNull(r, 12)) c.finished_at = FromSeconds(rows->Int(r, 12));
+      copies.push_back(std::move(c));
+    }
+    return copies;
+  });
+}
+
 Result<std::string, StoreError> PostgresStore::ReplayDeadLetter(const std::string& delivery_id,
                                                                 const std::string& new_id,
                                                                 model::Timestamp now,
@@ -996,7 +1082,7 @@ Result<std::string, StoreError> PostgresStore::ReplayDeadLetter(const std::strin
     // the first replay stands and nothing changes.
     if (auto replayed = row->OptionalText(0, 9)) return std::move(*replayed);
     // Opened under the dead copy's id, sealed again under the new one.
-    auto copy = OpenDeliveryRow(*row, delivery_id);
+    auto copy = OpenDeliveryRow(*row, 0, delivery_id);
     if (!copy.ok()) return Fail(copy.error());
     copy->id = new_id;
     const std::int64_t at = ToSeconds(now);

@@ -103,6 +103,11 @@ class PostgresStore final : public Store {
   Result<std::optional<Delivery>, StoreError> LoadDelivery(const std::string& delivery_id) override;
   Result<std::vector<RecipientQueue>, StoreError> ListRecipientQueues() override;
   Result<std::vector<DeadLetter>, StoreError> ListDeadLetters(std::size_t limit) override;
+  Result<std::vector<UrgentCopy>, StoreError> ListUrgentCopies(const std::string& recipient,
+                                                               model::Timestamp fired_since,
+                                                               std::size_t limit) override;
+  Result<std::vector<CopyRecord>, StoreError> ListCopiesOfFormat(const std::string& format,
+                                                                 std::size_t limit) override;
   Result<std::string, StoreError> ReplayDeadLetter(const std::string& delivery_id,
                                                    const std::string& new_id, model::Timestamp now,
                                                    std::vector<AuditRecord> audit) override;
@@ -139,9 +144,9 @@ class PostgresStore final : public Store {
         name_lock_(std::move(name_lock)) {}
 
  private:
-  // One outbox row's copy, columns message_id, recipient, ordering_key,
-  // mode, format, content_type, scope, payload (opened as `delivery_id`'s).
-  Result<Delivery, StoreError> OpenDeliveryRow(const PgResult& row,
+  // Row `r`'s copy, columns message_id, recipient, ordering_key, mode,
+  // format, content_type, scope, payload (opened as `delivery_id`'s).
+  Result<Delivery, StoreError> OpenDeliveryRow(const PgResult& rows, int r,
                                                const std::string& delivery_id) const;
 
   // Runs body(conn) on a pooled connection, outside any transaction.

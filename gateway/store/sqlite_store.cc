@@ -818,6 +818,100 @@ Result<std::vector<DeadLetter>, StoreError> SqliteStore::ListDeadLetters(std::si
   });
 }
 
+Result<std::vector<UrgentCopy>, StoreError> SqliteStore::ListUrgentCopies(
+    const std::string& recipient, model::Timestamp fired_since, std::size_t limit) {
+  return Read([&](SqliteDatabase& db) -> Result<std::vector<UrgentCopy>, StoreError> {
+    // From the recipient's copies (outbox_mailbox) to their deadlines
+    // (timers_by_subject): a recipient has few urgent copies among many.
+    auto list = db.Prepare(
+        "SELECT o.id, o.message_id, o.state, o.created_at, m.kind, m.episode_ref,"
+        " t.id, t.kind, t.due_at, t.spec, t.source_message_id, t.state, t.armed_at,"
+        " t.finished_at, t.message_id, t.note"
+        " FROM outbox o JOIN timers t ON t.subject = o.id"
+        " JOIN messages m ON m.id = o.message_id"
+        " WHERE o.recipient = ?1 AND o.actioned_at IS NULL"
+        " AND t.kind IN ('urgent_ack_business', 'urgent_ack_transport')"
+        " AND (t.state = 'armed' OR (t.state = 'fired' AND t.finished_at >= ?2))"
+        " ORDER BY t.due_at, o.id LIMIT ?3");
+    if (!list.ok()) return Fail(Backend(list.error()));
+    list->Bind(1, std::string_view(recipient))
+        .Bind(2, ToSeconds(fired_since))
+        .Bind(3, static_cast<std::int64_t>(
+                     std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max())));
+    std::vector<UrgentCopy> copies;
+    while (true) {
+      auto row = list->Step();
+      if (!row.ok()) return Fail(Backend(row.error()));
+      if (!*row) break;
+      UrgentCopy c;
+      c.delivery_id = list->ColumnText(0);
+      c.message_id = list->ColumnText(1);
+      c.recipient = recipient;
+      c.state = ParseDeliveryState(list->ColumnText(2)).value_or(DeliveryState::kPending);
+      c.created_at = FromSeconds(list->ColumnInt(3));
+      c.message_kind = list->ColumnText(4);
+      c.episode_ref = list->ColumnOptionalText(5);
+      TimerRecord& t = c.deadline;
+      t.timer.id = list->ColumnText(6);
+      t.timer.subject = c.delivery_id;
+      t.timer.kind = list->ColumnText(7);
+      t.timer.due_at = FromSeconds(list->ColumnInt(8));
+      t.timer.spec_json = list->ColumnText(9);
+      t.timer.source_message_id = list->ColumnText(10);
+      t.state = ParseTimerState(list->ColumnText(11)).value_or(TimerState::kArmed);
+      t.armed_at = FromSeconds(list->ColumnInt(12));
+      if (!list->ColumnIsNull(13)) t.finished_at = FromSeconds(list->ColumnInt(13));
+      t.message_id = list->ColumnOptionalText(14);
+      t.note = list->ColumnOptionalText(15);
+      copies.push_back(std::move(c));
+    }
+    return copies;
+  });
+}
+
+Result<std::vector<CopyRecord>, StoreError> SqliteStore::ListCopiesOfFormat(
+    const std::string& format, std::size_t limit) {
+  return Read([&](SqliteDatabase& db) -> Result<std::vector<CopyRecord>, StoreError> {
+    // No index on format: the newest rows are read first and the scan stops
+    // at the limit, so it costs little while such copies are recent.
+    auto list = db.Prepare(
+        "SELECT message_id, recipient, ordering_key, mode, format, content_type, scope, payload,"
+        " id, state, attempts, created_at, finished_at FROM outbox WHERE format = ?1"
+        " ORDER BY seq DESC LIMIT ?2");
+    if (!list.ok()) return Fail(Backend(list.error()));
+    list->Bind(1, std::string_view(format))
+        .Bind(2, static_cast<std::int64_t>(
+                     std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max())));
+    std::vector<CopyRecord> copies;
+    while (true) {
+      auto row = list->Step();
+      if (!row.ok()) return Fail(Backend(row.error()));
+      if (!*row) break;
+      CopyRecord c;
+      const std::string id = list->ColumnText(8);
+      auto opened = OpenDeliveryRow(*list, id);
+      if (opened.ok()) {
+        c.delivery = std::move(*opened);
+        c.opened = true;
+      } else if (opened.error().kind == StoreErrorKind::kSealing) {
+        // Shredded or its key gone: listed, without its contents.
+        c.delivery.id = id;
+        c.delivery.message_id = list->ColumnText(0);
+        c.delivery.recipient = list->ColumnText(1);
+        c.delivery.format = format;
+      } else {
+        return Fail(opened.error());
+      }
+      c.state = ParseDeliveryState(list->ColumnText(9)).value_or(DeliveryState::kPending);
+      c.attempts = static_cast<int>(list->ColumnInt(10));
+      c.created_at = FromSeconds(list->ColumnInt(11));
+      if (!list->ColumnIsNull(12)) c.finished_at = FromSeconds(list->ColumnInt(12));
+      copies.push_back(std::move(c));
+    }
+    return copies;
+  });
+}
+
 Result<std::string, StoreError> SqliteStore::ReplayDeadLetter(const std::string& delivery_id,
                                                               const std::string& new_id,
                                                               model::Timestamp now,

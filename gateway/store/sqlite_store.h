@@ -89,6 +89,11 @@ class SqliteStore final : public Store {
   Result<std::optional<Delivery>, StoreError> LoadDelivery(const std::string& delivery_id) override;
   Result<std::vector<RecipientQueue>, StoreError> ListRecipientQueues() override;
   Result<std::vector<DeadLetter>, StoreError> ListDeadLetters(std::size_t limit) override;
+  Result<std::vector<UrgentCopy>, StoreError> ListUrgentCopies(const std::string& recipient,
+                                                               model::Timestamp fired_since,
+                                                               std::size_t limit) override;
+  Result<std::vector<CopyRecord>, StoreError> ListCopiesOfFormat(const std::string& format,
+                                                                 std::size_t limit) override;
   Result<std::string, StoreError> ReplayDeadLetter(const std::string& delivery_id,
                                                    const std::string& new_id, model::Timestamp now,
                                                    std::vector<AuditRecord> audit) override;

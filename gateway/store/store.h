@@ -306,6 +306,31 @@ struct DeadLetter {
   std::optional<std::string> replayed_as;  // the copy its replay made, once replayed
 };
 
+// An urgent copy (one with an urgent-alert deadline) its recipient has not
+// yet actioned, with the deadline that watches it, for the console's
+// alerts awaiting action. Ids, kinds and times only.
+struct UrgentCopy {
+  std::string delivery_id;
+  std::string message_id;
+  std::string recipient;
+  DeliveryState state = DeliveryState::kPending;
+  model::Timestamp created_at{};
+  std::string message_kind;                // the stored message's kind ("police_notification")
+  std::optional<std::string> episode_ref;  // its episode's police reference
+  TimerRecord deadline;                    // kind urgent_ack_business or urgent_ack_transport
+};
+
+// One copy as stored, with its payload opened when it still can be: what
+// the console lists of the non-delivery notices.
+struct CopyRecord {
+  Delivery delivery;  // payload empty when it was shredded or its key is gone
+  bool opened = false;
+  DeliveryState state = DeliveryState::kPending;
+  int attempts = 0;
+  model::Timestamp created_at{};
+  std::optional<model::Timestamp> finished_at;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -450,6 +475,17 @@ class Store {
                                                            const std::string& new_id,
                                                            model::Timestamp now,
                                                            std::vector<AuditRecord> audit) = 0;
+
+  // Console (coordinators): the copies to `recipient` with an urgent-alert
+  // deadline and no action recorded, whose deadline is armed, or fired at
+  // or after `fired_since`; by due time, at most `limit`.
+  virtual Result<std::vector<UrgentCopy>, StoreError> ListUrgentCopies(const std::string& recipient,
+                                                                       model::Timestamp fired_since,
+                                                                       std::size_t limit) = 0;
+  // Console (operators): the `limit` copies of `format` made last, the
+  // latest first (the non-delivery notices are format "problem").
+  virtual Result<std::vector<CopyRecord>, StoreError> ListCopiesOfFormat(const std::string& format,
+                                                                         std::size_t limit) = 0;
 
   // Status, always scoped to the sender asking.
   virtual Result<MessageStatus, StoreError> GetMessageStatus(const std::string& sender,

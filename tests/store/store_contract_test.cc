@@ -1130,6 +1130,145 @@ TEST_P(StoreContractTest, WorkersClaimingThroughTwoStoresAtOnceNeverShareACopy) 
   EXPECT_TRUE(other_->ClaimDueDeliveries(kNow + 1s, kNow + 5min, 10)->empty());
 }
 
+// The console's alerts awaiting action (coordinators) and its list of
+// non-delivery notices (operators).
+
+// `a` with an urgent deadline of `kind` on its only copy, due at `due`.
+Acceptance WithUrgentDeadline(Acceptance a, const std::string& kind, model::Timestamp due) {
+  const std::string& copy = a.deliveries[0].id;
+  a.arm_timers.push_back(Timer{copy + "|urgent|0", copy, kind, due,
+                               R"({"reason":"alert_unacknowledged"})", a.message.id});
+  return a;
+}
+
+TEST_P(StoreContractTest, UrgentCopiesAreTheRecipientsUnactionedOnesByDeadline) {
+  const model::Timestamp t0 = sys_days{2026y / November / 22} + 9h;
+  const std::string derby = "la-derby";
+  // Listed: a mailbox copy and a push copy still to be pushed, each
+  // watched by a deadline; the later deadline is committed first.
+  ASSERT_TRUE(store_
+                  ->Commit(WithUrgentDeadline(CopyTo("u2", "DB/2", derby, DeliveryMode::kPush, t0),
+                                              "urgent_ack_transport", t0 + 31min))
+                  .ok());
+  ASSERT_TRUE(
+      store_
+          ->Commit(WithUrgentDeadline(CopyTo("u1", "DB/1", derby, DeliveryMode::kMailbox, t0),
+                                      "urgent_ack_business", t0 + 30min))
+          .ok());
+  // Not listed: actioned; another recipient's; a deadline of another kind;
+  // no deadline at all.
+  ASSERT_TRUE(
+      store_
+          ->Commit(WithUrgentDeadline(CopyTo("u3", "DB/3", derby, DeliveryMode::kMailbox, t0),
+                                      "urgent_ack_business", t0 + 30min))
+          .ok());
+  ASSERT_TRUE(
+      store_->RecordAction(derby, "u3-la-derby", BusinessAction{"EDT", std::nullopt, t0 + 5min}, {})
+          .ok());
+  ASSERT_TRUE(
+      store_
+          ->Commit(WithUrgentDeadline(CopyTo("u4", "DB/4", "la-stoke", DeliveryMode::kMailbox, t0),
+                                      "urgent_ack_business", t0 + 30min))
+          .ok());
+  ASSERT_TRUE(store_
+                  ->Commit(WithUrgentDeadline(
+                      CopyTo("u5", "DB/5", derby, DeliveryMode::kMailbox, t0), "rhi_due", t0 + 1h))
+                  .ok());
+  ASSERT_TRUE(store_->Commit(CopyTo("u6", "DB/6", derby, DeliveryMode::kMailbox, t0)).ok());
+
+  const auto ids = [&](model::Timestamp fired_since, std::size_t limit) {
+    std::vector<std::string> listed;
+    auto copies = store_->ListUrgentCopies(derby, fired_since, limit);
+    EXPECT_TRUE(copies.ok()) << (copies.ok() ? "" : copies.error().detail);
+    if (copies.ok()) {
+      for (const UrgentCopy& c : *copies) listed.push_back(c.delivery_id);
+    }
+    return listed;
+  };
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(ids(t0, 10), (Ids{"u1-la-derby", "u2-la-derby"})) << "by due time";
+  EXPECT_EQ(ids(t0, 1), Ids{"u1-la-derby"});
+  EXPECT_EQ(ids(t0, 0), Ids{});
+
+  auto copies = store_->ListUrgentCopies(derby, t0, 10);
+  ASSERT_TRUE(copies.ok()) << copies.error().detail;
+  ASSERT_EQ(copies->size(), 2u);
+  const UrgentCopy& mailbox = (*copies)[0];
+  EXPECT_EQ(mailbox.message_id, "u1");
+  EXPECT_EQ(mailbox.recipient, derby);
+  EXPECT_EQ(mailbox.state, DeliveryState::kAvailable);
+  EXPECT_EQ(mailbox.created_at, t0);
+  EXPECT_EQ(mailbox.message_kind, "missing_reported");
+  EXPECT_EQ(mailbox.episode_ref, "DB/1");
+  EXPECT_EQ(mailbox.deadline.timer.id, "u1-la-derby|urgent|0");
+  EXPECT_EQ(mailbox.deadline.timer.subject, "u1-la-derby");
+  EXPECT_EQ(mailbox.deadline.timer.kind, "urgent_ack_business");
+  EXPECT_EQ(mailbox.deadline.timer.due_at, t0 + 30min);
+  EXPECT_EQ(mailbox.deadline.timer.spec_json, R"({"reason":"alert_unacknowledged"})");
+  EXPECT_EQ(mailbox.deadline.timer.source_message_id, "u1");
+  EXPECT_EQ(mailbox.deadline.state, TimerState::kArmed);
+  EXPECT_EQ(mailbox.deadline.finished_at, std::nullopt);
+  const UrgentCopy& push = (*copies)[1];
+  EXPECT_EQ(push.state, DeliveryState::kPending);
+  EXPECT_EQ(push.deadline.timer.kind, "urgent_ack_transport");
+
+  // A deadline that fired (escalated) is listed while it is recent enough
+  // for the caller; acting on the copy takes it off the list.
+  ASSERT_TRUE(store_->FireTimerWithDeliveries("u1-la-derby|urgent|0", t0 + 30min, {}, {}, {}).ok());
+  copies = store_->ListUrgentCopies(derby, t0 + 30min, 10);
+  ASSERT_TRUE(copies.ok()) << copies.error().detail;
+  ASSERT_EQ(copies->size(), 2u);
+  EXPECT_EQ(copies->front().deadline.state, TimerState::kFired);
+  EXPECT_EQ(copies->front().deadline.finished_at, t0 + 30min);
+  EXPECT_EQ(ids(t0 + 31min, 10), Ids{"u2-la-derby"});
+  ASSERT_TRUE(
+      store_
+          ->RecordAction(derby, "u1-la-derby", BusinessAction{"EDT", std::nullopt, t0 + 40min}, {})
+          .ok());
+  EXPECT_EQ(ids(t0, 10), Ids{"u2-la-derby"});
+  EXPECT_EQ(ids(t0, 10), ids(t0, std::numeric_limits<std::size_t>::max()));
+}
+
+TEST_P(StoreContractTest, CopiesOfAFormatAreListedNewestFirstWithTheirPayloadOpened) {
+  const model::Timestamp t0 = sys_days{2026y / November / 22} + 9h;
+  for (const char* id : {"n1", "n2", "n3"}) {
+    Acceptance a = CopyTo(id, std::string("DB/") + id, "police-derbys", DeliveryMode::kMailbox, t0);
+    a.deliveries[0].format = "problem";
+    a.deliveries[0].content_type = "application/problem+json";
+    a.deliveries[0].payload = std::string(R"({"delivery_id":")") + id + R"("})";
+    ASSERT_TRUE(store_->Commit(a).ok());
+  }
+  ASSERT_TRUE(store_->Commit(CopyTo("x1", "DB/x1", "la-derby", DeliveryMode::kMailbox, t0)).ok());
+  ASSERT_TRUE(
+      store_->AcknowledgeMailboxItem("police-derbys", "n2-police-derbys", t0 + 1h, {}).ok());
+
+  auto copies = store_->ListCopiesOfFormat("problem", 10);
+  ASSERT_TRUE(copies.ok()) << copies.error().detail;
+  ASSERT_EQ(copies->size(), 3u);
+  EXPECT_EQ((*copies)[0].delivery.id, "n3-police-derbys") << "the newest first";
+  EXPECT_EQ((*copies)[2].delivery.id, "n1-police-derbys");
+  const CopyRecord& acked = (*copies)[1];
+  EXPECT_TRUE(acked.opened);
+  EXPECT_EQ(acked.delivery.message_id, "n2");
+  EXPECT_EQ(acked.delivery.recipient, "police-derbys");
+  EXPECT_EQ(acked.delivery.format, "problem");
+  EXPECT_EQ(acked.delivery.content_type, "application/problem+json");
+  EXPECT_EQ(acked.delivery.payload, R"({"delivery_id":"n2"})");
+  EXPECT_EQ(acked.state, DeliveryState::kAcked);
+  EXPECT_EQ(acked.created_at, t0);
+  EXPECT_EQ(acked.finished_at, t0 + 1h);
+  EXPECT_EQ((*copies)[0].state, DeliveryState::kAvailable);
+  EXPECT_EQ((*copies)[0].finished_at, std::nullopt);
+
+  auto one = store_->ListCopiesOfFormat("problem", 1);
+  ASSERT_TRUE(one.ok()) << one.error().detail;
+  ASSERT_EQ(one->size(), 1u);
+  EXPECT_EQ(one->front().delivery.id, "n3-police-derbys");
+  auto none = store_->ListCopiesOfFormat("no-such-format", 10);
+  ASSERT_TRUE(none.ok()) << none.error().detail;
+  EXPECT_TRUE(none->empty());
+}
+
 // Each backend runs every test above (all_backends.h).
 INSTANTIATE_TEST_SUITE_P(Stores, StoreContractTest, ::testing::ValuesIn(testing::AllBackends()),
                          testing::BackendName);

@@ -127,6 +127,14 @@ class ForwardingStore : public store::Store {
       std::size_t limit) override {
     return inner_.ListDeadLetters(limit);
   }
+  Result<std::vector<store::UrgentCopy>, store::StoreError> ListUrgentCopies(
+      const std::string& recipient, model::Timestamp fired_since, std::size_t limit) override {
+    return inner_.ListUrgentCopies(recipient, fired_since, limit);
+  }
+  Result<std::vector<store::CopyRecord>, store::StoreError> ListCopiesOfFormat(
+      const std::string& format, std::size_t limit) override {
+    return inner_.ListCopiesOfFormat(format, limit);
+  }
   Result<std::string, store::StoreError> ReplayDeadLetter(
       const std::string& delivery_id, const std::string& new_id, model::Timestamp now,
       std::vector<store::AuditRecord> audit) override {
