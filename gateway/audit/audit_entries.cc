@@ -78,10 +78,15 @@ store::AuditRecord MailboxAckRecord(const MailboxEntry& entry) {
 }
 
 store::AuditRecord DeliveryActionedRecord(const DeliveryActionedEntry& entry) {
-  return Record(kDeliveryActionedKind, {{"delivery_id", entry.delivery_id},
-                                        {"recipient", entry.recipient},
-                                        {"team", entry.team},
-                                        {"reference_given", entry.reference_given}});
+  json body = {{"delivery_id", entry.delivery_id},
+               {"recipient", entry.recipient},
+               {"team", entry.team},
+               {"reference_given", entry.reference_given}};
+  if (!entry.person.empty()) {
+    body["person"] = entry.person;
+    body["via"] = "console";
+  }
+  return Record(kDeliveryActionedKind, std::move(body));
 }
 
 store::AuditRecord ToAuditRecord(const ConfigReloadedEntry& entry) {

@@ -79,6 +79,7 @@ struct DeliveryActionedEntry {
   std::string recipient;  // the agency that acted
   std::string team;       // the team or role that acted, as the recipient named it
   bool reference_given = false;
+  std::string person;  // the console's person who recorded it; "" for the agency's system
 };
 
 // Configuration, policies, registry or TLS material replaced (or refused).

@@ -9,7 +9,7 @@
 #include "gateway/audit/audit_entries.h"
 #include "gateway/common/problem.h"
 #include "gateway/common/strict_json.h"
-#include "gateway/common/utf8.h"
+#include "gateway/pipeline/business_action.h"
 #include "gateway/pipeline/inbox_query.h"
 #include "gateway/pipeline/report_query.h"
 #include "gateway/reports/report_output.h"
@@ -63,26 +63,10 @@ struct ActionBody {
   std::optional<std::string> reference;
 };
 
-// The rule for one member of an action body: 1 to 64 characters, the
-// first a letter or digit, the others letters, digits or `punctuation`.
-struct IdentifierRule {
-  std::string_view punctuation;
-  const char* reason;  // says the rule; never quotes a value
-};
+using ActionCheck = std::optional<FieldError> (*)(std::string_view, const std::string&);
 
-constexpr std::size_t kMaxActionChars = 64;
-constexpr IdentifierRule kTeamRule{
-    " &()./_-",
-    "must start with a letter or digit and hold only letters, digits, spaces and & ( ) . / _ -"};
-constexpr IdentifierRule kReferenceRule{
-    "/._:-", "must start with a letter or digit and hold only letters, digits and / . _ : -"};
-
-bool IsAsciiAlnum(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-std::optional<std::string> ActionText(const json& body, const char* member,
-                                      const IdentifierRule& rule, FieldErrors& errors) {
+std::optional<std::string> ActionText(const json& body, const char* member, ActionCheck check,
+                                      FieldErrors& errors) {
   const std::string pointer = JoinPointer("", member);
   const json& value = body.at(member);
   if (!value.is_string()) {
@@ -90,21 +74,8 @@ std::optional<std::string> ActionText(const json& body, const char* member,
     return std::nullopt;
   }
   const auto& text = value.get_ref<const std::string&>();
-  if (text.empty()) {
-    errors.push_back({pointer, "empty", "must not be empty; leave the field out instead"});
-    return std::nullopt;
-  }
-  if (CountCodePoints(text) > kMaxActionChars) {
-    errors.push_back({pointer, "too_long",
-                      "must be at most " + std::to_string(kMaxActionChars) + " characters long"});
-    return std::nullopt;
-  }
-  const bool allowed =
-      IsAsciiAlnum(text.front()) && std::all_of(text.begin(), text.end(), [&rule](char c) {
-        return IsAsciiAlnum(c) || rule.punctuation.find(c) != std::string_view::npos;
-      });
-  if (!allowed) {
-    errors.push_back({pointer, "pattern", rule.reason});
+  if (auto error = check(text, pointer)) {
+    errors.push_back(std::move(*error));
     return std::nullopt;
   }
   return text;
@@ -122,11 +93,11 @@ Result<ActionBody, FieldErrors> ParseActionBody(std::string_view text) {
   ActionBody action;
   if (!body.contains("team")) {
     errors.push_back({"/team", "required", "is required"});
-  } else if (auto team = ActionText(body, "team", kTeamRule, errors)) {
+  } else if (auto team = ActionText(body, "team", CheckActionTeam, errors)) {
     action.team = std::move(*team);
   }
   if (body.contains("reference")) {
-    action.reference = ActionText(body, "reference", kReferenceRule, errors);
+    action.reference = ActionText(body, "reference", CheckActionReference, errors);
   }
   for (const auto& member : body.items()) {
     if (member.key() == "team" || member.key() == "reference") continue;
@@ -375,7 +346,7 @@ HttpResponse GatewayApiService::ActionInboxItem(const server::ApiCall& call,
   if (!body.ok()) return server::ProblemResponse(InvalidMessage(std::move(body).error()));
   const store::BusinessAction action{body->team, body->reference, clock_()};
   std::vector<store::AuditRecord> audit{audit::DeliveryActionedRecord(
-      {std::string(item_id), call.agency_id, action.team, action.reference.has_value()})};
+      {std::string(item_id), call.agency_id, action.team, action.reference.has_value(), ""})};
   auto recorded =
       store_.RecordAction(call.agency_id, std::string(item_id), action, std::move(audit));
   if (!recorded.ok()) return StoreProblem(recorded.error(), kNoSuchCopy);
