@@ -1,7 +1,7 @@
 // ConsoleData: what the web console reads and does, with no HTTP in it.
 // The console (console_handler.h) decides who may see which page; this
 // interface fetches the page's facts. The gateway implements it over the
-// store and the state in force (gateway/pipeline/gateway_console_data.h);
+// store and the state in force (gateway/app/console_data.h);
 // tests implement it with fixed facts.
 #pragma once
 
@@ -85,6 +85,64 @@ struct ExplainForm {
   std::string message;     // never shown back, never logged
 };
 
+// An urgent alert to the viewer's agency, or to one of its duty endpoints
+// after an escalation, that nobody has yet said they acted on. Ids, kinds
+// and times: the child's details are in the agency's own copy.
+struct AlertView {
+  std::string delivery_id;
+  std::string message_id;
+  std::string police_ref;  // the episode's; "" when the message names none
+  std::string message_kind;
+  std::string recipient;  // an agency id: the viewer's agency or one of its duty endpoints
+  std::string recipient_name;
+  std::string delivery;         // the copy's state: "pending", "delivered", "available", "acked"
+  std::string acknowledgement;  // "business" (an action ends it) or "transport" (delivery does)
+  model::Timestamp received_at{};
+  model::Timestamp due_at{};
+  std::int64_t minutes_left = 0;  // to the deadline when the page was made; < 0 once passed
+  // "waiting" (before its deadline), "overdue" (past it, not yet
+  // escalated), "escalated" (sent on to escalated_to), "unanswered" (no
+  // duty endpoint was left: its sender was told).
+  std::string status;
+  std::string escalated_to;  // the duty endpoint's name, once escalated
+  bool may_action = false;   // delivered, so an action can be recorded now
+};
+
+// The console's "Actioned" form: who acted, as the API's action takes it.
+struct ActionForm {
+  std::string team;
+  std::string reference;  // "" for none
+};
+
+// A non-delivery notice (docs/delivery.md) as operators see it: whom it
+// told about which copy, and why; never the copy's contents.
+struct NoticeView {
+  std::string notice_id;
+  std::string to;              // the sender told
+  std::string about_delivery;  // the copy given up, or unanswered
+  std::string recipient;       // whom that copy was for
+  std::string message_id;
+  std::string reason;  // "http_410", "horizon_passed:connect_refused", "alert_unacknowledged"
+  int attempts = 0;
+  model::Timestamp made_at{};
+  std::string state;  // the notice's own delivery: "pending", "available", ...
+};
+
+// What the engineer on call reads first: does the store answer, what is
+// stuck, what is broken, which policy set is in force.
+struct HealthView {
+  bool store_answers = false;
+  std::string policy_hash;
+  std::string last_reload;  // "applied at ...", "refused at ...", "" for none since start
+  int recipients = 0;
+  std::vector<std::string> open_circuits;  // recipients' names, this replica's breakers
+  int pending = 0;
+  std::optional<model::Timestamp> oldest_pending;
+  int dead = 0;       // not replayed
+  int available = 0;  // in mailboxes, not yet acknowledged
+  int notices_last_day = 0;
+};
+
 class ConsoleData {
  public:
   virtual ~ConsoleData() = default;
@@ -115,6 +173,22 @@ class ConsoleData {
   // This process's figures over the last hour as charts (requests,
   // refusals, deliveries, connections); none until two samples exist.
   virtual std::vector<reports::LineChart> MetricsCharts() = 0;
+
+  // Operators: the latest non-delivery notices, newest first; and the
+  // health summary, which says what it could not find out rather than
+  // failing.
+  virtual Result<std::vector<NoticeView>, Problem> Notices() = 0;
+  virtual HealthView Health() = 0;
+
+  // Coordinators: the urgent alerts to their agency (and its duty
+  // endpoints) awaiting action, the earliest deadline first, audited as a
+  // view of them; and recording one as actioned, as the agency's system
+  // would with POST /v1/inbox/{id}/action, audited with the viewer's id.
+  // 404 for a copy that is not one of the agency's delivered urgent
+  // copies; 400 naming /form/team or /form/reference.
+  virtual Result<std::vector<AlertView>, Problem> Alerts(const Viewer& viewer) = 0;
+  virtual Result<Ok, Problem> ActionAlert(const Viewer& viewer, std::string_view delivery_id,
+                                          const ActionForm& form) = 0;
 
   // Operators: the ISA decision for a pasted message, field by field with
   // its clauses, as `isagw policy explain --json` gives it (policy::

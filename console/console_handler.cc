@@ -40,6 +40,10 @@ enum class RouteKind {
   kExplain,
   kAudit,
   kAuditVerify,
+  kAlerts,
+  kAction,
+  kRhi,
+  kNotices,
   kNone
 };
 
@@ -60,6 +64,9 @@ Route MatchRoute(std::string_view path) {
   if (rest == "explain") return {RouteKind::kExplain, ""};
   if (rest == "audit") return {RouteKind::kAudit, ""};
   if (rest == "audit/verify") return {RouteKind::kAuditVerify, ""};
+  if (rest == "alerts") return {RouteKind::kAlerts, ""};
+  if (rest == "rhi") return {RouteKind::kRhi, ""};
+  if (rest == "notices") return {RouteKind::kNotices, ""};
   if (rest == "assets/console.css" || rest == "assets/console.js" || rest == "assets/favicon.svg") {
     return {RouteKind::kAsset, std::string(rest)};
   }
@@ -76,6 +83,14 @@ Route MatchRoute(std::string_view path) {
     std::string_view id = rest.substr(kDead.size(), rest.size() - kDead.size() - kReplay.size());
     if (server::IsValidResourceId(id)) return {RouteKind::kReplay, std::string(id)};
   }
+  constexpr std::string_view kAlerts = "alerts/";
+  constexpr std::string_view kAction = "/action";
+  if (rest.starts_with(kAlerts) && rest.ends_with(kAction) &&
+      rest.size() > kAlerts.size() + kAction.size()) {
+    std::string_view id =
+        rest.substr(kAlerts.size(), rest.size() - kAlerts.size() - kAction.size());
+    if (server::IsValidResourceId(id)) return {RouteKind::kAction, std::string(id)};
+  }
   return {};
 }
 
@@ -83,6 +98,9 @@ Route MatchRoute(std::string_view path) {
 std::string_view RoleFor(RouteKind kind) {
   switch (kind) {
     case RouteKind::kReport:
+    case RouteKind::kAlerts:
+    case RouteKind::kAction:
+    case RouteKind::kRhi:
       return "coordinator";
     case RouteKind::kRecipients:
     case RouteKind::kDeadLetters:
@@ -90,6 +108,7 @@ std::string_view RoleFor(RouteKind kind) {
     case RouteKind::kPolicy:
     case RouteKind::kMetrics:
     case RouteKind::kExplain:
+    case RouteKind::kNotices:
       return "operator";
     case RouteKind::kAudit:
     case RouteKind::kAuditVerify:
@@ -256,6 +275,7 @@ nlohmann::json Nav(const Viewer& viewer, const ConsoleData& data, std::string_vi
   if (viewer.role == "operator") {
     add("/console/recipients", "Recipients");
     add("/console/dead-letters", "Dead letters");
+    add("/console/notices", "Non-delivery notices");
     add("/console/policy", "Policy set");
     add("/console/metrics", "Metrics");
     add("/console/explain", "Policy explain");
@@ -263,7 +283,10 @@ nlohmann::json Nav(const Viewer& viewer, const ConsoleData& data, std::string_vi
     add("/console/audit", "Audit search");
     add("/console/audit/verify", "Audit verification");
   } else if (viewer.role == "coordinator") {
-    for (const std::string& name : data.ReportsFor(viewer)) {
+    const std::vector<std::string> reports = data.ReportsFor(viewer);
+    add("/console/alerts", "Alerts awaiting action");
+    if (std::ranges::find(reports, "daily") != reports.end()) add("/console/rhi", "RHIs due");
+    for (const std::string& name : reports) {
       const ReportLabel* label = LabelOf(name);
       add("/console/reports/" + name, label != nullptr ? label->label : name);
     }
@@ -292,6 +315,64 @@ HttpResponse Html(int status, std::string body) {
 
 std::string TimeText(const std::optional<model::Timestamp>& at) {
   return at ? model::FormatTimestamp(*at) : "";
+}
+
+// A report's charts, tables and notes as the report template takes them.
+nlohmann::json ReportValues(const reports::ReportDocument& document) {
+  nlohmann::json values = {
+      {"agency_name", document.agency_name},   {"period", document.period},
+      {"generated_at", document.generated_at}, {"notes", document.notes},
+      {"charts", nlohmann::json::array()},     {"tables", nlohmann::json::array()}};
+  for (const auto& chart : document.line_charts) {
+    values["charts"].push_back(
+        {{"svg", reports::RenderLineChartSvg(chart, reports::SvgEmbedding::kInline)}});
+  }
+  for (const auto& chart : document.bar_charts) {
+    values["charts"].push_back(
+        {{"svg", reports::RenderBarChartSvg(chart, reports::SvgEmbedding::kInline)}});
+  }
+  for (const auto& table : document.tables) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& row : table.rows) rows.push_back({{"cells", row}});
+    values["tables"].push_back({{"name", table.name},
+                                {"title", table.title},
+                                {"columns", table.columns},
+                                {"rows", std::move(rows)},
+                                {"empty", table.rows.empty()}});
+  }
+  return values;
+}
+
+// The operators' home page summary. Each line says "ok" or what is wrong,
+// in words the engineer on call can act on.
+nlohmann::json HealthValues(const HealthView& health) {
+  nlohmann::json problems = nlohmann::json::array();
+  if (!health.store_answers) problems.push_back("The store does not answer.");
+  if (!health.open_circuits.empty()) {
+    std::string names;
+    for (const std::string& name : health.open_circuits) {
+      names += (names.empty() ? "" : ", ") + name;
+    }
+    problems.push_back("Circuit open (this replica) to: " + names + ".");
+  }
+  if (health.dead > 0) {
+    problems.push_back(std::to_string(health.dead) + " dead " +
+                       (health.dead == 1 ? "letter" : "letters") + " not replayed.");
+  }
+  if (health.last_reload.starts_with("refused")) {
+    problems.push_back("The last policy reload was refused: the previous set is still in force.");
+  }
+  return {{"ok", problems.empty()},
+          {"problems", std::move(problems)},
+          {"store", health.store_answers ? "answers" : "does not answer"},
+          {"policy_hash", health.policy_hash},
+          {"last_reload", health.last_reload.empty() ? "none since start" : health.last_reload},
+          {"recipients", health.recipients},
+          {"pending", health.pending},
+          {"oldest_pending", TimeText(health.oldest_pending)},
+          {"available", health.available},
+          {"dead", health.dead},
+          {"notices_last_day", health.notices_last_day}};
 }
 
 }  // namespace
@@ -350,11 +431,10 @@ std::optional<HttpResponse> ConsoleHandler::Admit(const HttpRequest& head) {
   const Route route = MatchRoute(head.Path());
   if (route.kind == RouteKind::kNone) return Refuse(head, *data_, server::NotFoundProblem());
   const bool form_page = route.kind == RouteKind::kAudit || route.kind == RouteKind::kExplain;
-  const std::string_view allow = route.kind == RouteKind::kReplay ? "POST"
-                                 : form_page                      ? "GET, POST"
-                                                                  : "GET";
-  const bool method_allowed = head.method == "POST"  ? route.kind == RouteKind::kReplay || form_page
-                              : head.method == "GET" ? route.kind != RouteKind::kReplay
+  const bool post_only = route.kind == RouteKind::kReplay || route.kind == RouteKind::kAction;
+  const std::string_view allow = post_only ? "POST" : form_page ? "GET, POST" : "GET";
+  const bool method_allowed = head.method == "POST"  ? post_only || form_page
+                              : head.method == "GET" ? !post_only
                                                      : false;
   if (!method_allowed) {
     HttpResponse refusal = Refuse(head, *data_, server::MethodNotAllowedProblem());
@@ -403,6 +483,14 @@ std::string ConsoleHandler::RouteLabel(const HttpRequest& head) const {
       return "/console/audit";
     case RouteKind::kAuditVerify:
       return "/console/audit/verify";
+    case RouteKind::kAlerts:
+      return "/console/alerts";
+    case RouteKind::kAction:
+      return "/console/alerts/{id}/action";
+    case RouteKind::kRhi:
+      return "/console/rhi";
+    case RouteKind::kNotices:
+      return "/console/notices";
     case RouteKind::kNone:
       break;
   }
@@ -435,7 +523,10 @@ HttpResponse ConsoleHandler::Handle(const HttpRequest& request) {
           {"is_auditor", viewer.role == "auditor"},
           {"agency_name", viewer.agency_id.empty() ? "" : data_->AgencyName(viewer.agency_id)},
           {"reports", nlohmann::json::array()}};
-      for (const std::string& name : data_->ReportsFor(viewer)) {
+      if (viewer.role == "operator") values["health"] = HealthValues(data_->Health());
+      const std::vector<std::string> reports = data_->ReportsFor(viewer);
+      values["has_daily"] = std::ranges::find(reports, "daily") != reports.end();
+      for (const std::string& name : reports) {
         const ReportLabel* label = LabelOf(name);
         values["reports"].push_back({{"name", name},
                                      {"label", label ? label->label : name},
@@ -448,33 +539,81 @@ HttpResponse ConsoleHandler::Handle(const HttpRequest& request) {
       if (!period.ok()) return Refuse(request, *data_, period.error());
       auto document = data_->RunReport(viewer, route.param, period->value_or(""));
       if (!document.ok()) return Refuse(request, *data_, document.error());
-      nlohmann::json values = {{"report", route.param},
-                               {"agency_name", document->agency_name},
-                               {"period", document->period},
-                               {"period_value", period->value_or("")},
-                               {"has_period_form", route.param != "daily"},
-                               {"generated_at", document->generated_at},
-                               {"notes", document->notes},
-                               {"charts", nlohmann::json::array()},
-                               {"tables", nlohmann::json::array()}};
-      for (const auto& chart : document->line_charts) {
-        values["charts"].push_back(
-            {{"svg", reports::RenderLineChartSvg(chart, reports::SvgEmbedding::kInline)}});
-      }
-      for (const auto& chart : document->bar_charts) {
-        values["charts"].push_back(
-            {{"svg", reports::RenderBarChartSvg(chart, reports::SvgEmbedding::kInline)}});
-      }
-      for (const auto& table : document->tables) {
-        nlohmann::json rows = nlohmann::json::array();
-        for (const auto& row : table.rows) rows.push_back({{"cells", row}});
-        values["tables"].push_back({{"name", table.name},
-                                    {"title", table.title},
-                                    {"columns", table.columns},
-                                    {"rows", std::move(rows)},
-                                    {"empty", table.rows.empty()}});
-      }
+      nlohmann::json values = ReportValues(*document);
+      values["report"] = route.param;
+      values["period_value"] = period->value_or("");
+      values["has_period_form"] = route.param != "daily";
       return Html(200, RenderPage("report", values, Layout(viewer, *data_, document->title, path)));
+    }
+    case RouteKind::kRhi: {
+      if (!request.Query().empty()) {
+        Problem problem = server::MalformedRequestProblem("the page takes no query");
+        problem.errors.push_back({"/query", "unknown", "interviews due are always as at now"});
+        return Refuse(request, *data_, problem);
+      }
+      // The daily report's second table: the same rules, the same audit.
+      auto document = data_->RunReport(viewer, "daily", "");
+      if (!document.ok()) return Refuse(request, *data_, document.error());
+      std::erase_if(document->tables,
+                    [](const reports::ReportTable& t) { return t.name != "rhi_due"; });
+      document->notes.clear();
+      document->notes.push_back(
+          "Interviews due within the area's time after each return (72 hours unless its rules "
+          "say otherwise), and those overdue for up to a week. Times are UK local.");
+      nlohmann::json values = ReportValues(*document);
+      values["report"] = "rhi";
+      values["has_period_form"] = false;
+      return Html(200, RenderPage("report", values,
+                                  Layout(viewer, *data_, "Return home interviews due", path)));
+    }
+    case RouteKind::kAlerts:
+      return AlertsPage(request, viewer);
+    case RouteKind::kAction: {
+      ActionForm form;
+      Problem problem =
+          server::MalformedRequestProblem("the action form is not one this page takes");
+      if (!request.Query().empty()) {
+        problem.errors.push_back({"/query", "unknown", "the form's fields go in its body"});
+        return Refuse(request, *data_, problem);
+      }
+      if (auto read = ReadForm(request.body, {{"team", &form.team}, {"reference", &form.reference}},
+                               problem);
+          !read.ok()) {
+        return Refuse(request, *data_, read.error());
+      }
+      auto actioned = data_->ActionAlert(viewer, route.param, form);
+      if (!actioned.ok()) return Refuse(request, *data_, actioned.error());
+      // Post/redirect/get, as for a replay.
+      HttpResponse response;
+      response.status = 303;
+      response.headers.push_back({"Location", "/console/alerts?actioned=" + route.param});
+      AddConsoleHeaders(response);
+      return response;
+    }
+    case RouteKind::kNotices: {
+      if (!request.Query().empty()) {
+        Problem problem = server::MalformedRequestProblem("the page takes no query");
+        problem.errors.push_back({"/query", "unknown", "the page lists the latest notices"});
+        return Refuse(request, *data_, problem);
+      }
+      auto notices = data_->Notices();
+      if (!notices.ok()) return Refuse(request, *data_, notices.error());
+      nlohmann::json rows = nlohmann::json::array();
+      for (const NoticeView& n : *notices) {
+        rows.push_back({{"id", n.notice_id},
+                        {"to", n.to},
+                        {"to_name", data_->AgencyName(n.to)},
+                        {"about", n.about_delivery},
+                        {"recipient", n.recipient},
+                        {"message_id", n.message_id},
+                        {"reason", n.reason},
+                        {"attempts", n.attempts},
+                        {"made_at", model::FormatTimestamp(n.made_at)},
+                        {"state", n.state}});
+      }
+      nlohmann::json values = {{"rows", rows}, {"empty", rows.empty()}};
+      return Html(
+          200, RenderPage("notices", values, Layout(viewer, *data_, "Non-delivery notices", path)));
     }
     case RouteKind::kRecipients: {
       auto recipients = data_->Recipients();
@@ -711,6 +850,47 @@ HttpResponse ConsoleHandler::AuditPage(const HttpRequest& request, const Viewer&
   values["from"] = query->from;
   values["to"] = query->to;
   return Html(200, RenderPage("audit", values, Layout(viewer, *data_, title, "/console/audit")));
+}
+
+HttpResponse ConsoleHandler::AlertsPage(const HttpRequest& request, const Viewer& viewer) {
+  auto actioned = QueryParameter(request.Query(), "actioned");
+  if (!actioned.ok()) return Refuse(request, *data_, actioned.error());
+  auto alerts = data_->Alerts(viewer);
+  if (!alerts.ok()) return Refuse(request, *data_, alerts.error());
+  nlohmann::json rows = nlohmann::json::array();
+  for (const AlertView& a : *alerts) {
+    const std::int64_t minutes = a.minutes_left;
+    std::string status;
+    if (a.status == "waiting") {
+      status = "due in " + std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes");
+    } else if (a.status == "overdue") {
+      status = "overdue by " + std::to_string(-minutes) + (minutes == -1 ? " minute" : " minutes");
+    } else if (a.status == "escalated") {
+      status = "escalated to " + a.escalated_to;
+    } else {
+      status = "unanswered: the sender was told";
+    }
+    rows.push_back({{"id", a.delivery_id},
+                    {"message_id", a.message_id},
+                    {"police_ref", a.police_ref},
+                    {"kind", a.message_kind},
+                    {"recipient_name", a.recipient_name},
+                    {"delivery", a.delivery},
+                    {"acknowledgement",
+                     a.acknowledgement == "business" ? "an action" : "delivery or an action"},
+                    {"received_at", model::FormatTimestamp(a.received_at)},
+                    {"due_at", model::FormatTimestamp(a.due_at)},
+                    {"status", status},
+                    {"late", a.status != "waiting"},
+                    {"may_action", a.may_action}});
+  }
+  nlohmann::json values = {{"rows", rows},
+                           {"empty", rows.empty()},
+                           {"agency_name", data_->AgencyName(viewer.agency_id)},
+                           {"actioned", ""}};
+  if (*actioned && server::IsValidResourceId(**actioned)) values["actioned"] = **actioned;
+  return Html(200, RenderPage("alerts", values,
+                              Layout(viewer, *data_, "Alerts awaiting action", "/console/alerts")));
 }
 
 }  // namespace isagw::console

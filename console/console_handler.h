@@ -49,6 +49,8 @@ class ConsoleHandler final : public server::RequestHandler {
   server::HttpResponse ExplainPage(const server::HttpRequest& request, const Viewer& viewer);
   // GET: the search form; POST: its results, as a page or a CSV export.
   server::HttpResponse AuditPage(const server::HttpRequest& request, const Viewer& viewer);
+  // The urgent alerts awaiting action, each with an "Actioned" form.
+  server::HttpResponse AlertsPage(const server::HttpRequest& request, const Viewer& viewer);
 
   std::shared_ptr<ConsoleData> data_;
 };

@@ -5,16 +5,20 @@
 #include <utility>
 
 #include "adapters/translator.h"
+#include "gateway/audit/audit_entries.h"
 #include "gateway/audit/audit_verifier.h"
 #include "gateway/audit/child_pseudonym.h"
 #include "gateway/audit/subject_report.h"
+#include "gateway/delivery/non_delivery_notice.h"
 #include "gateway/model/time.h"
+#include "gateway/pipeline/business_action.h"
 #include "gateway/pipeline/explain_message.h"
 #include "gateway/pipeline/ingest_pipeline.h"
 #include "gateway/policy/explain.h"
 #include "gateway/reports/report_period.h"
 #include "gateway/reports/report_runner.h"
 #include "gateway/reports/reports.h"
+#include "gateway/safeguarding/timer_plan.h"
 #include "gateway/server/http_message.h"
 
 namespace isagw::app {
@@ -25,6 +29,12 @@ constexpr std::size_t kDeadLetterPage = 200;
 // How many disclosures one audit search shows or exports; the CLI has no
 // limit, for the rare search that needs more.
 constexpr std::size_t kAuditSearchLimit = 1000;
+// How many non-delivery notices the page lists, newest first.
+constexpr std::size_t kNoticePage = 200;
+// Urgent alerts listed per recipient; an alert whose deadline fired stays
+// on the list this long, unless someone acts on it.
+constexpr std::size_t kAlertLimit = 200;
+constexpr auto kFiredAlertsShownFor = std::chrono::hours(7 * 24);
 
 Problem StoreUnavailable() {
   return server::UnavailableProblem("the store could not be read; try again shortly");
@@ -39,6 +49,13 @@ std::string ReportingYearOf(model::Timestamp now) {
   if (static_cast<unsigned>(today.month()) < 4) --year;
   const int next = (year + 1) % 100;
   return std::to_string(year) + "-" + (next < 10 ? "0" : "") + std::to_string(next);
+}
+
+std::string_view StateName(store::DeliveryState state) { return store::DeliveryStateName(state); }
+
+bool Delivered(store::DeliveryState state) {
+  return state == store::DeliveryState::kDelivered || state == store::DeliveryState::kAvailable ||
+         state == store::DeliveryState::kAcked;
 }
 
 }  // namespace
@@ -341,6 +358,196 @@ Result<nlohmann::json, Problem> GatewayConsoleData::Explain(const console::Viewe
   for (const pipeline::ExplainNote& note : explained->notes) notes.push_back(note.text);
   out["notes"] = std::move(notes);
   return out;
+}
+
+Result<std::vector<console::NoticeView>, Problem> GatewayConsoleData::Notices() {
+  auto copies = sources_.store->ListCopiesOfFormat(delivery::kNoticeFormat, kNoticePage);
+  if (!copies.ok()) return Fail(StoreUnavailable());
+  std::vector<console::NoticeView> notices;
+  notices.reserve(copies->size());
+  for (const store::CopyRecord& copy : *copies) {
+    console::NoticeView view;
+    view.notice_id = copy.delivery.id;
+    view.to = copy.delivery.recipient;
+    view.message_id = copy.delivery.message_id;
+    view.made_at = copy.created_at;
+    view.state = std::string(StateName(copy.state));
+    // The notice is a problem document the gateway wrote: ids, a reason
+    // class and counts, no personal data. One that can no longer be
+    // opened (its key destroyed) is listed without them.
+    if (copy.opened) {
+      const auto problem = nlohmann::json::parse(copy.delivery.payload, nullptr, false);
+      if (problem.is_object()) {
+        view.about_delivery = problem.value("delivery_id", "");
+        view.recipient = problem.value("recipient", "");
+        view.reason = problem.value("reason", "");
+        view.attempts = problem.value("attempts", 0);
+      }
+    }
+    notices.push_back(std::move(view));
+  }
+  return notices;
+}
+
+console::HealthView GatewayConsoleData::Health() {
+  console::HealthView health;
+  const auto state = sources_.state();
+  health.policy_hash = state->policies.hash();
+  if (sources_.policy_history) {
+    for (const console::PolicyEvent& e : sources_.policy_history()) {
+      if (e.outcome == "loaded") continue;
+      health.last_reload = e.outcome + " at " + e.at;
+      break;  // newest first
+    }
+  }
+  health.store_answers = sources_.store->Ping().ok();
+  if (!health.store_answers) return health;
+  if (auto queues = sources_.store->ListRecipientQueues(); queues.ok()) {
+    health.recipients = static_cast<int>(queues->size());
+    for (const store::RecipientQueue& q : *queues) {
+      health.pending += q.pending;
+      health.dead += q.dead;
+      health.available += q.available;
+      if (q.oldest_pending &&
+          (!health.oldest_pending || *q.oldest_pending < *health.oldest_pending))
+        health.oldest_pending = q.oldest_pending;
+      if (sources_.circuit && sources_.circuit(q.recipient) != "closed") {
+        const registry::Agency* agency = state->registry.FindById(q.recipient);
+        health.open_circuits.push_back(agency != nullptr ? agency->name : q.recipient);
+      }
+    }
+  } else {
+    health.store_answers = false;
+  }
+  if (auto notices = sources_.store->ListCopiesOfFormat(delivery::kNoticeFormat, kNoticePage);
+      notices.ok()) {
+    const model::Timestamp since = sources_.now() - std::chrono::hours(24);
+    health.notices_last_day = static_cast<int>(
+        std::count_if(notices->begin(), notices->end(),
+                      [&](const store::CopyRecord& n) { return n.created_at >= since; }));
+  } else {
+    health.store_answers = false;
+  }
+  return health;
+}
+
+std::vector<std::string> GatewayConsoleData::AlertRecipients(const console::Viewer& viewer) const {
+  std::vector<std::string> recipients;
+  const auto state = sources_.state();
+  const registry::Agency* agency = state->registry.FindById(viewer.agency_id);
+  if (agency == nullptr || viewer.role != "coordinator") return recipients;
+  recipients.push_back(agency->id);
+  for (const std::string& duty : agency->duty_contacts) recipients.push_back(duty);
+  return recipients;
+}
+
+Result<std::vector<console::AlertView>, Problem> GatewayConsoleData::Alerts(
+    const console::Viewer& viewer) {
+  const std::vector<std::string> recipients = AlertRecipients(viewer);
+  if (recipients.empty()) return Fail(server::ForbiddenProblem("your agency receives no alerts"));
+  const auto state = sources_.state();
+  const registry::Agency& agency = *state->registry.FindById(viewer.agency_id);
+  const model::Timestamp now = sources_.now();
+
+  std::vector<store::UrgentCopy> copies;
+  for (const std::string& recipient : recipients) {
+    auto listed =
+        sources_.store->ListUrgentCopies(recipient, now - kFiredAlertsShownFor, kAlertLimit);
+    if (!listed.ok()) return Fail(StoreUnavailable());
+    std::move(listed->begin(), listed->end(), std::back_inserter(copies));
+  }
+  std::stable_sort(copies.begin(), copies.end(),
+                   [](const store::UrgentCopy& a, const store::UrgentCopy& b) {
+                     return a.deadline.timer.due_at < b.deadline.timer.due_at;
+                   });
+  if (copies.size() > kAlertLimit) copies.resize(kAlertLimit);
+
+  std::vector<console::AlertView> alerts;
+  nlohmann::json listed = nlohmann::json::array();
+  for (const store::UrgentCopy& c : copies) {
+    console::AlertView a;
+    a.delivery_id = c.delivery_id;
+    a.message_id = c.message_id;
+    a.police_ref = c.episode_ref.value_or("");
+    a.message_kind = c.message_kind;
+    a.recipient = c.recipient;
+    const registry::Agency* to = state->registry.FindById(c.recipient);
+    a.recipient_name = to != nullptr ? to->name : c.recipient;
+    a.delivery = std::string(StateName(c.state));
+    a.acknowledgement =
+        c.deadline.timer.kind == safeguarding::kUrgentAckBusiness ? "business" : "transport";
+    a.received_at = c.created_at;
+    a.due_at = c.deadline.timer.due_at;
+    // Whole minutes, rounded towards the deadline's side: "due in 0
+    // minutes" only in its last minute.
+    a.minutes_left = std::chrono::floor<std::chrono::minutes>(a.due_at - now).count();
+    if (c.deadline.state == store::TimerState::kArmed) {
+      a.status = a.due_at > now ? "waiting" : "overdue";
+    } else {
+      // Fired: step N went on to the Nth duty endpoint, or, with none left,
+      // to the sender as a notice (ingest_pipeline.cc, FireUrgentDeadline).
+      auto spec = safeguarding::SpecFromJson(c.deadline.timer.spec_json);
+      const std::size_t step =
+          spec.ok() ? static_cast<std::size_t>(std::max(0, spec->contact_step.value_or(0))) : 0;
+      if (step < agency.duty_contacts.size()) {
+        a.status = "escalated";
+        const registry::Agency* duty = state->registry.FindById(agency.duty_contacts[step]);
+        a.escalated_to = duty != nullptr ? duty->name : agency.duty_contacts[step];
+      } else {
+        a.status = "unanswered";
+      }
+    }
+    a.may_action = Delivered(c.state);
+    listed.push_back(c.delivery_id);
+    alerts.push_back(std::move(a));
+  }
+
+  // The page names episodes: the view is audited before it is shown.
+  const nlohmann::json body = {
+      {"v", 1},           {"person", viewer.person_id}, {"agency", viewer.agency_id},
+      {"via", "console"}, {"alerts", alerts.size()},    {"delivery_ids", std::move(listed)}};
+  if (auto recorded = sources_.store->RecordAudit({{"alerts_viewed", body.dump()}}, now);
+      !recorded.ok()) {
+    return Fail(server::UnavailableProblem(
+        "the view could not be recorded in the audit, so nothing of it is shown"));
+  }
+  return alerts;
+}
+
+Result<Ok, Problem> GatewayConsoleData::ActionAlert(const console::Viewer& viewer,
+                                                    std::string_view delivery_id,
+                                                    const console::ActionForm& form) {
+  Problem invalid = server::MalformedRequestProblem("the action is not one the gateway records");
+  if (form.team.empty()) {
+    invalid.errors.push_back({"/form/team", "required", "say which team or role acted"});
+  } else if (auto error = pipeline::CheckActionTeam(form.team, "/form/team")) {
+    invalid.errors.push_back(std::move(*error));
+  }
+  if (!form.reference.empty()) {
+    if (auto error = pipeline::CheckActionReference(form.reference, "/form/reference")) {
+      invalid.errors.push_back(std::move(*error));
+    }
+  }
+  if (!invalid.errors.empty()) return Fail(std::move(invalid));
+
+  const model::Timestamp now = sources_.now();
+  store::BusinessAction action{form.team, std::nullopt, now};
+  if (!form.reference.empty()) action.reference = form.reference;
+  // The copy is the agency's, or one of its duty endpoints': the store
+  // records it for the recipient it was made for and finds no other.
+  for (const std::string& recipient : AlertRecipients(viewer)) {
+    audit::DeliveryActionedEntry entry{std::string(delivery_id), recipient, action.team,
+                                       action.reference.has_value(), viewer.person_id};
+    auto recorded = sources_.store->RecordAction(recipient, std::string(delivery_id), action,
+                                                 {audit::DeliveryActionedRecord(entry)});
+    if (recorded.ok()) return Ok{};
+    if (recorded.error().kind != store::StoreErrorKind::kNotFound) return Fail(StoreUnavailable());
+  }
+  Problem missing = server::NotFoundProblem();
+  missing.detail =
+      "your agency has no delivered copy with this id (an urgent copy still being pushed can be "
+      "actioned once it is delivered)";
+  return Fail(std::move(missing));
 }
 
 }  // namespace isagw::app

@@ -60,8 +60,16 @@ class GatewayConsoleData final : public console::ConsoleData {
   std::vector<reports::LineChart> MetricsCharts() override;
   Result<nlohmann::json, Problem> Explain(const console::Viewer& viewer,
                                           const console::ExplainForm& form) override;
+  Result<std::vector<console::NoticeView>, Problem> Notices() override;
+  console::HealthView Health() override;
+  Result<std::vector<console::AlertView>, Problem> Alerts(const console::Viewer& viewer) override;
+  Result<Ok, Problem> ActionAlert(const console::Viewer& viewer, std::string_view delivery_id,
+                                  const console::ActionForm& form) override;
 
  private:
+  // The viewer's agency and its duty endpoints: whose urgent copies are theirs.
+  std::vector<std::string> AlertRecipients(const console::Viewer& viewer) const;
+
   ConsoleDataSources sources_;
   std::mutex audit_mutex_;  // an AuditLog reads on one connection at a time
 };

@@ -20,8 +20,12 @@
 #include "gateway/audit/child_pseudonym.h"
 #include "gateway/audit/signing_key.h"
 #include "gateway/audit/sqlite_audit_log.h"
+#include "gateway/common/clock.h"
+#include "gateway/delivery/non_delivery_notice.h"
+#include "gateway/pipeline/timer_worker.h"
 #include "gateway/reports/report_runner.h"
 #include "gateway/reports/reports.h"
+#include "gateway/safeguarding/rules_loader.h"
 #include "tests/pipeline/pipeline_fixture.h"
 #include "tests/support/forwarding_store.h"
 
@@ -64,6 +68,20 @@ class FailingStore final : public isagw::testing::ForwardingStore {
       std::size_t limit) override {
     if (fail_reads) return Down();
     return inner_.ListDeadLetters(limit);
+  }
+  Result<std::vector<store::UrgentCopy>, store::StoreError> ListUrgentCopies(
+      const std::string& recipient, model::Timestamp fired_since, std::size_t limit) override {
+    if (fail_reads) return Down();
+    return inner_.ListUrgentCopies(recipient, fired_since, limit);
+  }
+  Result<std::vector<store::CopyRecord>, store::StoreError> ListCopiesOfFormat(
+      const std::string& format, std::size_t limit) override {
+    if (fail_reads) return Down();
+    return inner_.ListCopiesOfFormat(format, limit);
+  }
+  Result<Ok, store::StoreError> Ping() override {
+    if (fail_reads) return Down();
+    return inner_.Ping();
   }
   Result<std::string, store::StoreError> ReplayDeadLetter(
       const std::string& delivery_id, const std::string& new_id, model::Timestamp now,
@@ -827,6 +845,342 @@ TEST_F(ConsoleDataTest, AReportWhoseRunCannotBeAuditedIsA503) {
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().status, 503);
   EXPECT_TRUE(Bodies("report_run").empty());
+}
+
+// --- Alerts awaiting action, notices, health --------------------------------
+
+// Urgent alerts in Derby, the host authority: every copy of a high-risk
+// report waits 30 minutes for an action, the placing authority's too.
+constexpr const char* kUrgentDerby = R"(format: isagw.safeguarding/1
+id: SG-TEST-URGENT
+title: Test rules
+areas: [la-derby]
+urgent_alerts: {clause: "§9", risk_at_least: high, acknowledge: business, within: 30m}
+)";
+
+class ConsoleAlertsTest : public ConsoleDataTest {
+ protected:
+  void SetUp() override {
+    ConsoleDataTest::SetUp();
+    if (HasFatalFailure()) return;
+    pipeline::GatewayState copy = state();
+    auto rules = safeguarding::LoadRuleDocuments({{"rules.yaml", kUrgentDerby}}, copy.registry);
+    ASSERT_TRUE(rules.ok());
+    copy.safeguarding_rules = std::make_shared<const safeguarding::RuleSet>(std::move(*rules));
+    urgent_state_ = std::make_shared<const pipeline::GatewayState>(std::move(copy));
+    worker_ = std::make_unique<pipeline::TimerWorker>(
+        *store_, *pipeline_, [this] { return urgent_state_; }, clock_,
+        pipeline::TimerWorkerOptions{});
+  }
+  void TearDown() override {
+    worker_.reset();
+    ConsoleDataTest::TearDown();
+  }
+
+  // A high-risk report of a Derby child at now_: urgent for Derby.
+  void HighRiskReport(const std::string& ref) {
+    json r = ReadJson("docs/examples/compact/missing-report.json");
+    r["ForceCode"] = "DERBYS";
+    r["OccurrenceRef"] = ref;
+    r["NHSNumber"] = kChildANhs;
+    r["HomePostcode"] = "DE22 3AB";
+    r["ResponsibleLA"] = "860";
+    r["RiskGrading"] = "HIGH";
+    const auto answer = pipeline_->Submit(
+        *urgent_state_,
+        IngestRequest{"police-derbys", adapters::Format::kCompact, r.dump(), std::nullopt, now_});
+    ASSERT_EQ(answer.status, 202) << answer.body.dump();
+  }
+  void FireAt(model::Timestamp at) {
+    clock_.Set(at);
+    now_ = at;
+    ASSERT_TRUE(worker_->RunOnce().ok());
+  }
+  std::vector<std::string> Ids(const std::vector<console::AlertView>& alerts) {
+    std::vector<std::string> ids;
+    for (const auto& a : alerts) ids.push_back(a.delivery_id);
+    return ids;
+  }
+
+  std::shared_ptr<const pipeline::GatewayState> urgent_state_;
+  ManualClock clock_{At("2026-12-07T10:00:00Z")};
+  std::unique_ptr<pipeline::TimerWorker> worker_;
+};
+
+TEST_F(ConsoleAlertsTest, ACoordinatorSeesTheirAgencysUrgentCopiesWithTheirDeadlines) {
+  HighRiskReport("DB/21/2026/000901");
+  now_ += 12min;
+  auto alerts = Console().Alerts(Coordinator("la-derby"));
+  ASSERT_TRUE(alerts.ok()) << alerts.error().detail;
+  ASSERT_EQ(alerts->size(), 1U);
+  const console::AlertView& a = alerts->front();
+  EXPECT_EQ(a.police_ref, "DB/21/2026/000901");
+  EXPECT_EQ(a.message_kind, "missing_reported");
+  EXPECT_EQ(a.recipient, "la-derby");
+  EXPECT_EQ(a.recipient_name, Console().AgencyName("la-derby"));
+  EXPECT_EQ(a.delivery, "available") << "Derby takes copies from its mailbox";
+  EXPECT_EQ(a.acknowledgement, "business");
+  EXPECT_EQ(a.received_at, At("2026-12-07T10:00:00Z"));
+  EXPECT_EQ(a.due_at, At("2026-12-07T10:30:00Z"));
+  EXPECT_EQ(a.minutes_left, 18);
+  EXPECT_EQ(a.status, "waiting");
+  EXPECT_TRUE(a.may_action);
+
+  // The placing authority sees its own copy; an uninvolved council none.
+  auto placing = Console().Alerts(Coordinator("la-staffordshire"));
+  ASSERT_TRUE(placing.ok());
+  ASSERT_EQ(placing->size(), 1U);
+  EXPECT_EQ(placing->front().recipient, "la-staffordshire");
+  EXPECT_NE(placing->front().delivery_id, a.delivery_id);
+  auto uninvolved = Console().Alerts(Coordinator("la-stoke"));
+  ASSERT_TRUE(uninvolved.ok());
+  EXPECT_TRUE(uninvolved->empty());
+  // Only coordinators have alerts.
+  for (const console::Viewer& viewer : {Operator(), Auditor("la-derby")}) {
+    auto refused = Console().Alerts(viewer);
+    ASSERT_FALSE(refused.ok()) << viewer.role;
+    EXPECT_EQ(refused.error().status, 403);
+  }
+}
+
+TEST_F(ConsoleAlertsTest, EachViewIsAuditedWithThePersonAndTheCopiesShownAndNoChildsData) {
+  HighRiskReport("DB/21/2026/000902");
+  ASSERT_TRUE(Console().Alerts(Coordinator("la-derby")).ok());
+  ASSERT_TRUE(Console().Alerts(Coordinator("la-stoke")).ok());
+  const auto bodies = Bodies("alerts_viewed");
+  ASSERT_EQ(bodies.size(), 2U);
+  EXPECT_EQ(bodies[0]["person"], "la-derby-coordinator");
+  EXPECT_EQ(bodies[0]["agency"], "la-derby");
+  EXPECT_EQ(bodies[0]["via"], "console");
+  EXPECT_EQ(bodies[0]["alerts"], 1);
+  ASSERT_EQ(bodies[0]["delivery_ids"].size(), 1U);
+  EXPECT_EQ(bodies[1]["alerts"], 0);
+  for (const std::string& raw : RawBodies()) {
+    if (raw.find("delivery_ids") == std::string::npos) continue;
+    EXPECT_EQ(raw.find(kChildANhs), std::string::npos) << raw;
+    EXPECT_EQ(raw.find("DB/21/2026/000902"), std::string::npos) << raw;
+  }
+}
+
+TEST_F(ConsoleAlertsTest, AViewTheAuditCannotRecordIsA503AndShowsNothing) {
+  HighRiskReport("DB/21/2026/000903");
+  failing_->fail_audit = true;
+  auto alerts = Console(true, true).Alerts(Coordinator("la-derby"));
+  ASSERT_FALSE(alerts.ok());
+  EXPECT_EQ(alerts.error().status, 503);
+  EXPECT_TRUE(Bodies("alerts_viewed").empty());
+}
+
+TEST_F(ConsoleAlertsTest, AnEscalatedAlertStaysListedAndItsDutyCopyJoinsTheList) {
+  HighRiskReport("DB/21/2026/000904");
+  FireAt(At("2026-12-07T10:30:00Z"));  // to Derby's emergency duty team
+  auto alerts = Console().Alerts(Coordinator("la-derby"));
+  ASSERT_TRUE(alerts.ok()) << alerts.error().detail;
+  ASSERT_EQ(alerts->size(), 2U);
+  const console::AlertView& original = (*alerts)[0];
+  EXPECT_EQ(original.recipient, "la-derby");
+  EXPECT_EQ(original.status, "escalated");
+  EXPECT_EQ(original.escalated_to, Console().AgencyName("la-derby-edt"));
+  const console::AlertView& duty = (*alerts)[1];
+  EXPECT_EQ(duty.recipient, "la-derby-edt");
+  EXPECT_EQ(duty.status, "waiting");
+  EXPECT_EQ(duty.due_at, At("2026-12-07T11:00:00Z"));
+  EXPECT_EQ(duty.police_ref, "DB/21/2026/000904");
+
+  // Unanswered by both duty endpoints: the last step tells the sender.
+  FireAt(At("2026-12-07T11:00:00Z"));
+  FireAt(At("2026-12-07T11:30:00Z"));
+  alerts = Console().Alerts(Coordinator("la-derby"));
+  ASSERT_TRUE(alerts.ok());
+  ASSERT_EQ(alerts->size(), 3U);
+  EXPECT_EQ((*alerts)[1].status, "escalated");
+  EXPECT_EQ((*alerts)[2].recipient, "la-derby-hos");
+  EXPECT_EQ((*alerts)[2].status, "unanswered");
+  // A week on, the fired ones have left the list.
+  now_ = At("2026-12-14T12:00:00Z");
+  alerts = Console().Alerts(Coordinator("la-derby"));
+  ASSERT_TRUE(alerts.ok());
+  EXPECT_TRUE(alerts->empty());
+}
+
+TEST_F(ConsoleAlertsTest, AnOverdueAlertTheWorkerHasNotFiredSaysSo) {
+  HighRiskReport("DB/21/2026/000905");
+  now_ = At("2026-12-07T10:34:00Z");
+  auto alerts = Console().Alerts(Coordinator("la-derby"));
+  ASSERT_TRUE(alerts.ok());
+  ASSERT_EQ(alerts->size(), 1U);
+  EXPECT_EQ(alerts->front().status, "overdue");
+  EXPECT_EQ(alerts->front().minutes_left, -4);
+}
+
+TEST_F(ConsoleAlertsTest, ActioningAnAlertRecordsItAsTheAgencyWouldStopsTheClockAndIsAudited) {
+  HighRiskReport("DB/21/2026/000906");
+  auto alerts = Console().Alerts(Coordinator("la-derby"));
+  ASSERT_TRUE(alerts.ok());
+  ASSERT_EQ(alerts->size(), 1U);
+  const std::string copy = alerts->front().delivery_id;
+  now_ += 5min;
+  auto actioned =
+      Console().ActionAlert(Coordinator("la-derby"), copy, {"Missing coordinator", "LA/42"});
+  ASSERT_TRUE(actioned.ok()) << actioned.error().detail;
+
+  alerts = Console().Alerts(Coordinator("la-derby"));
+  ASSERT_TRUE(alerts.ok());
+  EXPECT_TRUE(alerts->empty()) << "actioned: no longer awaiting";
+  FireAt(At("2026-12-07T10:30:00Z"));
+  EXPECT_EQ(Count("outbox WHERE recipient = 'la-derby-edt'"), 0) << "the deadline was cancelled";
+
+  const auto bodies = Bodies("delivery_actioned");
+  ASSERT_EQ(bodies.size(), 1U);
+  EXPECT_EQ(bodies[0]["delivery_id"], copy);
+  EXPECT_EQ(bodies[0]["recipient"], "la-derby");
+  EXPECT_EQ(bodies[0]["team"], "Missing coordinator");
+  EXPECT_EQ(bodies[0]["reference_given"], true);
+  EXPECT_EQ(bodies[0]["person"], "la-derby-coordinator");
+  EXPECT_EQ(bodies[0]["via"], "console");
+  for (const std::string& raw : RawBodies()) EXPECT_EQ(raw.find("LA/42"), std::string::npos);
+
+  // The first action stands; a second press changes nothing.
+  ASSERT_TRUE(Console().ActionAlert(Coordinator("la-derby"), copy, {"Another team", ""}).ok());
+  EXPECT_EQ(Bodies("delivery_actioned").size(), 1U);
+}
+
+TEST_F(ConsoleAlertsTest, ACoordinatorMayActionTheirDutyEndpointsCopyButNoOtherAgencys) {
+  HighRiskReport("DB/21/2026/000907");
+  FireAt(At("2026-12-07T10:30:00Z"));
+  auto alerts = Console().Alerts(Coordinator("la-derby"));
+  ASSERT_TRUE(alerts.ok());
+  ASSERT_EQ(alerts->size(), 2U);
+  const std::string duty = (*alerts)[1].delivery_id;
+  ASSERT_EQ((*alerts)[1].recipient, "la-derby-edt");
+
+  auto refused = Console().ActionAlert(Coordinator("la-stoke"), duty, {"Stoke MASH", ""});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().status, 404);
+  EXPECT_TRUE(Bodies("delivery_actioned").empty());
+
+  ASSERT_TRUE(Console().ActionAlert(Coordinator("la-derby"), duty, {"EDT", ""}).ok());
+  const auto bodies = Bodies("delivery_actioned");
+  ASSERT_EQ(bodies.size(), 1U);
+  EXPECT_EQ(bodies[0]["recipient"], "la-derby-edt");
+  EXPECT_EQ(bodies[0]["reference_given"], false);
+  FireAt(At("2026-12-07T11:00:00Z"));
+  EXPECT_EQ(Count("outbox WHERE recipient = 'la-derby-hos'"), 0) << "the duty team acted";
+}
+
+TEST_F(ConsoleAlertsTest, AnActionsWordsAreCheckedAsTheApiChecksThem) {
+  HighRiskReport("DB/21/2026/000908");
+  auto alerts = Console().Alerts(Coordinator("la-derby"));
+  ASSERT_TRUE(alerts.ok());
+  const std::string copy = alerts->front().delivery_id;
+  struct Case {
+    console::ActionForm form;
+    const char* pointer;
+    const char* code;
+  };
+  for (const Case& c : {Case{{"", ""}, "/form/team", "required"},
+                        Case{{"<b>team</b>", ""}, "/form/team", "pattern"},
+                        Case{{std::string(65, 'a'), ""}, "/form/team", "too_long"},
+                        Case{{"EDT", "child seen at home"}, "/form/reference", "pattern"}}) {
+    auto refused = Console().ActionAlert(Coordinator("la-derby"), copy, c.form);
+    ASSERT_FALSE(refused.ok()) << c.pointer;
+    EXPECT_EQ(refused.error().status, 400);
+    ASSERT_EQ(refused.error().errors.size(), 1U);
+    EXPECT_EQ(refused.error().errors[0].pointer, c.pointer);
+    EXPECT_EQ(refused.error().errors[0].code, c.code);
+    EXPECT_EQ(refused.error().errors[0].reason.find("child seen"), std::string::npos);
+  }
+  EXPECT_TRUE(Bodies("delivery_actioned").empty());
+  auto still = Console().Alerts(Coordinator("la-derby"));
+  ASSERT_TRUE(still.ok());
+  EXPECT_EQ(still->size(), 1U);
+}
+
+TEST_F(ConsoleAlertsTest, AnUnknownCopyIsA404AndAStoreThatFailsA503) {
+  auto missing = Console().ActionAlert(Coordinator("la-derby"), "no-such-copy", {"EDT", ""});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().status, 404);
+  failing_->fail_reads = true;
+  auto down = Console(true, true).Alerts(Coordinator("la-derby"));
+  ASSERT_FALSE(down.ok());
+  EXPECT_EQ(down.error().status, 503);
+}
+
+TEST_F(ConsoleDataTest, NoticesSayWhomTheyToldAboutWhichCopyAndWhy) {
+  const std::string dead = DeadCopy();
+  // The notice the delivery worker would have made with the death.
+  store::Delivery notice;
+  {
+    store::Delivery copy;
+    copy.id = dead;
+    copy.message_id = "m-wyp-1";
+    copy.recipient = "la-bradford";
+    delivery::NonDelivery facts;
+    facts.dead = &copy;
+    facts.sender = "police-wyp";
+    facts.reason = "http_410";
+    facts.attempts = 4;
+    facts.given_up_at = now_;
+    facts.scope = "inbound";
+    notice = delivery::BuildNonDeliveryNotice(facts);
+  }
+  store::Acceptance carrier = PushCopy("m-wyp-2", "la-leeds", store::DeliveryMode::kMailbox);
+  carrier.deliveries.push_back(notice);
+  ASSERT_TRUE(store_->Commit(carrier).ok());
+
+  auto notices = Console().Notices();
+  ASSERT_TRUE(notices.ok()) << notices.error().detail;
+  ASSERT_EQ(notices->size(), 1U);
+  const console::NoticeView& n = notices->front();
+  EXPECT_EQ(n.notice_id, dead + "-ndn");
+  EXPECT_EQ(n.to, "police-wyp");
+  EXPECT_EQ(n.about_delivery, dead);
+  EXPECT_EQ(n.recipient, "la-bradford");
+  EXPECT_EQ(n.message_id, "m-wyp-1");
+  EXPECT_EQ(n.reason, "http_410");
+  EXPECT_EQ(n.attempts, 4);
+  EXPECT_EQ(n.made_at, now_);
+  EXPECT_EQ(n.state, "available");
+
+  failing_->fail_reads = true;
+  auto down = Console(true, true).Notices();
+  ASSERT_FALSE(down.ok());
+  EXPECT_EQ(down.error().status, 503);
+}
+
+TEST_F(ConsoleDataTest, HealthAddsUpTheOutboxAndNamesOpenCircuits) {
+  DeadCopy();
+  ASSERT_TRUE(store_->Commit(PushCopy("m-wyp-3", "la-bradford")).ok());
+  ASSERT_TRUE(store_->Commit(PushCopy("m-wyp-4", "la-leeds", store::DeliveryMode::kMailbox)).ok());
+  const console::HealthView health = Console().Health();
+  EXPECT_TRUE(health.store_answers);
+  EXPECT_EQ(health.policy_hash, state().policies.hash());
+  EXPECT_EQ(health.last_reload, "applied at 2026-11-23T09:00:00Z");
+  // The setup's police reports went to councils' mailboxes, and these.
+  auto queues = store_->ListRecipientQueues();
+  ASSERT_TRUE(queues.ok());
+  int pending = 0;
+  int available = 0;
+  for (const auto& q : *queues) {
+    pending += q.pending;
+    available += q.available;
+  }
+  EXPECT_EQ(health.recipients, static_cast<int>(queues->size()));
+  EXPECT_EQ(health.pending, pending);
+  EXPECT_EQ(health.pending, 1) << "m-wyp-3";
+  EXPECT_EQ(health.available, available);
+  EXPECT_EQ(health.dead, 1);
+  EXPECT_EQ(health.oldest_pending, now_);
+  // The test breaker: la-bradford open, the others half open; neither is closed.
+  EXPECT_EQ(health.open_circuits.size(), queues->size());
+  EXPECT_NE(std::find(health.open_circuits.begin(), health.open_circuits.end(),
+                      Console().AgencyName("la-bradford")),
+            health.open_circuits.end());
+
+  failing_->fail_reads = true;
+  const console::HealthView down = Console(true, true).Health();
+  EXPECT_FALSE(down.store_answers) << "a store that cannot be read is not healthy";
+  EXPECT_EQ(down.policy_hash, state().policies.hash()) << "what is known is still shown";
 }
 
 }  // namespace

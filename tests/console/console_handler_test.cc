@@ -61,6 +61,11 @@ class FakeConsoleData final : public ConsoleData {
   std::optional<Problem> explain_problem;
   std::vector<ExplainForm> explain_calls;
   std::optional<Problem> verify_problem;
+  std::vector<NoticeView> notices;
+  HealthView health;
+  std::vector<AlertView> alerts;
+  std::optional<Problem> alerts_problem;
+  std::optional<Problem> action_problem;
 
   // Calls.
   mutable std::vector<std::string> agency_name_calls;
@@ -85,6 +90,15 @@ class FakeConsoleData final : public ConsoleData {
   };
   std::vector<AuditCall> audit_calls;
   int verify_calls = 0;
+  int notices_calls = 0;
+  int health_calls = 0;
+  std::vector<Viewer> alerts_calls;
+  struct ActionCall {
+    Viewer viewer;
+    std::string id;
+    ActionForm form;
+  };
+  std::vector<ActionCall> action_calls;
 
   FakeConsoleData() {
     document.report = "kpis";
@@ -169,6 +183,53 @@ class FakeConsoleData final : public ConsoleData {
     audit_check.checkpoints = 3;
     audit_check.last_signed_seq = 117;
     audit_check.unsigned_entries = 3;
+
+    NoticeView notice;
+    notice.notice_id = "dl-1-ndn";
+    notice.to = "police-staffs";
+    notice.about_delivery = "dl-1";
+    notice.recipient = "la-derby";
+    notice.message_id = "msg-1";
+    notice.reason = "http_410";
+    notice.attempts = 3;
+    notice.made_at = At(1'790'086'400);
+    notice.state = "available";
+    notices = {notice};
+
+    health.store_answers = true;
+    health.policy_hash = "sha256:0123abcd";
+    health.recipients = 2;
+    health.pending = 3;
+    health.oldest_pending = At(1'790'000'000);
+
+    AlertView due_soon;
+    due_soon.delivery_id = "dv-alert-1";
+    due_soon.message_id = "msg-7";
+    due_soon.police_ref = "DB/21/2026/000777";
+    due_soon.message_kind = "missing_reported";
+    due_soon.recipient = "la-derby";
+    due_soon.recipient_name = "Derby City Council";
+    due_soon.delivery = "available";
+    due_soon.acknowledgement = "business";
+    due_soon.received_at = At(1'790'000'000);
+    due_soon.due_at = At(1'790'001'800);
+    due_soon.minutes_left = 12;
+    due_soon.status = "waiting";
+    due_soon.may_action = true;
+    AlertView escalated = due_soon;
+    escalated.delivery_id = "dv-alert-2";
+    escalated.police_ref = "DB/21/2026/000778";
+    escalated.minutes_left = -40;
+    escalated.status = "escalated";
+    escalated.escalated_to = "Derby Emergency Duty Team";
+    AlertView pushing = due_soon;
+    pushing.delivery_id = "dv-alert-3";
+    pushing.delivery = "pending";
+    pushing.acknowledgement = "transport";
+    pushing.minutes_left = -3;
+    pushing.status = "overdue";
+    pushing.may_action = false;
+    alerts = {due_soon, escalated, pushing};
   }
 
   std::string AgencyName(std::string_view agency_id) const override {
@@ -226,9 +287,31 @@ class FakeConsoleData final : public ConsoleData {
     return audit_check;
   }
 
-  // Anything that fetches a page's facts (not the layout's name and menu).
+  Result<std::vector<NoticeView>, Problem> Notices() override {
+    ++notices_calls;
+    return notices;
+  }
+  HealthView Health() override {
+    ++health_calls;
+    return health;
+  }
+  Result<std::vector<AlertView>, Problem> Alerts(const Viewer& viewer) override {
+    alerts_calls.push_back(viewer);
+    if (alerts_problem) return Fail(*alerts_problem);
+    return alerts;
+  }
+  Result<Ok, Problem> ActionAlert(const Viewer& viewer, std::string_view delivery_id,
+                                  const ActionForm& form) override {
+    action_calls.push_back({viewer, std::string(delivery_id), form});
+    if (action_problem) return Fail(*action_problem);
+    return Ok{};
+  }
+
+  // Anything that fetches a page's facts (not the layout's name and menu,
+  // nor the operators' home page's health).
   std::size_t PageFetches() const {
-    return report_calls.size() + static_cast<std::size_t>(recipients_calls) +
+    return report_calls.size() + alerts_calls.size() + action_calls.size() +
+           static_cast<std::size_t>(notices_calls) + static_cast<std::size_t>(recipients_calls) +
            static_cast<std::size_t>(dead_letters_calls) + replay_calls.size() +
            static_cast<std::size_t>(policy_calls) + audit_calls.size() +
            static_cast<std::size_t>(verify_calls) + static_cast<std::size_t>(metrics_calls) +
@@ -1921,6 +2004,11 @@ TEST_F(ConsoleHandlerTest, RouteLabelsAreTemplatesNeverRawIds) {
            Case{"GET", "/console/audit/9434765919", "unmatched"},
            Case{"GET", "/console/dl-12345", "unmatched"},
            Case{"GET", "/console/reports/a/b", "unmatched"},
+           Case{"GET", "/console/alerts?actioned=dv-12345", "/console/alerts"},
+           Case{"POST", "/console/alerts/dv-12345/action", "/console/alerts/{id}/action"},
+           Case{"GET", "/console/alerts/dv-12345", "unmatched"},
+           Case{"GET", "/console/rhi", "/console/rhi"},
+           Case{"GET", "/console/notices", "/console/notices"},
        }) {
     const HttpRequest request = PersonRequest("operator", c.method, c.target);
     const std::string label = handler.RouteLabel(request);
@@ -2087,6 +2175,269 @@ TEST_F(ConsoleHandlerTest, PolicyExplainIsForOperatorsFromTheirOwnPage) {
   EXPECT_NE(bad.body.find("<code>/form/to</code>"), std::string::npos);
   EXPECT_GT(handler.BodyLimit(ExplainPost("")).value_or(0), 100U * 1024);
   EXPECT_EQ(handler.RouteLabel(ExplainPost("")), "/console/explain");
+}
+
+}  // namespace
+}  // namespace isagw::console
+
+// --- Alerts awaiting action, RHIs due, notices, health ---------------------
+
+namespace isagw::console {
+namespace {
+
+// An action as the alerts page's own form posts it.
+HttpRequest ActionPost(std::string id, std::string form, std::string role = "coordinator") {
+  HttpRequest request =
+      PersonRequest(std::move(role), "POST", "/console/alerts/" + id + "/action", true);
+  request.headers.push_back({"Sec-Fetch-Site", "same-origin"});
+  request.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
+  request.content_length = form.size();
+  request.body = std::move(form);
+  return request;
+}
+
+TEST_F(ConsoleHandlerTest, AlertsAndRhisAreForCoordinatorsAndNoticesForOperators) {
+  const std::vector<HttpRequest> refused = {
+      Get("operator", "/console/alerts"),
+      Get("auditor", "/console/alerts"),
+      Get("operator", "/console/rhi"),
+      Get("auditor", "/console/rhi"),
+      ActionPost("dv-alert-1", "team=EDT", "operator"),
+      ActionPost("dv-alert-1", "team=EDT", "auditor"),
+      Get("coordinator", "/console/notices"),
+      Get("auditor", "/console/notices"),
+  };
+  for (const HttpRequest& request : refused) {
+    const auto refusal = handler.Admit(request);
+    ASSERT_TRUE(refusal.has_value()) << request.person_role << " " << request.target;
+    ExpectHtmlPage(*refusal, 403, request.target);
+    EXPECT_EQ(handler.Handle(request).status, 403) << request.target;
+  }
+  EXPECT_EQ(data->PageFetches(), 0U);
+
+  ExpectHtmlPage(Serve(handler, Get("coordinator", "/console/alerts")), 200, "alerts");
+  ExpectHtmlPage(Serve(handler, Get("coordinator", "/console/rhi")), 200, "rhi");
+  ExpectHtmlPage(Serve(handler, Get("operator", "/console/notices")), 200, "notices");
+  EXPECT_EQ(data->alerts_calls.size(), 1U);
+  EXPECT_EQ(data->report_calls.size(), 1U);
+  EXPECT_EQ(data->notices_calls, 1);
+}
+
+TEST_F(ConsoleHandlerTest, TheAlertsPageShowsEachAlertsDeadlineAndOffersAnActionOnceDelivered) {
+  const HttpResponse page = Serve(handler, Get("coordinator", "/console/alerts"));
+  ExpectHtmlPage(page, 200, "alerts");
+  ASSERT_EQ(data->alerts_calls.size(), 1U);
+  EXPECT_EQ(data->alerts_calls[0].person_id, "p-coord-1");
+  EXPECT_EQ(data->alerts_calls[0].agency_id, "la-derby");
+  for (const char* text : {"DB/21/2026/000777", "DB/21/2026/000778", "due in 12 minutes",
+                           "escalated to Derby Emergency Duty Team", "overdue by 3 minutes",
+                           "not yet delivered", "delivery or an action"}) {
+    EXPECT_NE(page.body.find(text), std::string::npos) << text;
+  }
+  // A form for each delivered copy, none for the one still being pushed.
+  EXPECT_NE(page.body.find("action=\"/console/alerts/dv-alert-1/action\""), std::string::npos);
+  EXPECT_NE(page.body.find("action=\"/console/alerts/dv-alert-2/action\""), std::string::npos);
+  EXPECT_EQ(page.body.find("/console/alerts/dv-alert-3/action"), std::string::npos);
+  EXPECT_EQ(Count(page.body, "<button type=\"submit\" id=\"action-"), 2U);
+  // Every field labelled.
+  EXPECT_NE(page.body.find("<label for=\"team-dv-alert-1\">"), std::string::npos);
+  EXPECT_NE(page.body.find("<label for=\"reference-dv-alert-1\">"), std::string::npos);
+  // Past its deadline, marked.
+  EXPECT_EQ(Count(page.body, "class=\"late\""), 2U);
+  EXPECT_EQ(page.body.find("id=\"actioned\""), std::string::npos);
+  ExpectNoInlineScript(page.body, "alerts");
+}
+
+TEST_F(ConsoleHandlerTest, NoAlertSaysSoAndAnAlertsProblemIsTheRefusal) {
+  data->alerts.clear();
+  const HttpResponse none = Serve(handler, Get("coordinator", "/console/alerts"));
+  ExpectHtmlPage(none, 200, "no alerts");
+  EXPECT_NE(none.body.find("No alert is awaiting action."), std::string::npos);
+  EXPECT_EQ(none.body.find("<table"), std::string::npos);
+
+  data->alerts_problem = server::UnavailableProblem("the view could not be recorded in the audit");
+  const HttpResponse refused = Serve(handler, Get("coordinator", "/console/alerts"));
+  ExpectHtmlPage(refused, 503, "alerts 503");
+  EXPECT_NE(refused.body.find("could not be recorded"), std::string::npos);
+  EXPECT_EQ(refused.body.find("DB/21/2026"), std::string::npos);
+}
+
+TEST_F(ConsoleHandlerTest, TheAlertsPageTakesOnlyActioned) {
+  const HttpResponse shown =
+      Serve(handler, Get("coordinator", "/console/alerts?actioned=dv-alert-1"));
+  ExpectHtmlPage(shown, 200, "actioned");
+  EXPECT_NE(shown.body.find("Alert dv-alert-1 recorded as actioned."), std::string::npos);
+  // Not an id: not echoed.
+  const HttpResponse odd =
+      Serve(handler, Get("coordinator", "/console/alerts?actioned=%3Cb%3Ex%3C%2Fb%3E"));
+  ExpectHtmlPage(odd, 200, "odd actioned");
+  EXPECT_EQ(odd.body.find("id=\"actioned\""), std::string::npos);
+  EXPECT_EQ(odd.body.find("<b>x"), std::string::npos);
+  ExpectHtmlPage(Serve(handler, Get("coordinator", "/console/alerts?team=x")), 400, "other query");
+  EXPECT_EQ(data->alerts_calls.size(), 2U) << "a refused query fetches nothing";
+}
+
+TEST_F(ConsoleHandlerTest, AnActionFromItsOwnPageIsRecordedDecodedAndRedirects) {
+  const HttpRequest request =
+      ActionPost("dv-alert-1", "team=Missing+coordinator&reference=LA%2F42");
+  EXPECT_FALSE(handler.Admit(request).has_value());
+  const HttpResponse response = handler.Handle(request);
+  EXPECT_EQ(response.status, 303);
+  ASSERT_NE(response.Header("Location"), nullptr);
+  EXPECT_EQ(*response.Header("Location"), "/console/alerts?actioned=dv-alert-1");
+  ExpectConsoleHeaders(response, "303");
+  ASSERT_EQ(data->action_calls.size(), 1U);
+  EXPECT_EQ(data->action_calls[0].id, "dv-alert-1");
+  EXPECT_EQ(data->action_calls[0].form.team, "Missing coordinator");
+  EXPECT_EQ(data->action_calls[0].form.reference, "LA/42");
+  EXPECT_EQ(data->action_calls[0].viewer.person_id, "p-coord-1");
+  EXPECT_EQ(data->action_calls[0].viewer.agency_id, "la-derby");
+  EXPECT_EQ(data->alerts_calls.size(), 0U) << "the redirect's page is fetched by the browser";
+}
+
+TEST_F(ConsoleHandlerTest, AnActionFromAnotherSiteOrByGetIsRefusedBeforeAnythingIsRecorded) {
+  HttpRequest cross = ActionPost("dv-alert-1", "team=EDT");
+  std::erase_if(cross.headers, [](const auto& h) { return h.name == "Sec-Fetch-Site"; });
+  cross.headers.push_back({"Sec-Fetch-Site", "cross-site"});
+  ExpectHtmlPage(*handler.Admit(cross), 403, "cross-site");
+  HttpRequest no_origin = ActionPost("dv-alert-1", "team=EDT");
+  std::erase_if(no_origin.headers, [](const auto& h) { return h.name == "Sec-Fetch-Site"; });
+  ExpectHtmlPage(*handler.Admit(no_origin), 403, "no Sec-Fetch-Site, no Origin");
+  const auto get = handler.Admit(Get("coordinator", "/console/alerts/dv-alert-1/action"));
+  ASSERT_TRUE(get.has_value());
+  EXPECT_EQ(get->status, 405);
+  ASSERT_NE(get->Header("Allow"), nullptr);
+  EXPECT_EQ(*get->Header("Allow"), "POST");
+  const auto post_list = handler.Admit(ActionPost("", "team=EDT"));
+  ASSERT_TRUE(post_list.has_value());
+  EXPECT_EQ(post_list->status, 404) << "no id: no such page";
+  EXPECT_TRUE(data->action_calls.empty());
+}
+
+TEST_F(ConsoleHandlerTest, AnActionFormWithOtherFieldsOrAQueryIs400AndRecordsNothing) {
+  for (const std::string& form : {std::string("team=EDT&note=child+seen+at+home"),
+                                  std::string("team=EDT&team=EDT"), std::string("team=%ZZ")}) {
+    const HttpResponse refused = Serve(handler, ActionPost("dv-alert-1", form));
+    ExpectHtmlPage(refused, 400, form);
+    EXPECT_EQ(refused.body.find("child seen"), std::string::npos) << "never echoes a value";
+  }
+  HttpRequest with_query = ActionPost("dv-alert-1", "team=EDT");
+  with_query.target += "?team=EDT";
+  ExpectHtmlPage(Serve(handler, with_query), 400, "query");
+  EXPECT_TRUE(data->action_calls.empty());
+}
+
+TEST_F(ConsoleHandlerTest, AnActionsProblemIsTheRefusalNamingTheField) {
+  Problem invalid = server::MalformedRequestProblem("the action is not one the gateway records");
+  invalid.errors.push_back({"/form/team", "pattern", "must start with a letter or digit"});
+  data->action_problem = invalid;
+  const HttpResponse refused = Serve(handler, ActionPost("dv-alert-1", "team=%3Cx%3E"));
+  ExpectHtmlPage(refused, 400, "invalid team");
+  EXPECT_NE(refused.body.find("/form/team"), std::string::npos);
+  EXPECT_NE(refused.body.find("must start with a letter or digit"), std::string::npos);
+  EXPECT_EQ(refused.body.find("<x>"), std::string::npos);
+  EXPECT_EQ(refused.Header("Location"), nullptr);
+
+  data->action_problem = server::NotFoundProblem();
+  HttpRequest json = ActionPost("dv-other", "team=EDT");
+  std::erase_if(json.headers, [](const auto& h) { return h.name == "Accept"; });
+  ExpectProblem(Serve(handler, json), 404, problem_type::kNotFound, "not the agency's");
+}
+
+TEST_F(ConsoleHandlerTest, TheRhiPageIsTheDailyReportsInterviewTableAlone) {
+  data->document.tables.clear();
+  data->document.tables.push_back(
+      {"missing_now", "Children missing now", {"police_ref", "child"}, {{"DB/1", "Ada Lovelace"}}});
+  data->document.tables.push_back({"rhi_due",
+                                   "Return home interviews due or overdue",
+                                   {"police_ref", "child", "status"},
+                                   {{"DB/2", "Grace Hopper", "overdue"}}});
+  const HttpResponse page = Serve(handler, Get("coordinator", "/console/rhi"));
+  ExpectHtmlPage(page, 200, "rhi");
+  ASSERT_EQ(data->report_calls.size(), 1U);
+  EXPECT_EQ(data->report_calls[0].report, "daily");
+  EXPECT_EQ(data->report_calls[0].query, "");
+  EXPECT_NE(page.body.find("data-table=\"rhi_due\""), std::string::npos);
+  EXPECT_NE(page.body.find("Grace Hopper"), std::string::npos);
+  EXPECT_EQ(page.body.find("missing_now"), std::string::npos);
+  EXPECT_EQ(page.body.find("Ada Lovelace"), std::string::npos);
+  EXPECT_EQ(page.body.find("name=\"period\""), std::string::npos) << "always as at now";
+  ExpectHtmlPage(Serve(handler, Get("coordinator", "/console/rhi?period=2026-Q3")), 400, "query");
+  EXPECT_EQ(data->report_calls.size(), 1U);
+  data->report_problem = server::ForbiddenProblem("your agency may not run this report");
+  ExpectHtmlPage(Serve(handler, Get("coordinator", "/console/rhi")), 403, "police force");
+}
+
+TEST_F(ConsoleHandlerTest, ACoordinatorsMenuHasAlertsAndRhisOnlyWhenTheirAgencyRunsTheDaily) {
+  const HttpResponse council = Serve(handler, Get("coordinator", "/console/"));
+  EXPECT_NE(council.body.find("href=\"/console/alerts\""), std::string::npos);
+  EXPECT_NE(council.body.find("href=\"/console/rhi\""), std::string::npos);
+  data->reports = {"hotspots"};  // a police force
+  const HttpResponse force = Serve(handler, Get("coordinator", "/console/"));
+  EXPECT_NE(force.body.find("href=\"/console/alerts\""), std::string::npos);
+  EXPECT_EQ(force.body.find("href=\"/console/rhi\""), std::string::npos);
+  for (const char* role : {"operator", "auditor"}) {
+    const HttpResponse home = Serve(handler, Get(role, "/console/"));
+    EXPECT_EQ(home.body.find("/console/alerts"), std::string::npos) << role;
+    EXPECT_EQ(home.body.find("/console/rhi"), std::string::npos) << role;
+  }
+}
+
+TEST_F(ConsoleHandlerTest, TheNoticesPageListsWhomEachNoticeToldAndWhy) {
+  const HttpResponse page = Serve(handler, Get("operator", "/console/notices"));
+  ExpectHtmlPage(page, 200, "notices");
+  for (const char* text :
+       {"dl-1-ndn", "msg-1", "http_410", "<td><code>dl-1</code></td>", "<td>available</td>"}) {
+    EXPECT_NE(page.body.find(text), std::string::npos) << text;
+  }
+  EXPECT_NE(Serve(handler, Get("operator", "/console/")).body.find("href=\"/console/notices\""),
+            std::string::npos);
+  ExpectHtmlPage(Serve(handler, Get("operator", "/console/notices?x=1")), 400, "query");
+  data->notices.clear();
+  EXPECT_NE(
+      Serve(handler, Get("operator", "/console/notices")).body.find("No non-delivery notices."),
+      std::string::npos);
+  EXPECT_EQ(data->notices_calls, 2);
+}
+
+TEST_F(ConsoleHandlerTest, TheOperatorsHomePageSaysWhatNeedsThemOrThatNothingDoes) {
+  const HttpResponse calm = Serve(handler, Get("operator", "/console/"));
+  EXPECT_NE(calm.body.find("Nothing needs you now."), std::string::npos);
+  EXPECT_NE(calm.body.find("<dd id=\"health-pending\">3, the oldest made "), std::string::npos);
+  EXPECT_NE(calm.body.find("<dd id=\"health-store\">answers</dd>"), std::string::npos);
+  EXPECT_EQ(data->health_calls, 1);
+
+  data->health.store_answers = false;
+  data->health.open_circuits = {"Derby City Council", "Stoke <EDT>"};
+  data->health.dead = 1;
+  data->health.last_reload = "refused at 2026-11-22T10:00:00Z";
+  const HttpResponse alarmed = Serve(handler, Get("operator", "/console/"));
+  EXPECT_EQ(alarmed.body.find("Nothing needs you now."), std::string::npos);
+  for (const char* text : {"The store does not answer.",
+                           "Circuit open (this replica) to: Derby City Council, Stoke &lt;EDT&gt;.",
+                           "1 dead letter not replayed.", "The last policy reload was refused"}) {
+    EXPECT_NE(alarmed.body.find(text), std::string::npos) << text;
+  }
+  ExpectNoInlineScript(alarmed.body, "health");
+
+  for (const char* role : {"coordinator", "auditor"}) {
+    const HttpResponse home = Serve(handler, Get(role, "/console/"));
+    EXPECT_EQ(home.body.find("id=\"health\""), std::string::npos) << role;
+  }
+  EXPECT_EQ(data->health_calls, 2) << "only operators' home pages ask";
+}
+
+TEST_F(ConsoleHandlerTest, AlertAndNoticeFactsAreEscaped) {
+  data->alerts[0].police_ref = "<script>x()</script>";
+  data->alerts[1].escalated_to = "\" onmouseover=\"x()";
+  data->notices[0].reason = "<img src=x onerror=x()>";
+  const HttpResponse alerts = Serve(handler, Get("coordinator", "/console/alerts"));
+  EXPECT_EQ(alerts.body.find("<script>x()"), std::string::npos);
+  EXPECT_NE(alerts.body.find("&lt;script&gt;x()"), std::string::npos);
+  ExpectNoInlineScript(alerts.body, "alerts");
+  const HttpResponse notices = Serve(handler, Get("operator", "/console/notices"));
+  EXPECT_EQ(notices.body.find("<img"), std::string::npos);
+  ExpectNoInlineScript(notices.body, "notices");
 }
 
 }  // namespace
