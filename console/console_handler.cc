@@ -11,6 +11,7 @@
 #include "console/page_template.h"
 #include "gateway/model/time.h"
 #include "gateway/reports/render/svg_chart.h"
+#include "gateway/reports/report_period.h"
 #include "gateway/server/api_router.h"
 
 namespace isagw::console {
@@ -878,8 +879,9 @@ HttpResponse ConsoleHandler::AlertsPage(const HttpRequest& request, const Viewer
                     {"delivery", a.delivery},
                     {"acknowledgement",
                      a.acknowledgement == "business" ? "an action" : "delivery or an action"},
-                    {"received_at", model::FormatTimestamp(a.received_at)},
-                    {"due_at", model::FormatTimestamp(a.due_at)},
+                    // Coordinators read UK local time, as in their reports.
+                    {"received_at", reports::UkDateTime(a.received_at)},
+                    {"due_at", reports::UkDateTime(a.due_at)},
                     {"status", status},
                     {"late", a.status != "waiting"},
                     {"may_action", a.may_action}});

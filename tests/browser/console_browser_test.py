@@ -8,8 +8,12 @@ https://localhost under the policy scripts/bootstrap installs). The test
 then checks what each may see and what each is refused:
   - a coordinator of Derby sees the Derby child missing now, and never the
     Staffordshire child; Staffordshire's coordinator the other way round;
-  - an operator sees the queues and the dead letter, never a child's name,
-    and is refused the reports; replaying the dead letter delivers it;
+  - Stoke's coordinator sees an urgent alert awaiting action, with its
+    deadline and no child's name, and records it as actioned: its
+    deadline is cancelled and the action audited under their name;
+  - an operator sees the health summary, the queues, the dead letter and
+    its non-delivery notice, never a child's name, and is refused the
+    reports; replaying the dead letter delivers it;
   - Derby's auditor finds the Derby child's disclosures by NHS number, and
     nothing of the Staffordshire child; each search is audited by
     pseudonym; the audit verifies;
@@ -55,18 +59,22 @@ P12_PASSWORD = "isagw-example"  # certs-example/make-certs.sh
 # reach the other council's coordinator, nor any operator.
 DERBY_CHILD = ("Morgana", "Derwentside")
 STAFFS_CHILD = ("Harper", "Stowbridge")
+STOKE_CHILD = ("Linnea", "Burslemoor")
 # Valid NHS numbers (check digit), one per child.
 DERBY_NHS = "9990000034"
 STAFFS_NHS = "9990000026"
+STOKE_NHS = "9990000018"
 
 
-def missing_report(force, ref, child, la, postcode):
+def missing_report(force, ref, child, la, postcode, nhs=None, risk=None):
     with open(os.path.join(SOURCE, "docs", "examples", "compact", "missing-report.json")) as f:
         record = json.load(f)
     record.update({"ForceCode": force, "OccurrenceRef": ref, "MisperForename": child[0],
                    "MisperSurname": child[1], "ResponsibleLA": la, "HomePostcode": postcode,
-                   "NHSNumber": STAFFS_NHS if force == "STAFFS" else DERBY_NHS,
+                   "NHSNumber": nhs or (STAFFS_NHS if force == "STAFFS" else DERBY_NHS),
                    "HomeAddress": "1 Example Road"})
+    if risk:
+        record["RiskGrading"] = risk
     return json.dumps(record).encode()
 
 
@@ -313,8 +321,80 @@ def run(args):
         checks.that(DERBY_CHILD[1] not in staffs.driver.page_source,
                     "Staffordshire's coordinator never sees the Derby child")
 
+        # ---- Stoke's coordinator: an urgent alert, actioned from the console.
+        # The example rules make a high-risk report's copies in Stoke wait
+        # 30 minutes for an action.
+        checks.that(gateway.post("police-staffs", missing_report(
+            "STAFFS", "ST/21/2026/004413", STOKE_CHILD, "861", "ST4 1AB", nhs=STOKE_NHS,
+            risk="HIGH")) == 202, "the high-risk Stoke report is accepted")
+        urgent = gateway.wait_for(
+            "SELECT t.subject FROM timers t JOIN outbox o ON o.id = t.subject"
+            " WHERE o.recipient = 'la-stoke' AND t.kind = 'urgent_ack_business'"
+            " AND t.state = 'armed'")[0][0]
+        stoke = browser("person-la-stoke-coordinator")
+        stoke.open(base, "/console/", "home")
+        stoke.driver.find_element(By.LINK_TEXT, "Alerts awaiting action").click()
+        page = stoke.page("alerts")
+        rows = stoke.driver.find_elements(By.CSS_SELECTOR, f'tr[data-delivery="{urgent}"]')
+        checks.that(len(rows) == 1 and "ST/21/2026/004413" in rows[0].text and
+                    "due in" in rows[0].text,
+                    "Stoke's coordinator sees the urgent alert with its deadline")
+        for name in STOKE_CHILD:
+            checks.that(name not in page, f"the alerts page names no child ({name})")
+        check_page_hygiene(stoke, checks, "alerts")
+        stoke.driver.find_element(By.ID, f"reference-{urgent}").send_keys("STK/2026/77")
+        stoke.driver.find_element(By.ID, f"action-{urgent}").click()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not stoke.driver.find_elements(By.ID, "actioned"):
+            time.sleep(0.1)
+        stoke.page("alert-actioned")
+        checks.that(stoke.driver.find_elements(By.ID, "actioned"),
+                    "the action is confirmed on the page")
+        checks.that(not stoke.driver.find_elements(By.CSS_SELECTOR,
+                                                   f'tr[data-delivery="{urgent}"]'),
+                    "the actioned alert has left the list")
+        check_page_hygiene(stoke, checks, "alerts after the action")
+        checks.that(gateway.query("SELECT COUNT(*) FROM timers WHERE subject = ?"
+                                  " AND state = 'cancelled'", urgent)[0][0] == 1,
+                    "the alert's deadline is cancelled")
+        actioned = gateway.query("SELECT body FROM audit WHERE kind = 'delivery_actioned'"
+                                 " AND json_extract(body, '$.delivery_id') = ?", urgent)
+        checks.that(len(actioned) == 1 and
+                    json.loads(actioned[0][0]).get("person") == "la-stoke-coordinator" and
+                    "STK/2026/77" not in actioned[0][0],
+                    "the action is audited once, with the coordinator's id and not the reference")
+        checks.that(gateway.query("SELECT COUNT(*) FROM audit WHERE kind = 'alerts_viewed' AND"
+                                  " json_extract(body, '$.person') = 'la-stoke-coordinator'")[0][0]
+                    == 2, "each view of the alerts is audited with the coordinator's id")
+        stoke.driver.find_element(By.LINK_TEXT, "RHIs due").click()
+        stoke.page("rhi-due")
+        checks.that("Return home interviews due or overdue" in stoke.text(),
+                    "the coordinator's RHI page shows the interviews due")
+        check_page_hygiene(stoke, checks, "RHIs due")
+        derby.open(base, "/console/alerts", "alerts")
+        checks.that(urgent not in derby.driver.page_source and
+                    "ST/21/2026/004413" not in derby.driver.page_source,
+                    "Derby's coordinator never sees Stoke's alert")
+
         # ---- the operator
         operator = browser("person-gateway-operator")
+        operator.open(base, "/console/", "home")
+        checks.that(operator.driver.find_elements(By.ID, "health"),
+                    "the operator's first page is the health summary")
+        dead_count = operator.driver.find_element(By.ID, "health-dead").text
+        checks.that(dead_count.isdigit() and int(dead_count) >= 1 and
+                    "dead letter" in operator.text(),
+                    "the health summary counts the dead letter and says so")
+        check_page_hygiene(operator, checks, "operator home")
+        operator.driver.find_element(By.LINK_TEXT, "Non-delivery notices").click()
+        page = operator.page("notices")
+        notice = operator.driver.find_elements(By.CSS_SELECTOR, f'tr[data-notice="{dead}-ndn"]')
+        checks.that(len(notice) == 1 and "Staffordshire Police" in notice[0].text and
+                    dead in notice[0].text,
+                    "the operator sees the notice telling the police of the dead letter")
+        for name in DERBY_CHILD + STAFFS_CHILD + STOKE_CHILD:
+            checks.that(name not in page, f"the notices page shows no name ({name})")
+        check_page_hygiene(operator, checks, "notices")
         operator.open(base, "/console/recipients", "recipients")
         row = operator.driver.find_element(By.CSS_SELECTOR, 'tr[data-recipient="la-staffordshire"]')
         dead_cell = row.find_element(By.CSS_SELECTOR, "td.dead").text
