@@ -25,6 +25,25 @@ Result<std::optional<std::string>, StoreError> FirstText(Result<PgResult, PgErro
   return std::optional<std::string>(query->Text(0, 0));
 }
 
+// Row r's timer in columns first.. first+9: id, kind, due_at, spec,
+// source_message_id, state, armed_at, finished_at, message_id, note (the
+// order every timer query selects them in).
+TimerRecord TimerRecordAt(const PgResult& rows, int r, int first, const std::string& subject) {
+  TimerRecord t;
+  t.timer.id = rows.Text(r, first);
+  t.timer.subject = subject;
+  t.timer.kind = rows.Text(r, first + 1);
+  t.timer.due_at = FromSeconds(rows.Int(r, first + 2));
+  t.timer.spec_json = rows.Text(r, first + 3);
+  t.timer.source_message_id = rows.Text(r, first + 4);
+  t.state = ParseTimerState(rows.Text(r, first + 5)).value_or(TimerState::kArmed);
+  t.armed_at = FromSeconds(rows.Int(r, first + 6));
+  if (!rows.IsNull(r, first + 7)) t.finished_at = FromSeconds(rows.Int(r, first + 7));
+  t.message_id = rows.OptionalText(r, first + 8);
+  t.note = rows.OptionalText(r, first + 9);
+  return t;
+}
+
 }  // namespace
 
 // One write transaction and the audit chain's head it holds locked.
@@ -805,19 +824,7 @@ Result<std::vector<TimerRecord>, StoreError> PostgresStore::ListTimers(const std
     if (!rows.ok()) return Fail(Backend(rows.error()));
     std::vector<TimerRecord> timers;
     for (int r = 0; r < rows->rows(); ++r) {
-      TimerRecord t;
-      t.timer.id = rows->Text(r, 0);
-      t.timer.subject = subject;
-      t.timer.kind = rows->Text(r, 1);
-      t.timer.due_at = FromSeconds(rows->Int(r, 2));
-      t.timer.spec_json = rows->Text(r, 3);
-      t.timer.source_message_id = rows->Text(r, 4);
-      t.state = ParseTimerState(rows->Text(r, 5)).value_or(TimerState::kArmed);
-      t.armed_at = FromSeconds(rows->Int(r, 6));
-      if (!rows->IsNull(r, 7)) t.finished_at = FromSeconds(rows->Int(r, 7));
-      t.message_id = rows->OptionalText(r, 8);
-      t.note = rows->OptionalText(r, 9);
-      timers.push_back(std::move(t));
+      timers.push_back(TimerRecordAt(*rows, r, 0, subject));
     }
     return timers;
   });
@@ -1007,18 +1014,7 @@ Result<std::vector<UrgentCopy>, StoreError> PostgresStore::ListUrgentCopies(
       c.created_at = FromSeconds(rows->Int(r, 3));
       c.message_kind = rows->Text(r, 4);
       c.episode_ref = rows->OptionalText(r, 5);
-      TimerRecord& t = c.deadline;
-      t.timer.id = rows->Text(r, 6);
-      t.timer.subject = c.delivery_id;
-      t.timer.kind = rows->Text(r, 7);
-      t.timer.due_at = FromSeconds(rows->Int(r, 8));
-      t.timer.spec_json = rows->Text(r, 9);
-      t.timer.source_message_id = rows->Text(r, 10);
-      t.state = ParseTimerState(rows->Text(r, 11)).value_or(TimerState::kArmed);
-      t.armed_at = FromSeconds(rows->Int(r, 12));
-      if (!rows->IsNull(r, 13)) t.finished_at = FromSeconds(rows->Int(r, 13));
-      t.message_id = rows->OptionalText(r, 14);
-      t.note = rows->OptionalText(r, 15);
+      c.deadline = TimerRecordAt(*rows, r, 6, c.delivery_id);
       copies.push_back(std::move(c));
     }
     return copies;

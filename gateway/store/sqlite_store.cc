@@ -27,6 +27,25 @@ Result<std::optional<std::string>, StoreError> FirstText(
   return std::optional<std::string>(query->ColumnText(0));
 }
 
+// The timer in columns first.. first+9 of the current row: id, kind,
+// due_at, spec, source_message_id, state, armed_at, finished_at,
+// message_id, note (the order every timer query selects them in).
+TimerRecord TimerRecordAt(const SqliteStatement& row, int first, const std::string& subject) {
+  TimerRecord r;
+  r.timer.id = row.ColumnText(first);
+  r.timer.subject = subject;
+  r.timer.kind = row.ColumnText(first + 1);
+  r.timer.due_at = FromSeconds(row.ColumnInt(first + 2));
+  r.timer.spec_json = row.ColumnText(first + 3);
+  r.timer.source_message_id = row.ColumnText(first + 4);
+  r.state = ParseTimerState(row.ColumnText(first + 5)).value_or(TimerState::kArmed);
+  r.armed_at = FromSeconds(row.ColumnInt(first + 6));
+  if (!row.ColumnIsNull(first + 7)) r.finished_at = FromSeconds(row.ColumnInt(first + 7));
+  r.message_id = row.ColumnOptionalText(first + 8);
+  r.note = row.ColumnOptionalText(first + 9);
+  return r;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::Prepare(
@@ -480,19 +499,7 @@ Result<std::vector<TimerRecord>, StoreError> SqliteStore::ListTimers(const std::
     auto row = list->Step();
     if (!row.ok()) return Fail(Backend(row.error()));
     if (!*row) break;
-    TimerRecord r;
-    r.timer.id = list->ColumnText(0);
-    r.timer.subject = subject;
-    r.timer.kind = list->ColumnText(1);
-    r.timer.due_at = FromSeconds(list->ColumnInt(2));
-    r.timer.spec_json = list->ColumnText(3);
-    r.timer.source_message_id = list->ColumnText(4);
-    r.state = ParseTimerState(list->ColumnText(5)).value_or(TimerState::kArmed);
-    r.armed_at = FromSeconds(list->ColumnInt(6));
-    if (!list->ColumnIsNull(7)) r.finished_at = FromSeconds(list->ColumnInt(7));
-    r.message_id = list->ColumnOptionalText(8);
-    r.note = list->ColumnOptionalText(9);
-    timers.push_back(std::move(r));
+    timers.push_back(TimerRecordAt(*list, 0, subject));
   }
   return timers;
 }
@@ -851,18 +858,7 @@ Result<std::vector<UrgentCopy>, StoreError> SqliteStore::ListUrgentCopies(
       c.created_at = FromSeconds(list->ColumnInt(3));
       c.message_kind = list->ColumnText(4);
       c.episode_ref = list->ColumnOptionalText(5);
-      TimerRecord& t = c.deadline;
-      t.timer.id = list->ColumnText(6);
-      t.timer.subject = c.delivery_id;
-      t.timer.kind = list->ColumnText(7);
-      t.timer.due_at = FromSeconds(list->ColumnInt(8));
-      t.timer.spec_json = list->ColumnText(9);
-      t.timer.source_message_id = list->ColumnText(10);
-      t.state = ParseTimerState(list->ColumnText(11)).value_or(TimerState::kArmed);
-      t.armed_at = FromSeconds(list->ColumnInt(12));
-      if (!list->ColumnIsNull(13)) t.finished_at = FromSeconds(list->ColumnInt(13));
-      t.message_id = list->ColumnOptionalText(14);
-      t.note = list->ColumnOptionalText(15);
+      c.deadline = TimerRecordAt(*list, 6, c.delivery_id);
       copies.push_back(std::move(c));
     }
     return copies;
