@@ -31,7 +31,6 @@ import http.server
 import json
 import os
 import shutil
-import signal
 import sqlite3
 import ssl
 import subprocess
@@ -134,19 +133,10 @@ class Gateway:
 
     def start(self):
         self.log = open(os.path.join(self.work, "gateway.log"), "w")
-        self.process = subprocess.Popen([self.isagw, "serve", "--config", self.config],
-                                        stdout=self.log, stderr=subprocess.STDOUT)
-        if not deployment.wait_ready(self.admin_port, self.process):
-            raise RuntimeError("the gateway did not become ready")
+        self.process = deployment.start(self.isagw, self.config, self.admin_port, self.log)
 
     def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        deployment.stop(self.process)
         if self.process is not None:
             self.log.close()
 

@@ -217,10 +217,7 @@ class Gateway:
         with open(self.log_path, "a") as out:
             out.write(f"---- start {self.starts}\n")
             out.flush()
-            self.process = subprocess.Popen([self.binary, "serve", "--config", self.config],
-                                            stdout=out, stderr=subprocess.STDOUT)
-        if not deployment.wait_ready(self.admin_port, self.process):
-            raise RuntimeError(f"the gateway did not become ready (log: {self.log_path})")
+            self.process = deployment.start(self.binary, self.config, self.admin_port, out)
 
     def kill(self):
         self.process.send_signal(signal.SIGKILL)
@@ -229,13 +226,7 @@ class Gateway:
             self.release_leases()
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        deployment.stop(self.process, timeout=60)
 
     def release_leases(self):
         # Nobody runs: every lease belongs to the killed process.

@@ -7,7 +7,9 @@ high enough for load tests. Optionally la-staffordshire receives by push.
 """
 
 import os
+import signal
 import socket
+import subprocess
 import time
 import urllib.request
 
@@ -116,6 +118,31 @@ def wait_ready(admin_port, process=None, timeout=60):
             pass
         time.sleep(0.05)
     return False
+
+
+def start(isagw, config, admin_port, log):
+    """Runs `isagw serve --config config`, its output to the open file `log`,
+    and waits until it is ready. The process; RuntimeError when it died or
+    did not become ready."""
+    process = subprocess.Popen([isagw, "serve", "--config", config],
+                               stdout=log, stderr=subprocess.STDOUT)
+    if not wait_ready(admin_port, process):
+        stop(process)
+        raise RuntimeError(f"the gateway did not become ready (log: {log.name})")
+    return process
+
+
+def stop(process, timeout=30):
+    """Asks the gateway to stop (SIGTERM: it drains and closes its store),
+    and kills it when it has not within `timeout` seconds."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def main():

@@ -14,7 +14,6 @@ import signal
 import socket
 import sqlite3
 import ssl
-import subprocess
 import sys
 import time
 import urllib.request
@@ -94,19 +93,13 @@ class Gateway:
 
     def start(self):
         self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen([self.isagw, "serve", "--config", self.config],
-                                        stdout=self.log, stderr=subprocess.STDOUT)
-        if not deployment.wait_ready(self.admin_port, self.process):
-            raise RuntimeError("the gateway did not become ready:\n" + self.read_log())
+        try:
+            self.process = deployment.start(self.isagw, self.config, self.admin_port, self.log)
+        except RuntimeError as e:
+            raise RuntimeError(f"{e}:\n{self.read_log()}") from None
 
     def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        deployment.stop(self.process)
         if self.process is not None:
             self.log.close()
 

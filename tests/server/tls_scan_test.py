@@ -18,7 +18,6 @@ import argparse
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -128,26 +127,21 @@ def main():
     with tempfile.TemporaryDirectory(prefix="isagw-tls-scan-") as work:
         config, api_port, admin_port = deployment.write(work, args.source, args.certs)
         with open(os.path.join(work, "gateway.log"), "w") as log:
-            gateway = subprocess.Popen([args.isagw, "serve", "--config", config],
-                                       stdout=log, stderr=subprocess.STDOUT)
-        try:
-            if not deployment.wait_ready(admin_port, gateway):
-                with open(os.path.join(work, "gateway.log")) as log:
-                    sys.stdout.write(log.read())
+            try:
+                gateway = deployment.start(args.isagw, config, admin_port, log)
+            except RuntimeError:
+                with open(os.path.join(work, "gateway.log")) as written:
+                    sys.stdout.write(written.read())
                 print("tls scan: the gateway did not become ready")
                 return 1
+        try:
             certs = os.path.abspath(args.certs)
             scan = subprocess.run(
                 [sslscan, "--no-colour", f"--certs={certs}/la-derby.crt",
                  f"--pk={certs}/la-derby.key", f"127.0.0.1:{api_port}"],
                 capture_output=True, text=True, timeout=120)
         finally:
-            gateway.send_signal(signal.SIGTERM)
-            try:
-                gateway.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                gateway.kill()
-                gateway.wait()
+            deployment.stop(gateway)
 
     print(scan.stdout)
     if scan.returncode != 0:
