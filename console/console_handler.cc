@@ -557,10 +557,9 @@ HttpResponse ConsoleHandler::Handle(const HttpRequest& request) {
       if (!document.ok()) return Refuse(request, *data_, document.error());
       std::erase_if(document->tables,
                     [](const reports::ReportTable& t) { return t.name != "rhi_due"; });
-      document->notes.clear();
-      document->notes.push_back(
+      document->notes = {
           "Interviews due within the area's time after each return (72 hours unless its rules "
-          "say otherwise), and those overdue for up to a week. Times are UK local.");
+          "say otherwise), and those overdue for up to a week. Times are UK local."};
       nlohmann::json values = ReportValues(*document);
       values["report"] = "rhi";
       values["has_period_form"] = false;
