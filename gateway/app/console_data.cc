@@ -51,8 +51,6 @@ std::string ReportingYearOf(model::Timestamp now) {
   return std::to_string(year) + "-" + (next < 10 ? "0" : "") + std::to_string(next);
 }
 
-std::string_view StateName(store::DeliveryState state) { return store::DeliveryStateName(state); }
-
 bool Delivered(store::DeliveryState state) {
   return state == store::DeliveryState::kDelivered || state == store::DeliveryState::kAvailable ||
          state == store::DeliveryState::kAcked;
@@ -371,7 +369,7 @@ Result<std::vector<console::NoticeView>, Problem> GatewayConsoleData::Notices() 
     view.to = copy.delivery.recipient;
     view.message_id = copy.delivery.message_id;
     view.made_at = copy.created_at;
-    view.state = std::string(StateName(copy.state));
+    view.state = std::string(store::DeliveryStateName(copy.state));
     // The notice is a problem document the gateway wrote: ids, a reason
     // class and counts, no personal data. One that can no longer be
     // opened (its key destroyed) is listed without them.
@@ -473,7 +471,7 @@ Result<std::vector<console::AlertView>, Problem> GatewayConsoleData::Alerts(
     a.recipient = c.recipient;
     const registry::Agency* to = state->registry.FindById(c.recipient);
     a.recipient_name = to != nullptr ? to->name : c.recipient;
-    a.delivery = std::string(StateName(c.state));
+    a.delivery = std::string(store::DeliveryStateName(c.state));
     a.acknowledgement =
         c.deadline.timer.kind == safeguarding::kUrgentAckBusiness ? "business" : "transport";
     a.received_at = c.created_at;
