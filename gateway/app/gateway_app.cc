@@ -16,14 +16,15 @@
 #include "gateway/app/console_data.h"
 #include "gateway/app/gateway_keys.h"
 #include "gateway/app/gateway_state_loader.h"
+#include "gateway/app/heap_trimmer.h"
 #include "gateway/app/store_opener.h"
-#include "gateway/metrics/metrics_history.h"
 #include "gateway/app/store_probe.h"
 #include "gateway/audit/audit_entries.h"
 #include "gateway/crypto/sealer.h"
 #include "gateway/delivery/clock.h"
 #include "gateway/delivery/delivery_worker.h"
 #include "gateway/delivery/push_client.h"
+#include "gateway/metrics/metrics_history.h"
 #include "gateway/metrics/metrics_registry.h"
 #include "gateway/pipeline/gateway_api_service.h"
 #include "gateway/pipeline/gateway_state.h"
@@ -179,6 +180,10 @@ constexpr std::chrono::seconds kMetricsSampleInterval{15};
 constexpr std::size_t kMetricsSamplesKept = 241;
 // Policy loads and reloads the console lists: enough for a day of edits.
 constexpr std::size_t kPolicyEventsKept = 50;
+// Freed heap goes back to the system once this many connections have
+// closed (each held ~100 KB), checked this often (heap_trimmer.h).
+constexpr std::chrono::seconds kHeapTrimInterval{15};
+constexpr double kHeapTrimAfterClosed = 100;
 
 }  // namespace
 
@@ -204,6 +209,7 @@ struct GatewayApp::Impl {
   std::unique_ptr<pipeline::IngestPipeline> timer_pipeline;
   std::unique_ptr<pipeline::TimerWorker> timers;
   std::unique_ptr<server::Server> server;
+  std::unique_ptr<HeapTrimmer> heap_trimmer;  // reads `metrics`, writes to `log`
 
   mutable std::mutex mutex;  // guards the three below
   config::GatewayConfig config;
@@ -447,6 +453,16 @@ Result<std::unique_ptr<GatewayApp>, std::string> GatewayApp::Create(config::Gate
   impl->metrics_history =
       std::make_unique<metrics::MetricsHistory>(*impl->metrics, kMetricsSamplesKept);
   impl->metrics_history->Start(kMetricsSampleInterval);
+  impl->heap_trimmer = std::make_unique<HeapTrimmer>(
+      [metrics = impl->metrics] {
+        const auto totals = metrics->Totals();
+        const auto open = totals.find("isagw_connections_active");
+        return open == totals.end() ? 0.0 : open->second;
+      },
+      kHeapTrimInterval, kHeapTrimAfterClosed, TrimHeap,
+      [raw](std::int64_t freed) {
+        raw->log.Info("heap_trimmed", {{"freed_bytes", freed}});
+      });
   console_sources.metrics_history = impl->metrics_history.get();
   auto handler = std::make_shared<server::PathDispatch>(
       server::IsConsolePath,

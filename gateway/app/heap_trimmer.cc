@@ -1,0 +1,75 @@
+#include "gateway/app/heap_trimmer.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <utility>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+namespace isagw::app {
+namespace {
+
+// Resident bytes now; 0 when /proc cannot tell.
+std::int64_t ResidentBytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::int64_t size = 0;
+  std::int64_t resident = 0;
+  if (!(statm >> size >> resident)) return 0;
+  return resident * static_cast<std::int64_t>(::sysconf(_SC_PAGESIZE));
+}
+
+}  // namespace
+
+bool TrimDecision::Observe(double open_connections) {
+  peak_ = std::max(peak_, open_connections);
+  if (peak_ - open_connections < drop_) return false;
+  peak_ = open_connections;
+  return true;
+}
+
+std::int64_t TrimHeap() {
+#if defined(__GLIBC__)
+  const std::int64_t before = ResidentBytes();
+  ::malloc_trim(0);
+  return std::max<std::int64_t>(0, before - ResidentBytes());
+#else
+  return 0;
+#endif
+}
+
+HeapTrimmer::HeapTrimmer(Count open_connections, std::chrono::milliseconds interval, double drop,
+                         Trim trim, Report report)
+    : open_connections_(std::move(open_connections)),
+      interval_(interval),
+      decision_(drop),
+      trim_(std::move(trim)),
+      report_(std::move(report)) {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+HeapTrimmer::~HeapTrimmer() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  stop_signal_.notify_all();
+  thread_.join();
+}
+
+void HeapTrimmer::Loop() {
+  std::unique_lock lock(mutex_);
+  while (!stop_signal_.wait_for(lock, interval_, [this] { return stopping_; })) {
+    lock.unlock();
+    if (decision_.Observe(open_connections_())) {
+      const std::int64_t freed = trim_();
+      if (report_) report_(freed);
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace isagw::app

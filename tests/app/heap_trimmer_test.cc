@@ -1,0 +1,108 @@
+// HeapTrimmer: freed heap goes back to the system after many connections
+// close, and not at every small dip.
+#include "gateway/app/heap_trimmer.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace isagw::app {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(TrimDecision, TrimsOnceTheConnectionsFellByTheDropBelowTheirPeak) {
+  TrimDecision decision(100);
+  EXPECT_FALSE(decision.Observe(0));
+  EXPECT_FALSE(decision.Observe(500));
+  EXPECT_FALSE(decision.Observe(1000));
+  EXPECT_FALSE(decision.Observe(901)) << "99 closed: not yet";
+  EXPECT_TRUE(decision.Observe(900)) << "100 below the peak of 1,000";
+  // The count starts again from 900: a further 99 are not enough.
+  EXPECT_FALSE(decision.Observe(801));
+  EXPECT_TRUE(decision.Observe(0));
+  EXPECT_FALSE(decision.Observe(0)) << "nothing more has closed";
+}
+
+TEST(TrimDecision, ARiseAfterATrimSetsANewPeak) {
+  TrimDecision decision(100);
+  EXPECT_FALSE(decision.Observe(300));
+  EXPECT_TRUE(decision.Observe(0));
+  EXPECT_FALSE(decision.Observe(50));
+  EXPECT_FALSE(decision.Observe(0)) << "only 50 closed since the trim";
+  EXPECT_FALSE(decision.Observe(250));
+  EXPECT_TRUE(decision.Observe(150));
+}
+
+TEST(TrimHeap, GivesBackWhatItCanAndNeverANegativeFigure) {
+  // A few MB freed in small blocks: glibc keeps them in the arena.
+  std::vector<std::vector<char>> blocks;
+  for (int i = 0; i < 2000; ++i) blocks.emplace_back(4000, static_cast<char>(i));
+  blocks.clear();
+  EXPECT_GE(TrimHeap(), 0);
+}
+
+// The thread asks for the count every interval and trims when the decision
+// says so, reporting what the trim gave back.
+TEST(HeapTrimmer, TrimsFromItsThreadAfterTheConnectionsFallAndReports) {
+  std::atomic<double> open{1000};
+  std::atomic<int> checks{0};
+  std::mutex mutex;
+  std::condition_variable reported;
+  std::vector<std::int64_t> reports;
+  std::atomic<int> trims{0};
+  {
+    HeapTrimmer trimmer(
+        [&] {
+          ++checks;
+          return open.load();
+        },
+        1ms, 100,
+        [&] {
+          ++trims;
+          return std::int64_t{4096};
+        },
+        [&](std::int64_t freed) {
+          std::lock_guard lock(mutex);
+          reports.push_back(freed);
+          reported.notify_all();
+        });
+    // The 1,000 are seen before they close.
+    while (checks.load() < 2) std::this_thread::yield();
+    open = 0;
+    std::unique_lock lock(mutex);
+    // A deadline only so that a broken trimmer fails rather than hangs.
+    ASSERT_TRUE(reported.wait_for(lock, 30s, [&] { return !reports.empty(); }));
+  }
+  EXPECT_EQ(trims.load(), 1) << "the count stayed at 0: one trim, not one per check";
+  ASSERT_EQ(reports.size(), 1U);
+  EXPECT_EQ(reports[0], 4096);
+}
+
+TEST(HeapTrimmer, NeverTrimsWhileTheConnectionsHold) {
+  std::atomic<int> checks{0};
+  std::atomic<int> trims{0};
+  {
+    HeapTrimmer trimmer(
+        [&] {
+          ++checks;
+          return 1000.0;
+        },
+        1ms, 100,
+        [&] {
+          ++trims;
+          return std::int64_t{0};
+        },
+        nullptr);
+    while (checks.load() < 20) std::this_thread::yield();
+  }
+  EXPECT_EQ(trims.load(), 0);
+}
+
+}  // namespace
+}  // namespace isagw::app
