@@ -36,6 +36,7 @@
 #include "gateway/server/peer_identity.h"
 #include "gateway/server/request_head.h"
 #include "gateway/server/tls_context_impl.h"
+#include "gateway/server/tls_socket_stream.h"
 #include "gateway/tls/client_verifier.h"
 
 namespace isagw::server {
@@ -47,7 +48,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
-using TlsStream = ssl::stream<beast::tcp_stream>;
 using BeastResponse = http::response<http::string_body>;
 
 constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
@@ -170,11 +170,12 @@ BeastResponse ToBeast(const HttpResponse& response, unsigned version, bool keep_
 // everything but the registry runs on the connection's strand.
 struct ApiConnection {
   ApiConnection(tcp::socket socket, std::shared_ptr<const ServerConfig> server_config)
-      : config(std::move(server_config)), stream(std::move(socket), config->tls->impl().context) {}
+      : config(std::move(server_config)),
+        stream(std::move(socket), config->tls->impl().context.native_handle()) {}
 
   // Declared before the stream: the TLS context outlives it.
   std::shared_ptr<const ServerConfig> config;
-  TlsStream stream;
+  TlsSocketStream stream;
   std::string remote;
   long verify_error = X509_V_OK;  // NOLINT(google-runtime-int): OpenSSL's type
   ClientIdentity identity;        // once identified
@@ -223,6 +224,9 @@ struct Server::Impl {
                                           "HTTP request bytes (headers and bodies) read");
     bytes_sent = &metrics->GetCounter("isagw_http_bytes_sent_total",
                                       "HTTP response bytes (headers and bodies) written");
+    idle_closed_total = &metrics->GetCounter(
+        "isagw_connections_idle_closed_total",
+        "Kept-alive API connections closed after idle_timeout without a request");
     crl_next_update = &metrics->GetGauge(
         "isagw_tls_crl_next_update_timestamp_seconds",
         "When the first CA's CRL reaches its nextUpdate (Unix time); 0 when none states one");
@@ -296,6 +300,7 @@ struct Server::Impl {
   metrics::Gauge* connections_active = nullptr;
   metrics::Counter* bytes_received = nullptr;
   metrics::Counter* bytes_sent = nullptr;
+  metrics::Counter* idle_closed_total = nullptr;
   metrics::Gauge* crl_next_update = nullptr;
 };
 
@@ -348,13 +353,13 @@ asio::awaitable<void> Server::Impl::AcceptApi() {
       continue;
     }
     accepted_total.Increment();
-    // Asio's TLS stream writes a response as several records (headers, then
-    // body); with Nagle's algorithm the second waits for the peer's delayed
-    // ACK, adding tens of milliseconds.
+    // A response over 16 KB goes as several records; with Nagle's algorithm
+    // the last would wait for the peer's delayed ACK, adding tens of
+    // milliseconds.
     boost::system::error_code no_delay_error;
     socket.set_option(tcp::no_delay(true), no_delay_error);
     auto connection = std::make_shared<ApiConnection>(std::move(socket), current_config.load());
-    connection->remote = RemoteAddress(beast::get_lowest_layer(connection->stream).socket());
+    connection->remote = RemoteAddress(connection->stream.socket());
     std::uint64_t id = 0;
     {
       std::lock_guard lock(registry_mutex);
@@ -502,7 +507,7 @@ bool Server::Impl::EvictOldestUnidentified() {
   auto executor = oldest->stream.get_executor();
   asio::post(executor, [oldest] {
     // Identified since it was chosen: it keeps its slot.
-    if (!oldest->identified) beast::get_lowest_layer(oldest->stream).cancel();
+    if (!oldest->identified) oldest->stream.Cancel();
   });
   return true;
 }
@@ -528,7 +533,7 @@ void Server::Impl::DismissPeersNotAdmittedBy(const std::shared_ptr<const ServerC
       // Not yet identified: the session checks once it is (ApiSession).
       if (!connection->identified || connection->dismissed) return;
       if (AdmittedBy(*connection, *config)) return;
-      if (!connection->busy) beast::get_lowest_layer(connection->stream).cancel();
+      if (!connection->busy) connection->stream.Cancel();
     });
   }
 }
@@ -577,7 +582,7 @@ void Server::Impl::BeginDrain() {
   for (auto& connection : open) {
     auto executor = connection->stream.get_executor();
     asio::post(executor, [connection] {
-      if (!connection->busy) beast::get_lowest_layer(connection->stream).cancel();
+      if (!connection->busy) connection->stream.Cancel();
     });
   }
   if (api_connections.load() == 0) {
@@ -596,7 +601,7 @@ void Server::Impl::ForceClose() {
   const std::vector<std::shared_ptr<ApiConnection>> open = OpenApiConnections();
   for (auto& connection : open) {
     auto executor = connection->stream.get_executor();
-    asio::post(executor, [connection] { beast::get_lowest_layer(connection->stream).close(); });
+    asio::post(executor, [connection] { connection->stream.Close(); });
   }
 }
 
@@ -678,12 +683,11 @@ bool Server::Impl::IdentifyPeer(ApiConnection& connection) {
 }
 
 asio::awaitable<void> Server::Impl::CloseTls(ApiConnection& connection) {
-  auto& tcp_layer = beast::get_lowest_layer(connection.stream);
-  tcp_layer.expires_after(options.shutdown_timeout);
+  connection.stream.ExpiresAfter(options.shutdown_timeout);
   // Errors here (stream_truncated from a peer that just hangs up, a
   // timeout on a silent one) change nothing: the socket closes either way.
   co_await connection.stream.async_shutdown(kAwait);
-  tcp_layer.close();
+  connection.stream.Close();
 }
 
 asio::awaitable<HttpResponse> Server::Impl::CallHandler(HttpRequest request) {
@@ -730,24 +734,18 @@ void Server::Impl::RecordRequest(std::string_view method, const std::string& age
 
 asio::awaitable<void> Server::Impl::ApiSession(std::shared_ptr<ApiConnection> connection) {
   auto& stream = connection->stream;
-  auto& tcp_layer = beast::get_lowest_layer(stream);
-  // Remember the first chain error OpenSSL reports, to name the refusal.
-  stream.set_verify_callback([raw = connection.get()](bool preverified, ssl::verify_context& ctx) {
-    if (!preverified && raw->verify_error == X509_V_OK) {
-      raw->verify_error = X509_STORE_CTX_get_error(ctx.native_handle());
-    }
-    return preverified;
-  });
-
-  tcp_layer.expires_after(options.handshake_timeout);
-  auto [handshake_error] = co_await stream.async_handshake(ssl::stream_base::server, kAwait);
+  stream.ExpiresAfter(options.handshake_timeout);
+  auto [handshake_error] = co_await stream.async_handshake(kAwait);
   if (handshake_error) {
+    // The chain error that stopped verification, to name the refusal:
+    // OpenSSL stops at the first one.
+    if (stream.ok()) connection->verify_error = SSL_get_verify_result(stream.native_handle());
     RecordHandshakeRefusal(*connection,
                            connection->evicted
                                ? "evicted"
                                : HandshakeRefusalReason(connection->verify_error, handshake_error),
                            nullptr);
-    tcp_layer.close();
+    stream.Close();
     co_return;
   }
   if (!IdentifyPeer(*connection)) {
@@ -771,10 +769,24 @@ asio::awaitable<void> Server::Impl::ApiSession(std::shared_ptr<ApiConnection> co
 
   for (std::size_t served = 0; served < options.max_requests_per_connection; ++served) {
     if (draining || connection->dismissed) break;
+    if (served > 0 && buffer.size() == 0) {
+      // Kept alive and idle: hold nothing the next request does not need,
+      // and wait for it up to idle_timeout. Its own clock starts with its
+      // first byte.
+      parser.reset();
+      buffer.shrink_to_fit();
+      stream.ExpiresAfter(options.idle_timeout);
+      auto [idle_error] = co_await stream.async_wait_readable(kAwait);
+      if (idle_error == beast::error::timeout) {
+        idle_closed_total->Increment();
+        break;  // nothing was read: close_notify can still go
+      }
+      if (idle_error || draining || connection->dismissed) break;
+    }
     parser.emplace();
     PrepareApiParser(*parser, options);
 
-    tcp_layer.expires_after(options.request_timeout);
+    stream.ExpiresAfter(options.request_timeout);
     auto [read_error, header_bytes] =
         co_await http::async_read_header(stream, buffer, *parser, kAwait);
     bytes_received->Increment(header_bytes);
@@ -790,7 +802,7 @@ asio::awaitable<void> Server::Impl::ApiSession(std::shared_ptr<ApiConnection> co
         const HttpResponse response = ProblemResponse(*problem);
         RecordRequest("other", agency_id, "unmatched", response.status, started);
         auto message = ToBeast(response, 11, false);
-        tcp_layer.expires_after(options.write_timeout);
+        stream.ExpiresAfter(options.write_timeout);
         auto [write_error, written] = co_await http::async_write(stream, message, kAwait);
         bytes_sent->Increment(written);
         if (write_error) co_return;
@@ -817,13 +829,13 @@ asio::awaitable<void> Server::Impl::ApiSession(std::shared_ptr<ApiConnection> co
       if (ReadsBodyAfter(response, request, body_limit)) {
         if (!response && beast::iequals(parser->get()[http::field::expect], "100-continue")) {
           http::response<http::empty_body> go_on{http::status::continue_, version};
-          tcp_layer.expires_after(options.write_timeout);
+          stream.ExpiresAfter(options.write_timeout);
           auto [continue_error, continue_bytes] = co_await http::async_write(stream, go_on, kAwait);
           bytes_sent->Increment(continue_bytes);
           if (continue_error) co_return;
         }
         parser->body_limit(body_limit);
-        tcp_layer.expires_after(options.request_timeout);
+        stream.ExpiresAfter(options.request_timeout);
         auto [body_error, body_bytes] = co_await http::async_read(stream, buffer, *parser, kAwait);
         bytes_received->Increment(body_bytes);
         if (body_error == beast::error::timeout) {
@@ -858,7 +870,7 @@ asio::awaitable<void> Server::Impl::ApiSession(std::shared_ptr<ApiConnection> co
                  served + 1 < options.max_requests_per_connection;
     RecordRequest(method, agency_id, route, response->status, started);
     auto message = ToBeast(*response, version, keep_alive);
-    tcp_layer.expires_after(options.write_timeout);
+    stream.ExpiresAfter(options.write_timeout);
     auto [write_error, written] = co_await http::async_write(stream, message, kAwait);
     bytes_sent->Increment(written);
     connection->busy = false;

@@ -44,10 +44,13 @@ struct ServerOptions {
   std::uint64_t batch_body_limit_bytes = 8 * 1024 * 1024;  // POST /v1/batches
 
   std::chrono::milliseconds handshake_timeout{10'000};
-  // Time to receive one whole request, counted from when the server starts
-  // waiting for it, so it bounds keep-alive idling too. A client that
-  // trickles its headers slower than this is cut off.
+  // Time to receive one whole request: a client that trickles its headers
+  // slower than this is cut off. On a new connection it counts from the
+  // handshake; on a kept-alive one from the request's first byte.
   std::chrono::milliseconds request_timeout{30'000};
+  // How long a kept-alive connection may wait for its next request. Then
+  // it is closed politely (close_notify), not counted as a timeout.
+  std::chrono::milliseconds idle_timeout{60'000};
   std::chrono::milliseconds write_timeout{30'000};
   std::chrono::milliseconds shutdown_timeout{5'000};  // TLS close_notify exchange
   // On SIGTERM/Stop(): how long in-flight requests may take to finish

@@ -790,6 +790,92 @@ TEST_F(ServerTest, CutsOffASlowClientThatTricklesItsHeaders) {
   EXPECT_EQ(service_->CallCount(), 0);
 }
 
+TEST_F(ServerTest, AKeptAliveConnectionMayWaitForItsNextRequestLongerThanARequestMayTake) {
+  ServerOptions options = TestOptions();
+  options.request_timeout = std::chrono::milliseconds(300);
+  options.idle_timeout = std::chrono::seconds(60);
+  StartServer(options);
+  Client client = NewClient("la-derby");
+  ASSERT_FALSE(client.Connect());
+  EXPECT_EQ(client.Request("GET", "/v1/inbox").status, 200);
+  // Three request timeouts of quiet: an agency's system between two polls.
+  std::this_thread::sleep_for(std::chrono::milliseconds(900));
+  const Reply second = client.Request("GET", "/v1/inbox");
+  ASSERT_FALSE(second.error) << second.error.message();
+  EXPECT_EQ(second.status, 200);
+  EXPECT_EQ(Counter("isagw_http_request_timeouts_total"), 0u);
+  EXPECT_EQ(Counter("isagw_connections_idle_closed_total"), 0u);
+}
+
+TEST_F(ServerTest, ClosesAKeptAliveConnectionPolitelyAfterItsIdleTimeout) {
+  ServerOptions options = TestOptions();
+  options.idle_timeout = std::chrono::milliseconds(300);
+  StartServer(options);
+  Client client = NewClient("la-derby");
+  ASSERT_FALSE(client.Connect());
+  EXPECT_EQ(client.Request("GET", "/v1/inbox").status, 200);
+  // The server's close_notify ends the stream cleanly: not a truncation.
+  const Reply after = RunOn(io_, client.ReadReply());
+  EXPECT_EQ(after.error, http::error::end_of_stream) << after.error.message();
+  EXPECT_TRUE(WaitUntil([&] { return Counter("isagw_connections_idle_closed_total") == 1; }));
+  EXPECT_TRUE(WaitUntil([&] { return OpenConnections() == 0; }));
+  EXPECT_EQ(Counter("isagw_http_request_timeouts_total"), 0u);
+  EXPECT_FALSE(LogHas("request_timeout"));
+}
+
+TEST_F(ServerTest, ARequestBegunAfterAnIdlePauseMustStillArriveInTime) {
+  ServerOptions options = TestOptions();
+  options.request_timeout = std::chrono::milliseconds(1000);
+  options.idle_timeout = std::chrono::seconds(60);
+  StartServer(options);
+  Client client = NewClient("police-derbys");
+  ASSERT_FALSE(client.Connect());
+  EXPECT_EQ(client.Request("GET", "/v1/inbox").status, 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Its first byte ends the idle wait and starts the request's 1 s.
+  const std::string request =
+      "GET /v1/inbox HTTP/1.1\r\nHost: localhost\r\nX-Slow: " + std::string(300, 's') + "\r\n\r\n";
+  const std::size_t sent = client.Trickle(request, std::chrono::milliseconds(50));
+  EXPECT_LT(sent, request.size());
+  EXPECT_TRUE(WaitUntil([&] { return Counter("isagw_http_request_timeouts_total") == 1; }));
+  EXPECT_EQ(service_->CallCount(), 1);
+}
+
+TEST_F(ServerTest, CarriesBodiesOfManyRecordsBothWays) {
+  ServerOptions options = TestOptions();
+  options.batch_body_limit_bytes = 1024 * 1024;
+  StartServer(options);
+  // An inbox list of about 200 KB: many TLS records in one response.
+  std::string expected_items;
+  for (int i = 0; i < 4000; ++i) {
+    const std::string id = "inbox-derby-" + std::to_string(100000 + i) + std::string(30, 'x');
+    service_->inbox_owner[id] = "la-derby";
+  }
+  for (const auto& [id, owner] : service_->inbox_owner) {
+    if (owner != "la-derby") continue;
+    if (!expected_items.empty()) expected_items += ',';
+    expected_items += "\"" + id + "\"";
+  }
+  Client client = NewClient("la-derby");
+  ASSERT_FALSE(client.Connect());
+  const Reply list = client.Request("GET", "/v1/inbox");
+  ASSERT_FALSE(list.error) << list.error.message();
+  EXPECT_EQ(list.body, "{\"items\":[" + expected_items + "]}");
+  EXPECT_GT(list.body.size(), 150'000u);
+
+  // And a 700 KB batch up, on the same connection.
+  std::string batch;
+  for (int i = 0; batch.size() < 700'000; ++i) batch += "{\"line\":" + std::to_string(i) + "}\n";
+  Client police = NewClient("police-derbys");
+  ASSERT_FALSE(police.Connect());
+  EXPECT_EQ(police.Request("POST", "/v1/batches", {{"Content-Type", "application/x-ndjson"}}, batch)
+                .status,
+            202);
+  const auto calls = service_->Calls();
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_TRUE(calls[1].body == batch);
+}
+
 TEST_F(ServerTest, RefusesConnectionsBeyondTheMaximum) {
   ServerOptions options = TestOptions();
   options.max_connections = 2;
