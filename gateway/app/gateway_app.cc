@@ -136,6 +136,7 @@ server::ServerOptions ServerOptionsFrom(const config::GatewayConfig& config) {
   options.batch_body_limit_bytes = config.limits.max_batch_bytes;
   options.handshake_timeout = config.limits.handshake_timeout;
   options.request_timeout = config.limits.read_timeout;
+  options.idle_timeout = config.limits.idle_timeout;
   options.write_timeout = config.limits.write_timeout;
   options.shutdown_timeout = config.limits.shutdown_timeout;
   options.drain_timeout = config.limits.drain_timeout;
@@ -181,9 +182,10 @@ constexpr std::size_t kMetricsSamplesKept = 241;
 // Policy loads and reloads the console lists: enough for a day of edits.
 constexpr std::size_t kPolicyEventsKept = 50;
 // Freed heap goes back to the system once this many connections have
-// closed (each held ~100 KB), checked this often (heap_trimmer.h).
+// opened or closed (a handshake's transient memory, a connection's ~30 KB),
+// checked this often (heap_trimmer.h).
 constexpr std::chrono::seconds kHeapTrimInterval{15};
-constexpr double kHeapTrimAfterClosed = 100;
+constexpr double kHeapTrimAfterChurn = 100;  // connections opened or closed
 
 }  // namespace
 
@@ -456,10 +458,15 @@ Result<std::unique_ptr<GatewayApp>, std::string> GatewayApp::Create(config::Gate
   impl->heap_trimmer = std::make_unique<HeapTrimmer>(
       [metrics = impl->metrics] {
         const auto totals = metrics->Totals();
-        const auto open = totals.find("isagw_connections_active");
-        return open == totals.end() ? 0.0 : open->second;
+        const auto total = [&totals](std::string_view name) {
+          const auto found = totals.find(name);
+          return found == totals.end() ? 0.0 : found->second;
+        };
+        // Accepted counts the admin listener's few connections too.
+        return ConnectionCounts{total("isagw_connections_active"),
+                                total("isagw_connections_total")};
       },
-      kHeapTrimInterval, kHeapTrimAfterClosed, TrimHeap,
+      kHeapTrimInterval, kHeapTrimAfterChurn, TrimHeap,
       [raw](std::int64_t freed) {
         raw->log.Info("heap_trimmed", {{"freed_bytes", freed}});
       });

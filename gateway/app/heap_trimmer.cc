@@ -24,10 +24,13 @@ std::int64_t ResidentBytes() {
 
 }  // namespace
 
-bool TrimDecision::Observe(double open_connections) {
-  peak_ = std::max(peak_, open_connections);
-  if (peak_ - open_connections < drop_) return false;
-  peak_ = open_connections;
+bool TrimDecision::Observe(ConnectionCounts now) {
+  peak_ = std::max(peak_, now.open);
+  const bool many_closed = peak_ - now.open >= churn_;
+  const bool many_opened = now.accepted - accepted_at_last_trim_ >= churn_;
+  if (!many_closed && !many_opened) return false;
+  peak_ = now.open;
+  accepted_at_last_trim_ = now.accepted;
   return true;
 }
 
@@ -41,11 +44,11 @@ std::int64_t TrimHeap() {
 #endif
 }
 
-HeapTrimmer::HeapTrimmer(Count open_connections, std::chrono::milliseconds interval, double drop,
+HeapTrimmer::HeapTrimmer(Count connections, std::chrono::milliseconds interval, double churn,
                          Trim trim, Report report)
-    : open_connections_(std::move(open_connections)),
+    : connections_(std::move(connections)),
       interval_(interval),
-      decision_(drop),
+      decision_(churn),
       trim_(std::move(trim)),
       report_(std::move(report)) {
   thread_ = std::thread([this] { Loop(); });
@@ -64,7 +67,7 @@ void HeapTrimmer::Loop() {
   std::unique_lock lock(mutex_);
   while (!stop_signal_.wait_for(lock, interval_, [this] { return stopping_; })) {
     lock.unlock();
-    if (decision_.Observe(open_connections_())) {
+    if (decision_.Observe(connections_())) {
       const std::int64_t freed = trim_();
       if (report_) report_(freed);
     }

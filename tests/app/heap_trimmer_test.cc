@@ -1,5 +1,5 @@
 // HeapTrimmer: freed heap goes back to the system after many connections
-// close, and not at every small dip.
+// close or open, and not at every small change.
 #include "gateway/app/heap_trimmer.h"
 
 #include <gtest/gtest.h>
@@ -18,25 +18,38 @@ using namespace std::chrono_literals;
 
 TEST(TrimDecision, TrimsOnceTheConnectionsFellByTheDropBelowTheirPeak) {
   TrimDecision decision(100);
-  EXPECT_FALSE(decision.Observe(0));
-  EXPECT_FALSE(decision.Observe(500));
-  EXPECT_FALSE(decision.Observe(1000));
-  EXPECT_FALSE(decision.Observe(901)) << "99 closed: not yet";
-  EXPECT_TRUE(decision.Observe(900)) << "100 below the peak of 1,000";
+  // Nothing is counted as accepted, to watch the rule for closing alone.
+  EXPECT_FALSE(decision.Observe({0, 0}));
+  EXPECT_FALSE(decision.Observe({500, 0}));
+  EXPECT_FALSE(decision.Observe({1000, 0}));
+  EXPECT_FALSE(decision.Observe({901, 0})) << "99 closed: not yet";
+  EXPECT_TRUE(decision.Observe({900, 0})) << "100 below the peak of 1,000";
   // The count starts again from 900: a further 99 are not enough.
-  EXPECT_FALSE(decision.Observe(801));
-  EXPECT_TRUE(decision.Observe(0));
-  EXPECT_FALSE(decision.Observe(0)) << "nothing more has closed";
+  EXPECT_FALSE(decision.Observe({801, 0}));
+  EXPECT_TRUE(decision.Observe({0, 0}));
+  EXPECT_FALSE(decision.Observe({0, 0})) << "nothing more has closed";
+}
+
+TEST(TrimDecision, TrimsOnceTheDropWereAcceptedSinceTheLastTrim) {
+  TrimDecision decision(100);
+  // A thousand handshakes at once, all connections kept.
+  EXPECT_TRUE(decision.Observe({1000, 1000}));
+  EXPECT_FALSE(decision.Observe({1000, 1000})) << "nothing new since the trim";
+  EXPECT_FALSE(decision.Observe({1000, 1099})) << "99 accepted (and closed): not yet";
+  EXPECT_TRUE(decision.Observe({1000, 1100}));
+  // Both counts start again at the trim: 60 more closed and 60 more
+  // accepted are each under the churn.
+  EXPECT_FALSE(decision.Observe({940, 1160}));
 }
 
 TEST(TrimDecision, ARiseAfterATrimSetsANewPeak) {
   TrimDecision decision(100);
-  EXPECT_FALSE(decision.Observe(300));
-  EXPECT_TRUE(decision.Observe(0));
-  EXPECT_FALSE(decision.Observe(50));
-  EXPECT_FALSE(decision.Observe(0)) << "only 50 closed since the trim";
-  EXPECT_FALSE(decision.Observe(250));
-  EXPECT_TRUE(decision.Observe(150));
+  EXPECT_FALSE(decision.Observe({300, 0}));
+  EXPECT_TRUE(decision.Observe({0, 0}));
+  EXPECT_FALSE(decision.Observe({50, 0}));
+  EXPECT_FALSE(decision.Observe({0, 0})) << "only 50 closed since the trim";
+  EXPECT_FALSE(decision.Observe({250, 0}));
+  EXPECT_TRUE(decision.Observe({150, 0}));
 }
 
 TEST(TrimHeap, GivesBackWhatItCanAndNeverANegativeFigure) {
@@ -50,7 +63,7 @@ TEST(TrimHeap, GivesBackWhatItCanAndNeverANegativeFigure) {
 // The thread asks for the count every interval and trims when the decision
 // says so, reporting what the trim gave back.
 TEST(HeapTrimmer, TrimsFromItsThreadAfterTheConnectionsFallAndReports) {
-  std::atomic<double> open{1000};
+  std::atomic<double> open{1000};  // all accepted before the trimmer started
   std::atomic<int> checks{0};
   std::mutex mutex;
   std::condition_variable reported;
@@ -60,7 +73,7 @@ TEST(HeapTrimmer, TrimsFromItsThreadAfterTheConnectionsFallAndReports) {
     HeapTrimmer trimmer(
         [&] {
           ++checks;
-          return open.load();
+          return ConnectionCounts{open.load(), 0};
         },
         1ms, 100,
         [&] {
@@ -91,7 +104,7 @@ TEST(HeapTrimmer, NeverTrimsWhileTheConnectionsHold) {
     HeapTrimmer trimmer(
         [&] {
           ++checks;
-          return 1000.0;
+          return ConnectionCounts{1000, 0};
         },
         1ms, 100,
         [&] {
