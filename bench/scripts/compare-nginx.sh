@@ -7,7 +7,7 @@
 #       --certs certs-example/out \
 #       --gateway-cmd "build/bench/isagw-bench-server --certs certs-example/out --port 18443 --admin-port 19090" \
 #       --gateway-port 18443 [--connections 16] [--duration 10] [--rate 0] \
-#       [--body FILE] [--content-type TYPE] [--path /v1/messages] [--agency police-derbys] \
+#       [--body FILE] [--content-type TYPE] [--path /v1/messages] [--method GET] [--agency police-derbys] \
 #       [--loadgen-arg ARG]...
 #
 # --loadgen-arg passes one more argument to both loadgen runs, e.g.
@@ -24,7 +24,7 @@ set -euo pipefail
 
 loadgen="" certs="" gateway_cmd="" gateway_port=8443 nginx_port=18444
 connections=16 duration=10 rate=0 body="" content_type="application/vnd.isagw.compact+json"
-path="/v1/messages" agency="police-derbys" threads=1
+path="/v1/messages" agency="police-derbys" threads=1 method=""
 
 loadgen_args=()
 
@@ -43,6 +43,7 @@ while [ $# -gt 0 ]; do
     --body) body="$2"; shift 2 ;;
     --content-type) content_type="$2"; shift 2 ;;
     --path) path="$2"; shift 2 ;;
+    --method) method="$2"; shift 2 ;;
     --agency) agency="$2"; shift 2 ;;
     --loadgen-arg) loadgen_args+=("$2"); shift 2 ;;
     -h|--help) usage ;;
@@ -141,7 +142,10 @@ wait_for_port "$gateway_port"
 common=(--ca "$certs/ca.crt" --cert "$certs/$agency.crt" --key "$certs/$agency.key"
         --connections "$connections" --threads "$threads" --duration "$duration" --rate "$rate"
         --path "$path" --content-type "$content_type")
-if [ -n "$body" ]; then common+=(--body "$body"); else common+=(--method POST); fi
+if [ -n "$method" ]; then
+  common+=(--method "$method")
+  [ -n "$body" ] && common+=(--body "$body")
+elif [ -n "$body" ]; then common+=(--body "$body"); else common+=(--method POST); fi
 common+=("${loadgen_args[@]}")
 
 status=0

@@ -149,22 +149,32 @@ boost::system::error_code TlsSocketStream::BeginOperation() {
     timed_out_ = true;
     return boost::beast::error::timeout;
   }
+  return {};
+}
+
+void TlsSocketStream::ArmDeadline() {
+  if (armed_for_ == deadline_) return;
   const std::uint64_t arming = ++*arming_;
+  armed_for_ = deadline_;
+  if (deadline_ == std::chrono::steady_clock::time_point::max()) {
+    timer_.cancel();
+    return;
+  }
   timer_.expires_at(deadline_);
   timer_.async_wait([this, alive = std::weak_ptr<std::uint64_t>(arming_),
                      arming](const boost::system::error_code& ec) {
     if (ec) return;
     const auto current = alive.lock();
-    if (!current || *current != arming) return;  // gone, or another operation's deadline
+    if (!current || *current != arming) return;  // gone, or set again since
+    armed_for_ = std::chrono::steady_clock::time_point::min();
+    // With no wait pending, the next operation finds the deadline passed.
+    if (!waiting_) return;
     timed_out_ = true;
-    Cancel();  // the pending wait ends with operation_aborted
+    Cancel();  // the wait ends with operation_aborted
   });
-  return {};
 }
 
 void TlsSocketStream::EndOperation() {
-  ++*arming_;
-  timer_.cancel();
   if (write_copy_.capacity() != 0) std::vector<unsigned char>().swap(write_copy_);
 }
 

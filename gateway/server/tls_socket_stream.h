@@ -143,12 +143,17 @@ class TlsSocketStream {
       if (starting) {
         result_.error = stream_.BeginOperation();
         if (result_.error) return Post(self);
-      } else if (waited || step_ == Step::kAwaitData) {
-        result_.error = waited ? stream_.WaitError(waited) : waited;
-        return Complete(self);
+      } else {
+        stream_.waiting_ = false;
+        if (waited || step_ == Step::kAwaitData) {
+          result_.error = waited ? stream_.WaitError(waited) : waited;
+          return Complete(self);
+        }
       }
       result_ = stream_.TryOnce(step_, data_, size_);
       if (result_.want == Want::kNothing) return starting ? Post(self) : Complete(self);
+      stream_.ArmDeadline();
+      stream_.waiting_ = true;
       stream_.socket_.async_wait(
           result_.want == Want::kRead ? Socket::wait_read : Socket::wait_write, std::move(self));
     }
@@ -190,9 +195,14 @@ class TlsSocketStream {
 
   // Calls OpenSSL once for `step` and says what it wants next.
   Outcome TryOnce(Step step, void* data, std::size_t size);
-  // Arms the deadline; an error when it has already passed or there is no SSL.
+  // An error when the deadline has already passed or there is no SSL.
   boost::system::error_code BeginOperation();
-  // Disarms the deadline and lets go of the write's copy.
+  // Before a wait on the socket: the timer is set for the deadline, unless
+  // it already is. An operation OpenSSL completes from what it holds
+  // touches no timer, and the timer stays set across operations: only a
+  // wait it ends counts.
+  void ArmDeadline();
+  // Lets go of the write's copy.
   void EndOperation();
   // What a failed readiness wait means for the operation.
   boost::system::error_code WaitError(const boost::system::error_code& waited) const;
@@ -201,10 +211,13 @@ class TlsSocketStream {
   SSL* ssl_ = nullptr;
   boost::asio::steady_timer timer_;
   std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
+  // The deadline the timer is set for; min() when it is not set.
+  std::chrono::steady_clock::time_point armed_for_ = std::chrono::steady_clock::time_point::min();
+  bool waiting_ = false;  // an operation waits on the socket
   bool timed_out_ = false;
-  // Counts armings of the deadline. A timer handler holds a weak reference
-  // and the count it armed: a stream gone, or an operation since, makes it
-  // do nothing.
+  // Counts settings of the timer. Its handler holds a weak reference and
+  // the count it was set with: a stream gone, or the timer set again since,
+  // makes it do nothing.
   std::shared_ptr<std::uint64_t> arming_ = std::make_shared<std::uint64_t>(0);
   std::vector<unsigned char> write_copy_;
 };
