@@ -211,6 +211,24 @@ TEST_F(TlsSocketStreamTest, AnOperationDoneBeforeItsDeadlineIsNotCutOffLater) {
   EXPECT_FALSE(second_error) << second_error.message();
 }
 
+TEST_F(TlsSocketStreamTest, OneDeadlineCoversEveryOperationStartedUnderIt) {
+  ASSERT_FALSE(Handshake());
+  server_->ExpiresAfter(std::chrono::milliseconds(300));
+  const auto [first_error,
+              second_error] = Run([&]() -> asio::awaitable<std::pair<error_code, error_code>> {
+    // A first read that must wait (the timer is set then), and a second
+    // that nobody answers: it ends at the same deadline.
+    asio::steady_timer soon(io_, std::chrono::milliseconds(50));
+    soon.async_wait([this](error_code) { client_.write_some(asio::buffer(std::string("a"))); });
+    char byte = 0;
+    auto [read_error, read] = co_await server_->async_read_some(asio::buffer(&byte, 1), kAwait);
+    auto [later_error, later] = co_await server_->async_read_some(asio::buffer(&byte, 1), kAwait);
+    co_return std::pair{read_error, later_error};
+  }());
+  EXPECT_FALSE(first_error) << first_error.message();
+  EXPECT_EQ(second_error, boost::beast::error::timeout);
+}
+
 TEST_F(TlsSocketStreamTest, CancelEndsAPendingReadWithOperationAborted) {
   ASSERT_FALSE(Handshake());
   char byte = 0;
