@@ -17,9 +17,8 @@ namespace {
 
 namespace asio = boost::asio;
 
-int DescriptorOf(BIO* bio) {
-  return static_cast<int>(reinterpret_cast<std::intptr_t>(BIO_get_data(bio)));
-}
+// The BIO's data points at the stream's copy of the socket's descriptor.
+int DescriptorOf(BIO* bio) { return *static_cast<const int*>(BIO_get_data(bio)); }
 
 bool WouldBlock(int error) { return error == EAGAIN || error == EWOULDBLOCK || error == EINTR; }
 
@@ -111,7 +110,8 @@ TlsSocketStream::TlsSocketStream(Socket socket, SSL_CTX* context)
     SSL_free(ssl);
     return;
   }
-  BIO_set_data(bio, reinterpret_cast<void*>(static_cast<std::intptr_t>(socket_.native_handle())));
+  descriptor_ = socket_.native_handle();
+  BIO_set_data(bio, &descriptor_);
   SSL_set_bio(ssl, bio, bio);  // one reference, both directions
   // Record buffers are freed whenever they are empty: an idle connection
   // holds none. Read-ahead takes whatever the socket has in one recv.
