@@ -17,8 +17,12 @@ namespace {
 
 namespace asio = boost::asio;
 
-// The BIO's data points at the stream's copy of the socket's descriptor.
-int DescriptorOf(BIO* bio) { return *static_cast<const int*>(BIO_get_data(bio)); }
+// The BIO's data points at the stream's socket, whose descriptor is read
+// at each call: once the socket is closed it is -1 and I/O fails (EBADF),
+// where a copy of the number would reach whatever reused it.
+int DescriptorOf(BIO* bio) {
+  return static_cast<TlsSocketStream::Socket*>(BIO_get_data(bio))->native_handle();
+}
 
 bool WouldBlock(int error) { return error == EAGAIN || error == EWOULDBLOCK || error == EINTR; }
 
@@ -110,8 +114,7 @@ TlsSocketStream::TlsSocketStream(Socket socket, SSL_CTX* context)
     SSL_free(ssl);
     return;
   }
-  descriptor_ = socket_.native_handle();
-  BIO_set_data(bio, &descriptor_);
+  BIO_set_data(bio, &socket_);
   SSL_set_bio(ssl, bio, bio);  // one reference, both directions
   // Record buffers are freed whenever they are empty: an idle connection
   // holds none. Read-ahead takes whatever the socket has in one recv.

@@ -208,7 +208,6 @@ class TlsSocketStream {
   boost::system::error_code WaitError(const boost::system::error_code& waited) const;
 
   Socket socket_;
-  int descriptor_ = -1;  // what the BIO reads and writes; the socket owns it
   SSL* ssl_ = nullptr;
   boost::asio::steady_timer timer_;
   std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();

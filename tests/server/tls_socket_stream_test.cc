@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 #include <openssl/ssl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <array>
 #include <boost/asio/as_tuple.hpp>
@@ -227,6 +229,32 @@ TEST_F(TlsSocketStreamTest, OneDeadlineCoversEveryOperationStartedUnderIt) {
   }());
   EXPECT_FALSE(first_error) << first_error.message();
   EXPECT_EQ(second_error, boost::beast::error::timeout);
+}
+
+// A drain's ForceClose closes the socket while a handler still runs; the
+// session then writes its answer. The descriptor's number may already
+// belong to something else (another connection, the store's file): the
+// write must fail, not land there.
+TEST_F(TlsSocketStreamTest, AfterCloseNothingIsWrittenToWhateverReusedTheDescriptor) {
+  ASSERT_FALSE(Handshake());
+  const int old_descriptor = server_->socket().native_handle();
+  server_->Close();
+  int pair[2] = {-1, -1};
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
+  // The old number now names a new socket, as the next open() could make it.
+  ASSERT_EQ(::dup2(pair[0], old_descriptor), old_descriptor);
+  const std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+  const error_code error = Run([&]() -> asio::awaitable<error_code> {
+    auto [write_error, written] =
+        co_await asio::async_write(*server_, asio::buffer(answer), kAwait);
+    co_return write_error;
+  }());
+  EXPECT_TRUE(error);
+  char byte = 0;
+  EXPECT_EQ(::recv(pair[1], &byte, 1, MSG_DONTWAIT), -1) << "bytes reached the new socket";
+  ::close(old_descriptor);
+  ::close(pair[0]);
+  ::close(pair[1]);
 }
 
 TEST_F(TlsSocketStreamTest, CancelEndsAPendingReadWithOperationAborted) {
