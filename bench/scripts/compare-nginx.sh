@@ -142,10 +142,11 @@ wait_for_port "$gateway_port"
 common=(--ca "$certs/ca.crt" --cert "$certs/$agency.crt" --key "$certs/$agency.key"
         --connections "$connections" --threads "$threads" --duration "$duration" --rate "$rate"
         --path "$path" --content-type "$content_type")
-if [ -n "$method" ]; then
-  common+=(--method "$method")
-  [ -n "$body" ] && common+=(--body "$body")
-elif [ -n "$body" ]; then common+=(--body "$body"); else common+=(--method POST); fi
+if [ -n "$body" ]; then common+=(--body "$body"); fi
+# Without --method: a body is POSTed (the load generator's default), and
+# no body means an empty POST.
+if [ -n "$method" ]; then common+=(--method "$method");
+elif [ -z "$body" ]; then common+=(--method POST); fi
 common+=("${loadgen_args[@]}")
 
 status=0

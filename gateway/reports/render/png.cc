@@ -16,9 +16,7 @@ struct GObjectUnref {
 };
 struct GErrorFree {
   const RsvgLibrary* library;
-  void operator()(GError* error) const {
-    if (error != nullptr) library->error_free(error);
-  }
+  void operator()(GError* error) const { library->error_free(error); }
 };
 struct CairoSurfaceDestroy {
   const RsvgLibrary* library;
