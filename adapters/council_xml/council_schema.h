@@ -37,6 +37,8 @@ class CouncilSchema {
   // not: a caller that needs the reasons parses the document and calls
   // Validate. For checking the gateway's own output, where a refusal is
   // the exception and most of a full check's cost is building the tree.
+  // The parser feeds the validator directly (libxml2's SAX plug), with no
+  // reader nodes either.
   bool Accepts(std::string_view document) const;
 
  private:
