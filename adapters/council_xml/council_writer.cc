@@ -346,25 +346,28 @@ void Prune(Node& node) {
   std::erase_if(node.children, [](const Node& c) { return c.Empty() && !c.list_item; });
 }
 
-void Serialise(const Node& node, const std::string& parent_path, int depth, std::string& out,
-               Origins& origins, int index) {
-  std::string path = parent_path + "/" + node.name;
-  if (node.list_item) path += "[" + std::to_string(index) + "]";
-  origins[path] = node.origin;
-
+void Serialise(const Node& node, int depth, std::string& out) {
   out.append(static_cast<std::size_t>(depth) * 2, ' ');
-  out += "<" + node.name;
-  if (depth == 0) out += " xmlns=\"" + std::string(kNamespace) + "\"";
+  out += '<';
+  out += node.name;
+  if (depth == 0) {
+    out += " xmlns=\"";
+    out += kNamespace;
+    out += '"';
+  }
   for (const auto& [name, value] : node.attributes) {
-    out += " " + name + "=\"";
+    out += ' ';
+    out += name;
+    out += "=\"";
     Escape(value, true, out);
-    out += "\"";
-    origins[path + "/@" + name] = node.origin;
+    out += '"';
   }
   if (node.text) {
-    out += ">";
+    out += '>';
     Escape(*node.text, false, out);
-    out += "</" + node.name + ">\n";
+    out += "</";
+    out += node.name;
+    out += ">\n";
     return;
   }
   if (node.children.empty()) {
@@ -372,17 +375,32 @@ void Serialise(const Node& node, const std::string& parent_path, int depth, std:
     return;
   }
   out += ">\n";
+  for (const Node& child : node.children) Serialise(child, depth + 1, out);
+  out.append(static_cast<std::size_t>(depth) * 2, ' ');
+  out += "</";
+  out += node.name;
+  out += ">\n";
+}
+
+// The element path of each node written, as Decode's errors name them
+// ("/CouncilEvent/Child/Forename", "[2]" for a list's second item).
+void CollectOrigins(const Node& node, const std::string& parent_path, int index,
+                    Origins& origins) {
+  std::string path = parent_path + "/" + node.name;
+  if (node.list_item) path += "[" + std::to_string(index) + "]";
+  origins[path] = node.origin;
+  for (const auto& attribute : node.attributes) {
+    origins[path + "/@" + attribute.first] = node.origin;
+  }
   std::map<std::string, int> counts;
   for (const Node& child : node.children) {
-    Serialise(child, path, depth + 1, out, origins, ++counts[child.name]);
+    CollectOrigins(child, path, ++counts[child.name], origins);
   }
-  out.append(static_cast<std::size_t>(depth) * 2, ' ');
-  out += "</" + node.name + ">\n";
 }
 
 }  // namespace
 
-Result<std::string, FieldErrors> WriteCouncilEvent(const model::Event& event, Origins& origins) {
+Result<std::string, FieldErrors> WriteCouncilEvent(const model::Event& event, Origins* origins) {
   auto type = kEventTypes.Name(event.kind);
   if (!type) {
     return Fail(FieldErrors{{"/kind", "not_representable",
@@ -404,7 +422,9 @@ Result<std::string, FieldErrors> WriteCouncilEvent(const model::Event& event, Or
 
   Prune(root);
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  Serialise(root, "", 0, out, origins, 1);
+  out.reserve(4096);  // a full missing notification is about 2.5 KB
+  Serialise(root, 0, out);
+  if (origins != nullptr) CollectOrigins(root, "", 1, *origins);
   return out;
 }
 

@@ -22,6 +22,9 @@ namespace isagw::adapters::council_xml {
 // the field written there, so that an XSD refusal can name the field.
 using Origins = std::map<std::string, std::string>;
 
-Result<std::string, FieldErrors> WriteCouncilEvent(const model::Event& event, Origins& origins);
+// `origins`, when given, is filled for every element and attribute
+// written. Only a refusal needs it, so the adapter asks for it then.
+Result<std::string, FieldErrors> WriteCouncilEvent(const model::Event& event,
+                                                   Origins* origins = nullptr);
 
 }  // namespace isagw::adapters::council_xml

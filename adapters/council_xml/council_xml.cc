@@ -73,8 +73,7 @@ Result<Decoded, FieldErrors> CouncilXmlAdapter::Decode(std::string_view bytes,
 }
 
 Result<std::string, FieldErrors> CouncilXmlAdapter::Encode(const model::Event& event) const {
-  Origins origins;
-  auto written = WriteCouncilEvent(event, origins);
+  auto written = WriteCouncilEvent(event);
   if (!written) return written;
 
   // Validate what was written. The streaming check is the guarantee; only
@@ -82,6 +81,10 @@ Result<std::string, FieldErrors> CouncilXmlAdapter::Encode(const model::Event& e
   // each finding.
   const std::string& xml = written.value();
   if (impl_->schema.Accepts(xml)) return written;
+  // Where each element came from: the writer again, which writes the same
+  // document, this time noting each element's canonical field.
+  Origins origins;
+  if (auto again = WriteCouncilEvent(event, &origins); !again) return again;
   ErrorLog log;
   std::vector<std::string> dropped;
   XmlDocPtr doc = impl_->Check(xml, JsonLimits{xml.size(), 32}, /*lenient=*/false, log, dropped);
