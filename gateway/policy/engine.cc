@@ -173,53 +173,63 @@ struct Walk {
   std::vector<FieldDecision>& out;
 };
 
+// The rule one flow applies to a field, chosen before any string is made:
+// most of a message's fields are decided in every flow, and only the
+// winner across flows becomes a FieldDecision.
+struct Choice {
+  const MatchedFlow* flow = nullptr;
+  const FieldRule* rule = nullptr;  // nullptr: no rule for the field in this flow
+  Fate fate = Fate::kNoRule;
+  std::optional<std::string_view> failed;  // the condition that did not hold
+};
+
 // The fate one flow gives canonical field `field`.
-FieldDecision DecideInFlow(const MatchedFlow& matched, std::size_t field,
-                           const MessageFacts& facts) {
-  FieldDecision best;
-  best.fate = Fate::kNoRule;
-  best.note = "no rule in " + matched.flow->clause;
-  bool have = false;
+Choice DecideInFlow(const MatchedFlow& matched, std::size_t field, const MessageFacts& facts) {
+  Choice best;
+  best.flow = &matched;
   bool best_conditional = false;
   for (std::uint16_t index : matched.compiled->rules_by_field[field]) {
     const FieldRule& rule = matched.flow->rules[index];
-    FieldDecision candidate;
-    candidate.clause = rule.clause;
-    candidate.isa_id = matched.isa->id;
-    if (auto failed = FailedCondition(rule.when, facts, matched.recipient_roles)) {
-      candidate.fate = Fate::kWithheldCondition;
-      candidate.note = std::string(*failed);
-    } else {
-      candidate.fate = FateOf(rule.action);
-      candidate.mask = rule.mask;
-      candidate.generalise = rule.generalise;
-    }
+    Choice candidate;
+    candidate.flow = &matched;
+    candidate.rule = &rule;
+    candidate.failed = FailedCondition(rule.when, facts, matched.recipient_roles);
+    candidate.fate = candidate.failed ? Fate::kWithheldCondition : FateOf(rule.action);
     // On a tie, a rule whose condition held is the better citation (it is
     // the narrower rule); otherwise the earlier rule in the file.
     const bool narrower = !rule.when.Empty() && !best_conditional;
-    if (!have || Rank(candidate.fate) < Rank(best.fate) ||
+    if (best.rule == nullptr || Rank(candidate.fate) < Rank(best.fate) ||
         (Rank(candidate.fate) == Rank(best.fate) && narrower)) {
-      best = std::move(candidate);
+      best = candidate;
       best_conditional = !rule.when.Empty();
-      have = true;
     }
   }
   return best;
 }
 
 void DecideLeaf(Walk& walk, std::string pointer, std::size_t field) {
-  FieldDecision best;
-  bool have = false;
+  Choice best;
   for (const MatchedFlow& matched : walk.flows) {
-    FieldDecision candidate = DecideInFlow(matched, field, walk.facts);
-    if (!have || Rank(candidate.fate) < Rank(best.fate)) {
-      best = std::move(candidate);
-      have = true;
+    const Choice candidate = DecideInFlow(matched, field, walk.facts);
+    if (best.flow == nullptr || Rank(candidate.fate) < Rank(best.fate)) best = candidate;
+  }
+  FieldDecision decision;
+  decision.pointer = std::move(pointer);
+  decision.path = std::string(CanonicalFields()[field].path);
+  decision.fate = best.fate;
+  if (best.rule == nullptr) {
+    decision.note = "no rule in " + best.flow->flow->clause;
+  } else {
+    decision.clause = best.rule->clause;
+    decision.isa_id = best.flow->isa->id;
+    if (best.failed) {
+      decision.note = std::string(*best.failed);
+    } else {
+      decision.mask = best.rule->mask;
+      decision.generalise = best.rule->generalise;
     }
   }
-  best.pointer = std::move(pointer);
-  best.path = std::string(CanonicalFields()[field].path);
-  walk.out.push_back(std::move(best));
+  walk.out.push_back(std::move(decision));
 }
 
 void NotSent(Walk& walk, std::string pointer, std::string note) {
