@@ -6,7 +6,9 @@
 #include <fstream>
 #include <utility>
 
-#if defined(__GLIBC__)
+#if defined(ISAGW_JEMALLOC)
+#include <jemalloc/jemalloc.h>
+#elif defined(__GLIBC__)
 #include <malloc.h>
 #endif
 
@@ -35,7 +37,14 @@ bool TrimDecision::Observe(ConnectionCounts now) {
 }
 
 std::int64_t TrimHeap() {
-#if defined(__GLIBC__)
+#if defined(ISAGW_JEMALLOC)
+  // jemalloc gives dirty pages back on its own after about ten seconds
+  // (its decay); a purge of every arena does it now.
+  static_assert(MALLCTL_ARENAS_ALL == 4096, "the purge below names every arena by this index");
+  const std::int64_t before = ResidentBytes();
+  if (::mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0) != 0) return 0;
+  return std::max<std::int64_t>(0, before - ResidentBytes());
+#elif defined(__GLIBC__)
   const std::int64_t before = ResidentBytes();
   ::malloc_trim(0);
   return std::max<std::int64_t>(0, before - ResidentBytes());
