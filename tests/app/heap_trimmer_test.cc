@@ -55,20 +55,19 @@ TEST(TrimDecision, ARiseAfterATrimSetsANewPeak) {
 }
 
 // Memory freed in the middle of the heap, where neither allocator gives
-// it back by itself at once (a kept block every 400 KB stops glibc's trim
-// of the top; jemalloc waits for its decay).
+// it back by itself at once: every hundredth block stays allocated, so
+// glibc cannot just lower the top of its heap, and jemalloc waits for its
+// decay.
 TEST(TrimHeap, GivesBackTheFreedMiddleOfTheHeap) {
 #if defined(__SANITIZE_ADDRESS__)
   GTEST_SKIP() << "the sanitizer's allocator quarantines freed memory and trims nothing";
 #endif
   constexpr std::size_t kBlock = 4000;
-  std::vector<std::vector<char>> freed;
+  std::vector<std::vector<char>> blocks;
+  for (int i = 0; i < 8000; ++i) blocks.emplace_back(kBlock, static_cast<char>(i | 1));  // 32 MB
   std::vector<std::vector<char>> kept;
-  for (int i = 0; i < 8000; ++i) {  // 32 MB
-    freed.emplace_back(kBlock, static_cast<char>(i | 1));
-    if (i % 100 == 0) kept.emplace_back(64, 'k');
-  }
-  freed.clear();
+  for (std::size_t i = 0; i < blocks.size(); i += 100) kept.push_back(std::move(blocks[i]));
+  blocks.clear();
   const std::int64_t given = TrimHeap();
   EXPECT_GT(given, 8 << 20) << "of 32 MB freed";
   EXPECT_EQ(kept.size(), 80u);
