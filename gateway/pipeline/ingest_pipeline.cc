@@ -143,11 +143,6 @@ store::DeliveryMode StoreModeOf(const Agency& agency) {
                                                           : store::DeliveryMode::kMailbox;
 }
 
-std::string DeliveryId(const std::string& message_id, const std::string& recipient,
-                       const std::string& kind) {
-  return StableDeliveryId(message_id + "|" + recipient + "|" + kind);
-}
-
 // Removes the value at `pointer`, then any object or array left empty
 // above it (the canonical form omits empty containers).
 void ErasePointer(json& document, const std::string& pointer) {
@@ -747,8 +742,15 @@ void Attempt::MakeCopy(Prepared& out, const Parties& parties, const Route& route
 }  // namespace
 
 std::string NewMessageId() {
+  const auto ms =
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
   std::array<unsigned char, 13> bytes{};
-  randombytes_buf(bytes.data(), bytes.size());
+  for (std::size_t i = 0; i < 6; ++i) {
+    bytes[i] = static_cast<unsigned char>(ms >> (8 * (5 - i)));  // big-endian: sorts as text
+  }
+  randombytes_buf(bytes.data() + 6, bytes.size() - 6);
   return "msg_" + Hex(bytes.data(), bytes.size());
 }
 
@@ -1154,6 +1156,15 @@ std::string StableDeliveryId(const std::string& input) {
   crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(input.data()),
                      input.size(), nullptr, 0);
   return "dlv_" + Hex(out.data(), out.size()).substr(0, 24);
+}
+
+std::string DeliveryId(const std::string& message_id, const std::string& recipient,
+                       const std::string& kind) {
+  const std::string hashed = StableDeliveryId(message_id + "|" + recipient + "|" + kind);
+  // An id not made by NewMessageId keeps the plain hash.
+  constexpr std::string_view kPrefix = "msg_";
+  if (message_id.size() != kPrefix.size() + 26 || !message_id.starts_with(kPrefix)) return hashed;
+  return "dlv_" + message_id.substr(kPrefix.size(), 12) + hashed.substr(4, 12);
 }
 
 }  // namespace isagw::pipeline

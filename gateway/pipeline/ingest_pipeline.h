@@ -88,13 +88,26 @@ class IngestPipeline {
   store::Store& store_;
 };
 
-// "msg_" + 26 random lower-case hex digits.
+// "msg_" + 26 lower-case hex digits: 12 of the milliseconds since 1970 by
+// the system clock, then 14 random. Ids made later sort later, so the rows
+// and index entries keyed by them (messages, outbox) are appended to the
+// last page of each B-tree rather than to a random one: a group commit
+// writes a few pages for its messages, not one more page per id
+// (docs/benchmarks.md). The time is about when the gateway accepted the
+// message, which the message says anyway; 56 random bits keep ids made in
+// the same millisecond apart, and a clock set back costs only locality.
 std::string NewMessageId();
 
 // "dlv_" + 24 hex digits of a hash of what the copy is (`input`): stable,
 // so a copy made again (after a crash, or by another replica) has the id
 // its recipient already knows.
 std::string StableDeliveryId(const std::string& input);
+
+// A copy's delivery id: as stable, but in the order of its message id
+// (NewMessageId): the message id's 12 time digits, then 12 of the hash of
+// message id, recipient and kind.
+std::string DeliveryId(const std::string& message_id, const std::string& recipient,
+                       const std::string& kind);
 
 // Media type of each format's payloads.
 std::string_view ContentTypeOf(adapters::Format format);
