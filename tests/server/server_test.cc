@@ -30,6 +30,7 @@
 #include "gateway/metrics/metrics_registry.h"
 #include "gateway/server/api_router.h"
 #include "gateway/server/static_agency_identifier.h"
+#include "tests/server/example_server_tls.h"
 #include "tests/server/fake_api_service.h"
 
 namespace isagw::server {
@@ -47,9 +48,7 @@ constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 constexpr auto kClientTimeout = std::chrono::seconds(60);
 constexpr auto kWaitLimit = std::chrono::seconds(60);
 
-std::string CertPath(const std::string& name) {
-  return std::string(ISAGW_TEST_CERTS_DIR) + "/" + name;
-}
+using testing::CertPath;
 // tests/server/make-crl-certs.sh's CAs, CRLs and clients.
 std::string CrlCertPath(const std::string& name) {
   return std::string(ISAGW_TEST_CRL_CERTS_DIR) + "/" + name;
@@ -70,16 +69,7 @@ std::shared_ptr<const AgencyIdentifier> IdentifierFor(const std::vector<std::str
 }
 
 ServerConfig ExampleConfig(const std::vector<std::string>& agencies = kAgencies) {
-  auto tls = ServerTlsContext::Load({CertPath("server.crt"),
-                                     CertPath("server.key"),
-                                     CertPath("ca.crt"),
-                                     {CertPath("ca.crl")},
-                                     false});
-  if (!tls.ok()) {
-    ADD_FAILURE() << "example TLS context: " << tls.error();
-    std::abort();
-  }
-  return {tls.value(), IdentifierFor(agencies)};
+  return {testing::ExampleServerTls(), IdentifierFor(agencies)};
 }
 
 // The example server certificate in front of make-crl-certs.sh's client CA

@@ -27,6 +27,7 @@
 
 #include "gateway/server/tls_context.h"
 #include "gateway/server/tls_context_impl.h"
+#include "tests/server/example_server_tls.h"
 
 namespace isagw::server {
 namespace {
@@ -39,22 +40,7 @@ using boost::system::error_code;
 constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 constexpr auto kGuard = std::chrono::seconds(60);
 
-std::string CertPath(const std::string& name) {
-  return std::string(ISAGW_TEST_CERTS_DIR) + "/" + name;
-}
-
-std::shared_ptr<const ServerTlsContext> ServerContext() {
-  auto tls = ServerTlsContext::Load({CertPath("server.crt"),
-                                     CertPath("server.key"),
-                                     CertPath("ca.crt"),
-                                     {CertPath("ca.crl")},
-                                     false});
-  if (!tls.ok()) {
-    ADD_FAILURE() << tls.error();
-    std::abort();
-  }
-  return tls.value();
-}
+using testing::CertPath;
 
 ssl::context ClientContext() {
   ssl::context context(ssl::context::tls_client);
@@ -112,7 +98,7 @@ class TlsSocketStreamTest : public ::testing::Test {
   }
 
   asio::io_context io_;
-  std::shared_ptr<const ServerTlsContext> tls_ = ServerContext();
+  std::shared_ptr<const ServerTlsContext> tls_ = testing::ExampleServerTls();
   ssl::context client_context_ = ClientContext();
   tcp::acceptor acceptor_{io_};
   ssl::stream<tcp::socket> client_{io_, client_context_};
