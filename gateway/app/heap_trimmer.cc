@@ -24,6 +24,22 @@ std::int64_t ResidentBytes() {
   return resident * static_cast<std::int64_t>(::sysconf(_SC_PAGESIZE));
 }
 
+// Asks the allocator to return its free pages now; false when it has no
+// way to.
+bool GiveBackFreeHeap() {
+#if defined(ISAGW_JEMALLOC)
+  // jemalloc gives dirty pages back on its own after about ten seconds
+  // (its decay); a purge of every arena does it now.
+  static_assert(MALLCTL_ARENAS_ALL == 4096, "the purge below names every arena by this index");
+  return ::mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0) == 0;
+#elif defined(__GLIBC__)
+  ::malloc_trim(0);
+  return true;
+#else
+  return false;
+#endif
+}
+
 }  // namespace
 
 bool TrimDecision::Observe(ConnectionCounts now) {
@@ -37,20 +53,9 @@ bool TrimDecision::Observe(ConnectionCounts now) {
 }
 
 std::int64_t TrimHeap() {
-#if defined(ISAGW_JEMALLOC)
-  // jemalloc gives dirty pages back on its own after about ten seconds
-  // (its decay); a purge of every arena does it now.
-  static_assert(MALLCTL_ARENAS_ALL == 4096, "the purge below names every arena by this index");
   const std::int64_t before = ResidentBytes();
-  if (::mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0) != 0) return 0;
+  if (!GiveBackFreeHeap()) return 0;
   return std::max<std::int64_t>(0, before - ResidentBytes());
-#elif defined(__GLIBC__)
-  const std::int64_t before = ResidentBytes();
-  ::malloc_trim(0);
-  return std::max<std::int64_t>(0, before - ResidentBytes());
-#else
-  return 0;
-#endif
 }
 
 HeapTrimmer::HeapTrimmer(Count connections, std::chrono::milliseconds interval, double churn,

@@ -1,10 +1,11 @@
 // HeapTrimmer: gives back to the system the heap a burst of connections
-// left behind. glibc keeps freed memory in its arenas: a thousand
-// mutual-TLS handshakes at once leave about 20 MB of it even while the
-// connections stay open, and when they close, all their memory stays until
-// malloc_trim(0) returns it (docs/benchmarks.md, "Memory"). A trim walks
-// every arena under its lock, so it runs only after many connections
-// opened or closed, and at most once per check.
+// left behind. Allocators keep freed memory in their arenas: with glibc, a
+// thousand mutual-TLS handshakes at once leave about 20 MB of it even while
+// the connections stay open, and when they close, all their memory stays
+// until malloc_trim(0) returns it (docs/benchmarks.md, "Memory"); jemalloc
+// returns it after its decay, about ten seconds, unless purged sooner. A
+// trim walks every arena under its lock, so it runs only after many
+// connections opened or closed, and at most once per check.
 #pragma once
 
 #include <chrono>
@@ -37,9 +38,9 @@ class TrimDecision {
   double accepted_at_last_trim_ = 0;
 };
 
-// Returns free heap to the system (malloc_trim on glibc; nothing
-// elsewhere). The resident bytes given back, as /proc/self/statm tells
-// before and after, or 0.
+// Returns free heap to the system (a purge of every arena with jemalloc,
+// malloc_trim with glibc's malloc; nothing elsewhere). The resident bytes given back, as
+// /proc/self/statm tells before and after, or 0.
 std::int64_t TrimHeap();
 
 class HeapTrimmer {

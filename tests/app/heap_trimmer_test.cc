@@ -68,9 +68,7 @@ TEST(TrimHeap, GivesBackTheFreedMiddleOfTheHeap) {
   std::vector<std::vector<char>> kept;
   for (std::size_t i = 0; i < blocks.size(); i += 100) kept.push_back(std::move(blocks[i]));
   blocks.clear();
-  const std::int64_t given = TrimHeap();
-  EXPECT_GT(given, 8 << 20) << "of 32 MB freed";
-  EXPECT_EQ(kept.size(), 80u);
+  EXPECT_GT(TrimHeap(), 8 << 20) << "of 32 MB freed, with " << kept.size() << " blocks kept";
 }
 
 TEST(TrimHeap, NeverReportsANegativeFigure) { EXPECT_GE(TrimHeap(), 0); }
@@ -84,8 +82,7 @@ TEST(Allocator, MallocIsJemallocs) {
   Dl_info info{};
   ASSERT_NE(::dladdr(malloc_in_use, &info), 0);
   ASSERT_NE(info.dli_fname, nullptr);
-  EXPECT_NE(std::string(info.dli_fname).find("libjemalloc"), std::string::npos)
-      << info.dli_fname;
+  EXPECT_NE(std::string(info.dli_fname).find("libjemalloc"), std::string::npos) << info.dli_fname;
 }
 #endif
 
