@@ -43,7 +43,11 @@ class WalCheckpointer {
   // Checkpoints run so far.
   std::uint64_t checkpoints() const { return checkpoints_.load(); }
 
-  static constexpr int kDefaultThreshold = 1000;  // SQLite's own
+  // Four times SQLite's own 1,000 (16 MB of WAL): the pages every group
+  // commit rewrites (the last leaf of each table and index) are copied
+  // back once per checkpoint, so fewer checkpoints write less. Issue 13
+  // measured 72 KB written a message against 85 at 1,000.
+  static constexpr int kDefaultThreshold = 4000;
 
  private:
   void Loop(const std::stop_token& stop);
