@@ -26,7 +26,8 @@ std::string Quoted(std::string_view value) {
 }
 
 Result<OpenedStore, std::string> OpenSqlite(const config::StoreSettings& settings,
-                                            std::shared_ptr<const crypto::Sealer> sealer) {
+                                            std::shared_ptr<const crypto::Sealer> sealer,
+                                            store::CommitQueue::GroupObserver on_group) {
   OpenedStore opened;
   std::error_code ignored;
   std::filesystem::create_directories(settings.path.parent_path(), ignored);
@@ -35,6 +36,7 @@ Result<OpenedStore, std::string> OpenSqlite(const config::StoreSettings& setting
   opened.sole_user.emplace(std::move(*sole_user));
   auto store = store::SqliteStore::Open(settings.path, std::move(sealer));
   if (!store.ok()) return Fail(store.error().detail);
+  (*store)->ObserveGroupCommits(std::move(on_group));
   opened.store = std::move(*store);
   // A connection per signature: checkpoints are minutes apart, and a
   // connection held open would pin an old WAL snapshot for nothing.
@@ -70,9 +72,11 @@ Result<Ok, std::string> SqliteFileExists(const config::StoreSettings& settings) 
 }
 
 Result<OpenedStore, std::string> OpenPostgres(const config::StoreSettings& settings,
-                                              std::shared_ptr<const crypto::Sealer> sealer) {
+                                              std::shared_ptr<const crypto::Sealer> sealer,
+                                              store::CommitQueue::GroupObserver on_group) {
   auto store = OpenPostgresAs(settings, std::move(sealer), settings.postgres.replica);
   if (!store.ok()) return Fail(store.error());
+  (*store)->ObserveGroupCommits(std::move(on_group));
   OpenedStore opened;
   store::PostgresStore* raw = store->get();
   opened.store = std::move(*store);
@@ -132,10 +136,12 @@ Result<std::unique_ptr<audit::AuditLog>, std::string> OpenAuditLog(
 }
 
 Result<OpenedStore, std::string> OpenStore(const config::StoreSettings& settings,
-                                           std::shared_ptr<const crypto::Sealer> sealer) {
-  auto opened = settings.kind == config::StoreKind::kPostgres ? OpenPostgres(settings, sealer)
-                                                              : OpenSqlite(settings, sealer);
-  return opened;
+                                           std::shared_ptr<const crypto::Sealer> sealer,
+                                           store::CommitQueue::GroupObserver on_group) {
+  if (settings.kind == config::StoreKind::kPostgres) {
+    return OpenPostgres(settings, std::move(sealer), std::move(on_group));
+  }
+  return OpenSqlite(settings, std::move(sealer), std::move(on_group));
 }
 
 }  // namespace isagw::app

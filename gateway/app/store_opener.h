@@ -17,6 +17,7 @@
 #include "gateway/common/result.h"
 #include "gateway/config/gateway_config.h"
 #include "gateway/crypto/sealer.h"
+#include "gateway/store/commit_queue.h"
 #include "gateway/store/sole_user_lock.h"
 #include "gateway/store/store.h"
 
@@ -37,8 +38,10 @@ struct OpenedStore {
 
 // Opens the store. SQLite: creates its directory and takes the file for
 // this process alone. PostgreSQL: migrates and takes the replica's name.
+// `on_group`, if set, is told of every group commit (the metrics).
 Result<OpenedStore, std::string> OpenStore(const config::StoreSettings& settings,
-                                           std::shared_ptr<const crypto::Sealer> sealer);
+                                           std::shared_ptr<const crypto::Sealer> sealer,
+                                           store::CommitQueue::GroupObserver on_group = {});
 
 // The store for a command-line tool beside a running gateway. SQLite: the
 // existing file only (a missing one is an error, never created empty).

@@ -39,13 +39,17 @@ Result<Ok, StoreError> CommitQueue::Commit(const Acceptance& acceptance, const G
     }
     if (!queue_.empty()) queue_.front()->wake.notify_one();  // the next leader
   };
+  const auto started = std::chrono::steady_clock::now();
   try {
     step(group);
   } catch (...) {
     finish();
     throw;
   }
+  const auto took = std::chrono::steady_clock::now() - started;
   finish();
+  lock.unlock();
+  if (observer_) observer_(Group{size, took});
   return *std::move(self.entry.outcome);
 }
 

@@ -10,6 +10,7 @@
 // order, so a later message of an episode sees the earlier one.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -29,6 +30,13 @@ class CommitQueue {
     std::optional<Result<Ok, StoreError>> outcome;  // set by the group step
   };
   using GroupStep = std::function<void(std::span<Entry* const> group)>;
+  // What one group was: how many Acceptances, and how long its step took
+  // (the transaction and its fsync). For metrics.
+  struct Group {
+    std::size_t size = 0;
+    std::chrono::steady_clock::duration took{};
+  };
+  using GroupObserver = std::function<void(const Group& group)>;
 
   explicit CommitQueue(std::size_t max_group) : max_group_(max_group < 1 ? 1 : max_group) {}
   CommitQueue(const CommitQueue&) = delete;
@@ -44,6 +52,9 @@ class CommitQueue {
     std::uint64_t acceptances = 0;
   };
   Counts counts() const;
+  // Called by each group's leader once its waiters are woken, outside the
+  // lock. Set it before the first Commit: it is not guarded.
+  void Observe(GroupObserver observer) { observer_ = std::move(observer); }
   // Acceptances waiting or being committed now: the queue's depth.
   std::size_t depth() const;
 
@@ -58,6 +69,7 @@ class CommitQueue {
   mutable std::mutex mutex_;
   std::deque<Waiter*> queue_;  // the front is the leader
   Counts counts_;
+  GroupObserver observer_;
 };
 
 }  // namespace isagw::store

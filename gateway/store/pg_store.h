@@ -22,6 +22,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 
 #include "gateway/audit/checkpoint.h"
 #include "gateway/crypto/sealer.h"
@@ -61,6 +62,10 @@ class PostgresStore final : public Store {
   std::vector<Result<Ok, StoreError>> CommitAll(
       std::span<const Acceptance* const> acceptances) override;
   CommitQueue::Counts group_commits() const { return commits_.counts(); }
+  // Told of every group Commit commits (metrics); set before the first.
+  void ObserveGroupCommits(CommitQueue::GroupObserver observer) {
+    commits_.Observe(std::move(observer));
+  }
 
   Result<std::vector<ClaimedDelivery>, StoreError> ClaimDueDeliveries(model::Timestamp now,
                                                                       model::Timestamp lease_until,

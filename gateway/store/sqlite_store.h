@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <utility>
 
 #include "gateway/crypto/sealer.h"
 #include "gateway/store/commit_queue.h"
@@ -40,6 +41,10 @@ class SqliteStore final : public Store {
       std::span<const Acceptance* const> acceptances) override;
   // Groups committed by Commit and the Acceptances in them, since opened.
   CommitQueue::Counts group_commits() const { return commits_.counts(); }
+  // Told of every group Commit commits (metrics); set before the first.
+  void ObserveGroupCommits(CommitQueue::GroupObserver observer) {
+    commits_.Observe(std::move(observer));
+  }
   // WAL checkpoints run off the commit path so far (0 in memory).
   std::uint64_t wal_checkpoints() const { return checkpointer_ ? checkpointer_->checkpoints() : 0; }
 

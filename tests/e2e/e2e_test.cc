@@ -499,6 +499,31 @@ TEST_F(EndToEnd, TheSameIdempotencyKeyAgainGetsTheSameAnswerAndNothingNew) {
             std::vector<std::string>{staffs});
 }
 
+// Issue 13: group commit shows on /metrics.
+TEST_F(EndToEnd, TheMetricsCountTheCommittedMessagesAndTheTransactionsTheyShared) {
+  const std::vector<json> answers = RunTheWholeEpisode();
+  const HttpReply metrics = AdminGet(gateway_.admin_port(), "/metrics");
+  ASSERT_EQ(metrics.status, 200) << Describe(metrics);
+  // The value of an unlabelled sample line `name value`, or -1.
+  auto value = [&](const std::string& name) {
+    const std::string line_start = "\n" + name + " ";
+    const auto at = metrics.body.find(line_start);
+    if (at == std::string::npos) return -1.0;
+    return std::stod(metrics.body.substr(at + line_start.size()));
+  };
+  const double messages = value("isagw_store_commit_group_size_sum");
+  const double groups = value("isagw_store_commit_group_size_count");
+  // Every accepted message went through a group; escalations the timers
+  // raised may have too, but nothing that is not a stored message.
+  EXPECT_GE(messages, static_cast<double>(answers.size()));
+  EXPECT_LE(messages, static_cast<double>(CountRows("messages")));
+  EXPECT_GE(groups, 1.0);
+  EXPECT_LE(groups, messages);
+  // One commit time for each group.
+  EXPECT_EQ(value("isagw_store_commit_duration_seconds_count"), groups);
+  EXPECT_GT(value("isagw_store_commit_duration_seconds_sum"), 0.0);
+}
+
 // Scenario 5b.
 TEST_F(EndToEnd, TheSamePoliceRecordUnderANewKeyGetsTheOriginalAnswerAndNothingNew) {
   const HttpReply first = gateway_.Client("police-derbys")

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -170,6 +172,58 @@ TEST(CommitQueueTest, AGroupIsNeverLargerThanItsLimit) {
     total += size;
   }
   EXPECT_EQ(total, 8u);
+}
+
+TEST(CommitQueueTest, TheObserverHearsOfEveryGroupWithItsSizeAndTime) {
+  CommitQueue queue(4);
+  std::mutex seen_mutex;
+  std::vector<CommitQueue::Group> seen;
+  queue.Observe([&](const CommitQueue::Group& group) {
+    std::lock_guard lock(seen_mutex);
+    seen.push_back(group);
+  });
+  Gate gate;
+  std::atomic<bool> first_step_running{false};
+  std::mutex sizes_mutex;
+  std::vector<std::size_t> sizes;
+  auto step = [&](std::span<CommitQueue::Entry* const> group) {
+    if (!first_step_running.exchange(true)) {
+      gate.Wait();
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    {
+      std::lock_guard lock(sizes_mutex);
+      sizes.push_back(group.size());
+    }
+    for (auto* entry : group) entry->outcome = Ok{};
+  };
+  std::vector<Acceptance> acceptances;
+  for (int n = 0; n < 9; ++n) acceptances.push_back(Numbered(n));
+  std::thread leader([&] { (void)queue.Commit(acceptances[0], step); });
+  while (!first_step_running) std::this_thread::yield();
+  std::vector<std::thread> followers;
+  for (int n = 1; n < 9; ++n) {
+    followers.emplace_back([&, n] { (void)queue.Commit(acceptances[n], step); });
+  }
+  WaitForDepth(queue, 9);
+  gate.Open();
+  leader.join();
+  for (auto& follower : followers) follower.join();
+
+  // One report per group, in the sizes the step saw: 1 (the leader held
+  // back), then the eight queued behind it in groups of at most four.
+  ASSERT_EQ(seen.size(), sizes.size());
+  std::vector<std::size_t> observed;
+  for (const auto& group : seen) observed.push_back(group.size);
+  std::sort(observed.begin(), observed.end());
+  std::sort(sizes.begin(), sizes.end());
+  EXPECT_EQ(observed, sizes);
+  EXPECT_EQ(queue.counts().groups, seen.size());
+  EXPECT_EQ(queue.counts().acceptances, 9u);
+  // The held-back first group took at least the 5 ms its step slept.
+  const auto longest = std::max_element(
+      seen.begin(), seen.end(), [](const auto& a, const auto& b) { return a.took < b.took; });
+  EXPECT_GE(longest->took, std::chrono::milliseconds(5));
 }
 
 TEST(CommitQueueTest, AnEntryTheStepLeftWithoutAnOutcomeFails) {
