@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "gateway/common/hex.h"
 namespace isagw::pipeline {
 namespace {
 
@@ -12,12 +13,8 @@ std::string KeyedHex(std::string_view label, std::string_view data, const ChildL
   const std::string input = std::string(label) + std::string(data);
   crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(input.data()),
                      input.size(), key.data(), key.size());
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string text(label);
-  for (unsigned char b : out) {
-    text.push_back(kHex[b >> 4]);
-    text.push_back(kHex[b & 0x0f]);
-  }
+  AppendHex(text, out);
   return text;
 }
 

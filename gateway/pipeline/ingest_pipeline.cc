@@ -12,6 +12,7 @@
 #include "gateway/audit/audit_entries.h"
 #include "gateway/audit/child_pseudonym.h"
 #include "gateway/audit/disclosure_entry.h"
+#include "gateway/common/hex.h"
 #include "gateway/common/problem.h"
 #include "gateway/delivery/non_delivery_notice.h"
 #include "gateway/pipeline/episode_snapshot.h"
@@ -27,17 +28,6 @@ using model::EventKind;
 using nlohmann::json;
 using registry::Agency;
 using registry::AgencyKind;
-
-std::string Hex(const unsigned char* data, std::size_t size) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    out.push_back(kHex[data[i] >> 4]);
-    out.push_back(kHex[data[i] & 0x0f]);
-  }
-  return out;
-}
 
 std::string KindName(EventKind kind) { return std::string(*model::kEventKindNames.Name(kind)); }
 std::string FormatName(adapters::Format f) { return std::string(*adapters::kFormatNames.Name(f)); }
@@ -751,7 +741,9 @@ std::string NewMessageId() {
     bytes[i] = static_cast<unsigned char>(ms >> (8 * (5 - i)));  // big-endian: sorts as text
   }
   randombytes_buf(bytes.data() + 6, bytes.size() - 6);
-  return "msg_" + Hex(bytes.data(), bytes.size());
+  std::string id = "msg_";
+  AppendHex(id, bytes);
+  return id;
 }
 
 std::string_view ContentTypeOf(adapters::Format format) {
@@ -1155,7 +1147,9 @@ std::string StableDeliveryId(const std::string& input) {
   std::array<unsigned char, 32> out{};
   crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(input.data()),
                      input.size(), nullptr, 0);
-  return "dlv_" + Hex(out.data(), out.size()).substr(0, 24);
+  std::string id = "dlv_";
+  AppendHex(id, std::span(out).first(12));
+  return id;
 }
 
 std::string DeliveryId(const std::string& message_id, const std::string& recipient,

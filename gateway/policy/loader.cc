@@ -9,6 +9,7 @@
 #include <map>
 #include <regex>
 
+#include "gateway/common/hex.h"
 #include "gateway/config/yaml_stream.h"
 #include "gateway/policy/canonical_fields.h"
 #include "gateway/policy/transforms.h"
@@ -437,16 +438,6 @@ class IsaReader {
   ClauseIndex& clauses_;
 };
 
-std::string HexOf(const unsigned char* data, std::size_t size) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < size; ++i) {
-    out.push_back(kHex[data[i] >> 4]);
-    out.push_back(kHex[data[i] & 0x0f]);
-  }
-  return out;
-}
-
 // BLAKE2b-256 over each file's name, length and bytes, in name order.
 std::string HashDocuments(const std::vector<PolicyDocument>& documents) {
   static const int ready = sodium_init();
@@ -462,7 +453,7 @@ std::string HashDocuments(const std::vector<PolicyDocument>& documents) {
   }
   unsigned char hash[32];
   crypto_generichash_final(&state, hash, sizeof hash);
-  return "blake2b-256:" + HexOf(hash, sizeof hash);
+  return "blake2b-256:" + HexOf(hash);
 }
 
 }  // namespace

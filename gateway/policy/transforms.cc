@@ -5,6 +5,7 @@
 
 #include <cstring>
 
+#include "gateway/common/hex.h"
 namespace isagw::policy {
 namespace {
 
@@ -156,12 +157,8 @@ std::string Pseudonym(const PseudonymKey& key, std::string_view value) {
   unsigned char hash[16];
   crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(value.data()),
                      value.size(), key.data(), PseudonymKey::kBytes);
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string out(kPseudonymPrefix);
-  for (unsigned char byte : hash) {
-    out.push_back(kHex[byte >> 4]);
-    out.push_back(kHex[byte & 0x0f]);
-  }
+  AppendHex(out, hash);
   return out;
 }
 

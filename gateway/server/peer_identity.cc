@@ -7,24 +7,12 @@
 
 #include <memory>
 
+#include "gateway/common/hex.h"
 #include "gateway/server/tls_context_impl.h"
 #include "gateway/tls/client_verifier.h"
 
 namespace isagw::server {
-namespace {
-
-std::string Hex(const unsigned char* data, std::size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    out += kDigits[data[i] >> 4];
-    out += kDigits[data[i] & 0xf];
-  }
-  return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 PeerCertificate ExtractPeerCertificate(X509* certificate) {
   PeerCertificate out;
@@ -49,7 +37,7 @@ PeerCertificate ExtractPeerCertificate(X509* certificate) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int digest_size = 0;
   if (X509_digest(certificate, EVP_sha256(), digest, &digest_size) == 1) {
-    out.sha256_fingerprint = Hex(digest, digest_size);
+    out.sha256_fingerprint = HexOf(std::span(digest, digest_size));
   }
   if (BIGNUM* serial = ASN1_INTEGER_to_BN(X509_get0_serialNumber(certificate), nullptr)) {
     if (char* hex = BN_bn2hex(serial)) {

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <memory>
 
+#include "gateway/common/hex.h"
 namespace isagw::tls {
 namespace {
 
@@ -41,14 +42,7 @@ std::string Sha256Fingerprint(const X509& cert) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   if (X509_digest(&cert, EVP_sha256(), digest, &length) != 1) return "";
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(std::size_t{length} * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0x0f]);
-  }
-  return hex;
+  return HexOf(std::span(digest, length));
 }
 
 Result<const registry::Agency*, IdentityError> IdentifyAgency(
