@@ -6,6 +6,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "gateway/store/wal_write_buffer.h"
+
 namespace isagw::store {
 
 // The idle prepared statements of one connection, by their SQL. Its own
@@ -182,7 +184,7 @@ Result<SqliteDatabase, SqliteError> SqliteDatabase::Open(const std::filesystem::
   const int rc = sqlite3_open_v2(
       path.c_str(), &db,
       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_NOFOLLOW,
-      nullptr);
+      WalWriteBufferVfs());
   if (rc != SQLITE_OK) {
     SqliteError error = ErrorOf(db, rc);
     sqlite3_close(db);
