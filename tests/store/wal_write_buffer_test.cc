@@ -7,12 +7,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
-#include <optional>
 #include <string>
 
 #include "gateway/store/sqlite_database.h"
+#include "tests/common/temp_dir.h"
 
 namespace isagw::store {
 namespace {
@@ -21,16 +20,6 @@ namespace fs = std::filesystem;
 
 class WalWriteBufferTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("isagw-wal-buffer-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    path_ = dir_ / "store.db";
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   static void Must(SqliteDatabase& db, const std::string& sql) {
     auto done = db.Execute(sql);
     ASSERT_TRUE(done.ok()) << sql.substr(0, 80) << ": " << done.error().message;
@@ -52,8 +41,8 @@ class WalWriteBufferTest : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
-  fs::path path_;
+  testing::ScratchDir dir_;
+  fs::path path_ = dir_.path() / "store.db";
 };
 
 TEST_F(WalWriteBufferTest, ACommitsFramesReachTheSystemInFewerWrites) {
