@@ -34,7 +34,9 @@ Registry& TheRegistry();
 struct Gathered {
   std::string bytes;
   sqlite3_int64 offset = 0;
-  sqlite3_int64 end() const { return offset + static_cast<sqlite3_int64>(bytes.size()); }
+  [[nodiscard]] sqlite3_int64 end() const {
+    return offset + static_cast<sqlite3_int64>(bytes.size());
+  }
 };
 
 // A WAL file: the default VFS's file (`real`, in the memory after this
@@ -167,7 +169,8 @@ int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int*
   sqlite3_vfs* base = static_cast<Registry*>(vfs->pAppData)->base;
   // Everything but a WAL file is the default VFS's own, in the same memory.
   if ((flags & SQLITE_OPEN_WAL) == 0) return base->xOpen(base, name, file, flags, out_flags);
-  auto* f = new (file) BufferedFile{};  // placement: SQLite owns the memory
+  // Placement: SQLite owns the memory, Close destroys the object.
+  auto* f = new (file) BufferedFile{};  // NOLINT(cppcoreguidelines-owning-memory)
   f->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(file) + RealOffset());
   f->gathered = std::make_unique<Gathered>();
   const int rc = base->xOpen(base, name, f->real, flags, out_flags);

@@ -26,7 +26,7 @@ class WalWriteBufferTest : public ::testing::Test {
   }
 
   // The rows' count and total length, read with SQLite's default VFS.
-  std::pair<std::int64_t, std::int64_t> ReadWithDefaultVfs() const {
+  [[nodiscard]] std::pair<std::int64_t, std::int64_t> ReadWithDefaultVfs() const {
     sqlite3* db = nullptr;
     EXPECT_EQ(sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
     sqlite3_stmt* query = nullptr;
@@ -58,8 +58,8 @@ TEST_F(WalWriteBufferTest, ACommitsFramesReachTheSystemInFewerWrites) {
   const WalWriteCounts after = WalWrites();
   const std::uint64_t asked = after.asked - before.asked;
   const std::uint64_t issued = after.issued - before.issued;
-  EXPECT_GE(asked, 200u);
-  EXPECT_GE(issued, 1u);
+  EXPECT_GE(asked, 200U);
+  EXPECT_GE(issued, 1U);
   // The frames (2 writes each) go in 64 KB pieces, 16 frames a piece.
   EXPECT_LE(issued * 20, asked) << asked << " asked, " << issued << " issued";
   EXPECT_EQ(ReadWithDefaultVfs(), (std::pair<std::int64_t, std::int64_t>{200, 200 * 2048}));
