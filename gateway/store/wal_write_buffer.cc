@@ -165,8 +165,8 @@ const sqlite3_io_methods kWalMethods = {1,
                                         nullptr,
                                         nullptr};
 
-int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int* out_flags) {
-  sqlite3_vfs* base = static_cast<Registry*>(vfs->pAppData)->base;
+int Open(sqlite3_vfs* /*vfs*/, const char* name, sqlite3_file* file, int flags, int* out_flags) {
+  sqlite3_vfs* base = TheRegistry().base;
   // Everything but a WAL file is the default VFS's own, in the same memory.
   if ((flags & SQLITE_OPEN_WAL) == 0) return base->xOpen(base, name, file, flags, out_flags);
   // Placement: SQLite owns the memory, Close destroys the object.
@@ -185,62 +185,6 @@ int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int*
   return SQLITE_OK;
 }
 
-// The rest is the default VFS's.
-int Delete(sqlite3_vfs* vfs, const char* name, int sync_dir) {
-  sqlite3_vfs* base = static_cast<Registry*>(vfs->pAppData)->base;
-  return base->xDelete(base, name, sync_dir);
-}
-int Access(sqlite3_vfs* vfs, const char* name, int flags, int* out) {
-  sqlite3_vfs* base = static_cast<Registry*>(vfs->pAppData)->base;
-  return base->xAccess(base, name, flags, out);
-}
-int FullPathname(sqlite3_vfs* vfs, const char* name, int size, char* out) {
-  sqlite3_vfs* base = static_cast<Registry*>(vfs->pAppData)->base;
-  return base->xFullPathname(base, name, size, out);
-}
-void* DlOpen(sqlite3_vfs* vfs, const char* name) {
-  sqlite3_vfs* base = static_cast<Registry*>(vfs->pAppData)->base;
-  return base->xDlOpen(base, name);
-}
-void DlError(sqlite3_vfs* vfs, int size, char* out) {
-  sqlite3_vfs* base = static_cast<Registry*>(vfs->pAppData)->base;
-  base->xDlError(base, size, out);
-}
-void (*DlSym(sqlite3_vfs* vfs, void* handle, const char* symbol))(void) {
-  sqlite3_vfs* base = static_cast<Registry*>(vfs->pAppData)->base;
-  return base->xDlSym(base, handle, symbol);
-}
-void DlClose(sqlite3_vfs* vfs, void* handle) {
-  sqlite3_vfs* base = static_cast<Registry*>(vfs->pAppData)->base;
-  base->xDlClose(base, handle);
-}
-int Randomness(sqlite3_vfs* vfs, int size, char* out) {
-  sqlite3_vfs* base = static_cast<Registry*>(vfs->pAppData)->base;
-  return base->xRandomness(base, size, out);
-}
-int Sleep(sqlite3_vfs* vfs, int microseconds) {
-  sqlite3_vfs* base = static_cast<Registry*>(vfs->pAppData)->base;
-  return base->xSleep(base, microseconds);
-}
-int CurrentTime(sqlite3_vfs* vfs, double* out) {
-  sqlite3_vfs* base = static_cast<Registry*>(vfs->pAppData)->base;
-  return base->xCurrentTime(base, out);
-}
-int GetLastError(sqlite3_vfs* vfs, int size, char* out) {
-  sqlite3_vfs* base = static_cast<Registry*>(vfs->pAppData)->base;
-  return base->xGetLastError != nullptr ? base->xGetLastError(base, size, out) : 0;
-}
-int CurrentTimeInt64(sqlite3_vfs* vfs, sqlite3_int64* out) {
-  sqlite3_vfs* base = static_cast<Registry*>(vfs->pAppData)->base;
-  if (base->iVersion >= 2 && base->xCurrentTimeInt64 != nullptr) {
-    return base->xCurrentTimeInt64(base, out);
-  }
-  double days = 0;
-  const int rc = base->xCurrentTime(base, &days);
-  *out = static_cast<sqlite3_int64>(days * 86400000.0);
-  return rc;
-}
-
 Registry& TheRegistry() {
   // Made and registered once, on first use, by whichever thread comes
   // first (a function-local static: thread-safe).
@@ -248,26 +192,17 @@ Registry& TheRegistry() {
     static Registry r;
     sqlite3_initialize();
     r.base = sqlite3_vfs_find(nullptr);
-    r.vfs.iVersion = 2;
+    // The default VFS with another name, file size and xOpen. Its other
+    // methods get this VFS as their first argument and use nothing of it
+    // but what was copied (pAppData included, which only its xOpen reads,
+    // and that is called with the default VFS itself).
+    r.vfs = *r.base;
+    r.vfs.pNext = nullptr;  // set by sqlite3_vfs_register
+    r.vfs.zName = kVfsName;
     // Room for a BufferedFile and the default VFS's file after it; a file
     // that is not a WAL uses the start of it as the default VFS would.
     r.vfs.szOsFile = static_cast<int>(RealOffset()) + r.base->szOsFile;
-    r.vfs.mxPathname = r.base->mxPathname;
-    r.vfs.zName = kVfsName;
-    r.vfs.pAppData = &r;
     r.vfs.xOpen = Open;
-    r.vfs.xDelete = Delete;
-    r.vfs.xAccess = Access;
-    r.vfs.xFullPathname = FullPathname;
-    r.vfs.xDlOpen = DlOpen;
-    r.vfs.xDlError = DlError;
-    r.vfs.xDlSym = DlSym;
-    r.vfs.xDlClose = DlClose;
-    r.vfs.xRandomness = Randomness;
-    r.vfs.xSleep = Sleep;
-    r.vfs.xCurrentTime = CurrentTime;
-    r.vfs.xGetLastError = GetLastError;
-    r.vfs.xCurrentTimeInt64 = CurrentTimeInt64;
     sqlite3_vfs_register(&r.vfs, /*makeDflt=*/0);
     return r;
   }();
