@@ -23,9 +23,6 @@ struct SchemaParserFree {
 struct ValidCtxtFree {
   void operator()(xmlSchemaValidCtxt* ctxt) const { xmlSchemaFreeValidCtxt(ctxt); }
 };
-struct ParserCtxtFree {
-  void operator()(xmlParserCtxt* ctxt) const { xmlFreeParserCtxt(ctxt); }
-};
 
 // One complaint of the validator, kept without its message (which quotes
 // the document) but with what the message says about its kind.
@@ -244,7 +241,7 @@ bool CouncilSchema::Accepts(std::string_view document) const {
   std::unique_ptr<xmlSchemaValidCtxt, ValidCtxtFree> ctxt(xmlSchemaNewValidCtxt(schema_.get()));
   if (!ctxt) return false;
   xmlSchemaSetValidStructuredErrors(ctxt.get(), IgnoreError, nullptr);
-  std::unique_ptr<xmlParserCtxt, ParserCtxtFree> parser(
+  std::unique_ptr<xmlParserCtxt, XmlParserCtxtFree> parser(
       xmlCreateMemoryParserCtxt(document.data(), static_cast<int>(document.size())));
   if (!parser) return false;
   // The same options as ParseUntrustedXml: no network, no entity

@@ -34,9 +34,7 @@ bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-FieldError Forbidden(std::string reason) {
-  return {"", "forbidden_markup", std::move(reason)};
-}
+FieldError Forbidden(std::string reason) { return {"", "forbidden_markup", std::move(reason)}; }
 
 // The value of the encoding pseudo-attribute of an XML declaration, if
 // it has one that can be read.
@@ -125,10 +123,6 @@ std::optional<FieldError> ScanForForbiddenMarkup(std::string_view text) {
   return std::nullopt;
 }
 
-struct ParserCtxtFree {
-  void operator()(xmlParserCtxt* ctxt) const { xmlFreeParserCtxt(ctxt); }
-};
-
 // What the parser reported. Only the first error matters: libxml2 stops
 // at the first fatal one, and later ones follow from it.
 struct ParseReport {
@@ -192,9 +186,9 @@ void CheckTree(const xmlNode* first, int depth, int max_depth, const PathOf& pat
     switch (node->type) {
       case XML_ELEMENT_NODE: {
         if (depth > max_depth) {
-          errors.push_back({path_of ? path_of(node) : SimplePath(node), "too_deep",
-                            "elements are nested deeper than " + std::to_string(max_depth) +
-                                " levels"});
+          errors.push_back(
+              {path_of ? path_of(node) : SimplePath(node), "too_deep",
+               "elements are nested deeper than " + std::to_string(max_depth) + " levels"});
           return;
         }
         CheckTree(node->children, depth + 1, max_depth, path_of, errors);
@@ -218,8 +212,9 @@ void CheckTree(const xmlNode* first, int depth, int max_depth, const PathOf& pat
         errors.push_back({"", "forbidden_markup", "document type declarations are refused"});
         return;
       default:
-        errors.push_back({"", "forbidden_markup", "the document holds a kind of node XML "
-                                                    "messages may not use"});
+        errors.push_back({"", "forbidden_markup",
+                          "the document holds a kind of node XML "
+                          "messages may not use"});
         return;
     }
   }
@@ -250,16 +245,16 @@ std::string TextOf(const xmlNode* element) {
 Result<XmlDocPtr, FieldErrors> ParseUntrustedXml(std::string_view bytes, const JsonLimits& limits,
                                                  const PathOf& path_of) {
   if (bytes.size() > limits.max_bytes || bytes.size() > static_cast<std::size_t>(INT_MAX)) {
-    return Fail(FieldErrors{{"", "too_large",
-                             "the document is larger than " + std::to_string(limits.max_bytes) +
-                                 " bytes"}});
+    return Fail(FieldErrors{
+        {"", "too_large",
+         "the document is larger than " + std::to_string(limits.max_bytes) + " bytes"}});
   }
   if (auto bad = FindInvalidUtf8(bytes)) {
     return Fail(FieldErrors{{"", "invalid_utf8", "invalid UTF-8 at byte " + std::to_string(*bad)}});
   }
   if (auto refusal = ScanForForbiddenMarkup(bytes)) return Fail(FieldErrors{*refusal});
 
-  std::unique_ptr<xmlParserCtxt, ParserCtxtFree> ctxt(xmlNewParserCtxt());
+  std::unique_ptr<xmlParserCtxt, XmlParserCtxtFree> ctxt(xmlNewParserCtxt());
   if (!ctxt || ctxt->sax == nullptr) {
     return Fail(FieldErrors{{"", "syntax", "the XML parser could not be started"}});
   }
@@ -271,8 +266,8 @@ Result<XmlDocPtr, FieldErrors> ParseUntrustedXml(std::string_view bytes, const J
   // XML_PARSE_XINCLUDE and XML_PARSE_HUGE (lifts libxml2's own limits).
   // CDATA sections are merged into text: they carry text like any other.
   const int options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING;
-  XmlDocPtr doc(xmlCtxtReadMemory(ctxt.get(), bytes.data(), static_cast<int>(bytes.size()),
-                                  nullptr, "UTF-8", options));
+  XmlDocPtr doc(xmlCtxtReadMemory(ctxt.get(), bytes.data(), static_cast<int>(bytes.size()), nullptr,
+                                  "UTF-8", options));
   ctxt->_private = nullptr;
   if (!doc || report.failed) {
     if (!report.failed) report.failed = true;

@@ -33,6 +33,10 @@ struct XmlDocFree {
 };
 using XmlDocPtr = std::unique_ptr<xmlDoc, XmlDocFree>;
 
+struct XmlParserCtxtFree {
+  void operator()(xmlParserCtxt* ctxt) const { xmlFreeParserCtxt(ctxt); }
+};
+
 // Names an element for an error pointer.
 using PathOf = std::function<std::string(const xmlNode*)>;
 

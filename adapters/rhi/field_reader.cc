@@ -6,14 +6,10 @@
 #include "adapters/common/validators.h"
 #include "adapters/rhi/limits.h"
 #include "adapters/rhi/timestamp.h"
+#include "gateway/common/ascii.h"
 #include "gateway/common/utf8.h"
 
 namespace isagw::adapters::rhi {
-namespace {
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-}  // namespace
 
 void ReadLog::Error(std::string pointer, std::string code, std::string reason) {
   errors.push_back({std::move(pointer), std::move(code), std::move(reason)});
@@ -216,7 +212,7 @@ std::optional<std::string> PhoneRule(std::string_view text, Verdict& verdict) {
   bool ok = true;
   for (std::size_t i = 0; i < text.size() && ok; ++i) {
     const char c = text[i];
-    if (IsDigit(c)) {
+    if (IsAsciiDigit(c)) {
       ++digits;
     } else if (c == '+') {
       ok = i == 0;

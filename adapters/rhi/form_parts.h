@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,5 +37,11 @@ void WritePoliceReferences(const model::Event& event, nlohmann::ordered_json& do
                            FieldErrors& errors);
 
 FieldError NotRepresentable(std::string canonical_pointer, std::string reason);
+
+// Sets document[key] when the optional holds a value.
+template <typename T>
+void Put(nlohmann::ordered_json& document, const char* key, const std::optional<T>& value) {
+  if (value) document[key] = *value;
+}
 
 }  // namespace isagw::adapters::rhi

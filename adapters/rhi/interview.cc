@@ -139,12 +139,6 @@ nlohmann::ordered_json Names(const std::vector<E>& values, const CodeMap<E, N>& 
   return list;
 }
 
-// Sets document[key] when the optional holds a value.
-template <typename T>
-void Put(nlohmann::ordered_json& document, const char* key, const std::optional<T>& value) {
-  if (value) document[key] = *value;
-}
-
 void PutTime(nlohmann::ordered_json& document, const char* key,
              const std::optional<model::Timestamp>& value) {
   if (value) document[key] = model::FormatTimestamp(*value);

@@ -57,11 +57,6 @@ std::optional<model::SocialWorker> ReadSocialWorker(FieldReader& document) {
   return worker;
 }
 
-template <typename T>
-void Put(nlohmann::ordered_json& document, const char* key, const std::optional<T>& value) {
-  if (value) document[key] = *value;
-}
-
 }  // namespace
 
 model::Event ReadReferral(FieldReader& document) {

@@ -3,11 +3,10 @@
 #include <string>
 
 #include "adapters/common/uk_time.h"
+#include "gateway/common/ascii.h"
 
 namespace isagw::adapters::rhi {
 namespace {
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // "YYYY-MM-DDTHH:MM:SS" is 19 characters; a fraction, if any, follows.
 constexpr std::size_t kSecondsEnd = 19;
@@ -21,7 +20,7 @@ Result<model::Timestamp, TimestampError> ParseProviderTimestamp(std::string_view
   std::size_t zone = kSecondsEnd;
   if (zone < text.size() && text[zone] == '.') {
     std::size_t digits = 0;
-    while (zone + 1 + digits < text.size() && IsDigit(text[zone + 1 + digits])) ++digits;
+    while (zone + 1 + digits < text.size() && IsAsciiDigit(text[zone + 1 + digits])) ++digits;
     if (digits == 0 || digits > kMaxFractionDigits) return Fail(TimestampError::kMalformed);
     zone += 1 + digits;
   }

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "adapters/translator.h"
+#include "gateway/cli/exit_codes.h"
 #include "gateway/common/problem.h"
 #include "gateway/pipeline/explain_message.h"
 #include "gateway/policy/explain.h"
@@ -21,8 +22,6 @@
 
 namespace isagw::cli {
 namespace {
-
-constexpr int kRefused = 2;
 
 // The registry's agencies, or nullopt after printing why it did not load.
 std::optional<registry::AgencyRegistry> LoadRegistry(const std::string& path, std::ostream& err) {
@@ -126,12 +125,12 @@ std::optional<std::string> ReadMessage(const std::string& file, std::istream& in
 
 int RunPolicyCheck(const PolicyCheckArgs& args, std::ostream& out, std::ostream& err) {
   auto registry = LoadRegistry(args.registry, err);
-  if (!registry) return kRefused;
+  if (!registry) return kExitRefused;
   auto loaded = policy::LoadPolicySet(args.dir, AgencyIds(*registry));
   if (!loaded.ok()) {
     err << args.dir << ": " << loaded.error().size() << " error(s); nothing was applied\n";
     for (const auto& e : loaded.error()) err << "  " << policy::Describe(e) << '\n';
-    return kRefused;
+    return kExitRefused;
   }
   out << args.dir << ": valid, " << loaded->agreements().size() << " ISA(s), "
       << loaded->flows().size() << " flow(s), " << loaded->hash() << '\n';
@@ -144,18 +143,18 @@ int RunPolicyCheck(const PolicyCheckArgs& args, std::ostream& out, std::ostream&
 int RunPolicyExplain(const PolicyExplainArgs& args, std::istream& in, std::ostream& out,
                      std::ostream& err) {
   auto registry = LoadRegistry(args.registry, err);
-  if (!registry) return kRefused;
+  if (!registry) return kExitRefused;
   auto policies = policy::LoadPolicySet(args.policies, AgencyIds(*registry));
   if (!policies.ok()) {
     for (const auto& e : policies.error()) err << policy::Describe(e) << '\n';
-    return kRefused;
+    return kExitRefused;
   }
   policy::KeyRing keys;  // none: such fields are withheld
   if (!args.keys.empty()) {
     auto loaded = policy::LoadKeyDirectory(args.keys);
     if (!loaded.ok()) {
       for (const auto& e : loaded.error()) err << policy::Describe(e) << '\n';
-      return kRefused;
+      return kExitRefused;
     }
     keys = std::move(*loaded);
   }
@@ -201,12 +200,12 @@ int RunPolicyExplain(const PolicyExplainArgs& args, std::istream& in, std::ostre
     });
     if (earlier) {
       PrintMistakes(explained.error(), args, err);
-      return kRefused;
+      return kExitRefused;
     }
   }
   if (mistake) {
     err << mistake->second << '\n';
-    return kRefused;
+    return kExitRefused;
   }
 
   const pipeline::ExplainResult& result = *explained;

@@ -3,18 +3,16 @@
 #include <iostream>
 
 #include "gateway/app/gateway_app.h"
+#include "gateway/cli/exit_codes.h"
 #include "gateway/config/gateway_config.h"
 
 namespace isagw::cli {
-namespace {
-constexpr int kRefused = 2;
-}  // namespace
 
 int RunServe(const ServeArgs& args, std::ostream& out, std::ostream& err) {
   auto config = config::LoadGatewayConfig(args.config);
   if (!config.ok()) {
     for (const auto& e : config.error()) err << e.ToString() << '\n';
-    return kRefused;
+    return kExitRefused;
   }
   const std::string api_address = config->api.address;
   const std::string admin_address = config->admin.address;
@@ -23,7 +21,7 @@ int RunServe(const ServeArgs& args, std::ostream& out, std::ostream& err) {
   auto app = app::GatewayApp::Create(std::move(*config), app::AppOptions{});
   if (!app.ok()) {
     err << app.error() << '\n';
-    return kRefused;
+    return kExitRefused;
   }
   out << "isagw serving " << agencies << " agencies: api https://" << api_address << ':'
       << (*app)->api_port() << ", admin http://" << admin_address << ':' << (*app)->admin_port()

@@ -6,16 +6,15 @@
 #include <sstream>
 
 #include "adapters/translator.h"
+#include "gateway/cli/exit_codes.h"
 #include "gateway/common/problem.h"
 
 namespace isagw::cli {
 namespace {
 
-constexpr int kRefused = 2;
-
 int Refuse(std::ostream& err, Problem problem) {
   err << problem.ToJsonText() << '\n';
-  return kRefused;
+  return kExitRefused;
 }
 
 Problem UnsupportedFormat(const std::string& which) {

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <map>
 
+#include "gateway/common/ascii.h"
+
 namespace isagw::metrics {
 
 namespace {
@@ -15,7 +17,6 @@ enum Type { kCounter = 0, kGauge = 1, kHistogram = 2 };
 constexpr const char* kTypeNames[] = {"counter", "gauge", "histogram"};
 
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // Misuse of the registry is a bug in the caller, caught in tests: abort
 // rather than silently render an unparseable exposition.
@@ -94,14 +95,14 @@ bool IsValidMetricName(std::string_view name) {
   if (name.empty()) return false;
   if (!IsAlpha(name[0]) && name[0] != '_' && name[0] != ':') return false;
   return std::all_of(name.begin(), name.end(),
-                     [](char c) { return IsAlpha(c) || IsDigit(c) || c == '_' || c == ':'; });
+                     [](char c) { return IsAlpha(c) || IsAsciiDigit(c) || c == '_' || c == ':'; });
 }
 
 bool IsValidLabelName(std::string_view name) {
   if (name.empty() || name.starts_with("__")) return false;
   if (!IsAlpha(name[0]) && name[0] != '_') return false;
   return std::all_of(name.begin(), name.end(),
-                     [](char c) { return IsAlpha(c) || IsDigit(c) || c == '_'; });
+                     [](char c) { return IsAlpha(c) || IsAsciiDigit(c) || c == '_'; });
 }
 
 Histogram::Histogram(std::vector<double> upper_bounds)

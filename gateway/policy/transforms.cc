@@ -5,11 +5,11 @@
 
 #include <cstring>
 
+#include "gateway/common/ascii.h"
 #include "gateway/common/hex.h"
 namespace isagw::policy {
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
 
 void EnsureSodium() {
@@ -63,21 +63,23 @@ std::optional<std::string> PostcodeDistrict(std::string_view postcode) {
   if (space == std::string_view::npos || space < 2 || space > 4) return std::nullopt;
   const std::string_view outward = postcode.substr(0, space);
   const std::string_view inward = postcode.substr(space + 1);
-  if (inward.size() != 3 || !IsDigit(inward[0]) || !IsUpper(inward[1]) || !IsUpper(inward[2])) {
+  if (inward.size() != 3 || !IsAsciiDigit(inward[0]) || !IsUpper(inward[1]) ||
+      !IsUpper(inward[2])) {
     return std::nullopt;
   }
   if (!IsUpper(outward[0])) return std::nullopt;
   for (char c : outward) {
-    if (!IsUpper(c) && !IsDigit(c)) return std::nullopt;
+    if (!IsUpper(c) && !IsAsciiDigit(c)) return std::nullopt;
   }
-  if (!IsDigit(outward[1]) && !(outward.size() > 2 && IsDigit(outward[2]))) return std::nullopt;
+  if (!IsAsciiDigit(outward[1]) && !(outward.size() > 2 && IsAsciiDigit(outward[2])))
+    return std::nullopt;
   return std::string(outward);
 }
 
 std::optional<std::string> MaskPhone(std::string_view phone) {
   int digits = 0;
   for (char c : phone) {
-    if (IsDigit(c)) {
+    if (IsAsciiDigit(c)) {
       ++digits;
     } else if (c != ' ' && c != '+' && c != '(' && c != ')' && c != '-') {
       return std::nullopt;
@@ -87,7 +89,7 @@ std::optional<std::string> MaskPhone(std::string_view phone) {
   std::string out(phone);
   int seen = 0;
   for (char& c : out) {
-    if (IsDigit(c)) {
+    if (IsAsciiDigit(c)) {
       if (seen < digits - 3) c = '*';
       ++seen;
     } else if (c == '+') {
@@ -106,7 +108,7 @@ std::optional<std::string> MaskEmail(std::string_view email) {
   const std::string_view domain = email.substr(at + 1);
   if (domain.empty() || domain.find('.') == std::string_view::npos) return std::nullopt;
   for (char c : domain) {
-    const bool ok = IsDigit(c) || (c >= 'a' && c <= 'z') || IsUpper(c) || c == '.' || c == '-';
+    const bool ok = IsAsciiDigit(c) || (c >= 'a' && c <= 'z') || IsUpper(c) || c == '.' || c == '-';
     if (!ok) return std::nullopt;
   }
   return "***@" + std::string(domain);

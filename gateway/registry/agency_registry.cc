@@ -6,6 +6,8 @@
 #include <set>
 #include <utility>
 
+#include "gateway/common/ascii.h"
+
 namespace isagw::registry {
 namespace {
 
@@ -13,8 +15,9 @@ constexpr std::string_view kSanUriPrefix = "urn:isagw:agency:";
 constexpr std::size_t kMaxNameLength = 200;
 
 bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool AllDigits(std::string_view text) { return std::all_of(text.begin(), text.end(), IsDigit); }
+bool AllDigits(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), IsAsciiDigit);
+}
 
 bool IsAgencyId(std::string_view id) {
   if (id.size() < 2 || id.size() > 63) return false;
@@ -45,9 +48,9 @@ bool IsPostcodeDistrictOrArea(std::string_view text) {
   if (letters < 1 || letters > 2) return false;
   std::string_view rest = text.substr(letters);
   if (rest.empty()) return true;  // a whole area
-  if (!IsDigit(rest.front())) return false;
+  if (!IsAsciiDigit(rest.front())) return false;
   if (rest.size() == 1) return true;
-  if (rest.size() == 2) return IsDigit(rest[1]) || IsUpper(rest[1]);
+  if (rest.size() == 2) return IsAsciiDigit(rest[1]) || IsUpper(rest[1]);
   return false;
 }
 

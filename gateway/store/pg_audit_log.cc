@@ -18,7 +18,7 @@ constexpr const char* kUndefinedTable = "42P01";
 constexpr const char* kCheckpointColumns =
     "SELECT id, seq, at, head_hash, prev_hash, public_key, signature FROM audit_checkpoints";
 
-AuditLogError Backend(const PgError& e) { return {"the store failed: " + e.message}; }
+AuditLogError AuditBackendError(const PgError& e) { return {"the store failed: " + e.message}; }
 
 CheckpointRow CheckpointRowAt(const PgResult& rows, int r) {
   return {rows.Int(r, 0),   rows.Int(r, 1),   rows.Int(r, 2),  rows.Bytes(r, 3),
@@ -44,7 +44,7 @@ Result<Ok, AuditLogError> ForEachRow(PgConnection& conn, const AuditFilter& filt
     if (filter.kind) params.Add(*filter.kind);
     if (filter.contains) params.Add(*filter.contains);
     auto page = conn.Query(sql, params);
-    if (!page.ok()) return Fail(Backend(page.error()));
+    if (!page.ok()) return Fail(AuditBackendError(page.error()));
     for (int r = 0; r < page->rows(); ++r) {
       row.seq = page->Int(r, 0);
       row.at = page->Int(r, 1);
@@ -61,7 +61,7 @@ Result<Ok, AuditLogError> ForEachRow(PgConnection& conn, const AuditFilter& filt
 
 Result<std::optional<Checkpoint>, AuditLogError> LatestCheckpointOn(PgConnection& conn) {
   auto rows = conn.Query(std::string(kCheckpointColumns) + " ORDER BY id DESC LIMIT 1");
-  if (!rows.ok()) return Fail(Backend(rows.error()));
+  if (!rows.ok()) return Fail(AuditBackendError(rows.error()));
   if (rows->rows() == 0) return std::optional<Checkpoint>();
   auto checkpoint = audit::ToCheckpoint(CheckpointRowAt(*rows, 0));
   if (!checkpoint) return Fail(AuditLogError{"the latest checkpoint is malformed"});
@@ -73,7 +73,7 @@ Result<std::optional<Checkpoint>, AuditLogError> LatestCheckpointOn(PgConnection
 Result<std::unique_ptr<PostgresAuditLog>, AuditLogError> PostgresAuditLog::Open(
     const std::string& dsn) {
   auto conn = PgConnection::Open(WithConnectTimeout(dsn));
-  if (!conn.ok()) return Fail(Backend(conn.error()));
+  if (!conn.ok()) return Fail(AuditBackendError(conn.error()));
   auto version = conn->Query("SELECT COALESCE(MAX(version), 0) FROM schema_version");
   if (!version.ok()) {
     if (version.error().sqlstate == kUndefinedTable) {
@@ -81,7 +81,7 @@ Result<std::unique_ptr<PostgresAuditLog>, AuditLogError> PostgresAuditLog::Open(
           "the database has no gateway schema (no schema_version table): check the DSN's "
           "database and search_path"});
     }
-    return Fail(Backend(version.error()));
+    return Fail(AuditBackendError(version.error()));
   }
   const auto& migrations = PostgresMigrations();
   const std::int64_t newest = migrations.empty() ? 0 : migrations.back().version;
@@ -103,7 +103,7 @@ Result<Ok, AuditLogError> PostgresAuditLog::ForEachEntry(
 
 Result<std::vector<CheckpointRow>, AuditLogError> PostgresAuditLog::CheckpointRows() {
   auto rows = conn_.Query(std::string(kCheckpointColumns) + " ORDER BY id");
-  if (!rows.ok()) return Fail(Backend(rows.error()));
+  if (!rows.ok()) return Fail(AuditBackendError(rows.error()));
   std::vector<CheckpointRow> out;
   out.reserve(static_cast<std::size_t>(rows->rows()));
   for (int r = 0; r < rows->rows(); ++r) out.push_back(CheckpointRowAt(*rows, r));
@@ -121,16 +121,17 @@ Result<Checkpoint, AuditLogError> PostgresAuditLog::AppendCheckpoint(
       [&]() -> Result<Checkpoint, AuditLogError> {
         // Held until COMMIT: no replica appends between reading and signing.
         auto head = conn_.Query("SELECT seq FROM audit_head FOR UPDATE");
-        if (!head.ok()) return Fail(Backend(head.error()));
+        if (!head.ok()) return Fail(AuditBackendError(head.error()));
         if (head->rows() != 1) return Fail(AuditLogError{"the audit chain's head row is missing"});
         return AppendCheckpointHoldingHead(conn_, head->Int(0, 0), signer, now);
       },
-      Backend);
+      AuditBackendError);
 }
 
 Result<Ok, AuditLogError> PostgresAuditLog::InSnapshot(
     const std::function<Result<Ok, AuditLogError>()>& read) {
-  return InPgTransaction(conn_, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", read, Backend);
+  return InPgTransaction(conn_, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", read,
+                         AuditBackendError);
 }
 
 Result<Checkpoint, AuditLogError> AppendCheckpointHoldingHead(PgConnection& conn,
@@ -177,7 +178,7 @@ Result<Checkpoint, AuditLogError> AppendCheckpointHoldingHead(PgConnection& conn
           .AddBytes(bytes(h.prev_hash))
           .AddBytes(bytes(h.public_key))
           .AddBytes(bytes(h.signature)));
-  if (!inserted.ok()) return Fail(Backend(inserted.error()));
+  if (!inserted.ok()) return Fail(AuditBackendError(inserted.error()));
   return **next;
 }
 

@@ -16,11 +16,11 @@ namespace {
 
 constexpr const char* kInboundScope = "inbound";
 
-StoreError Backend(const PgError& e) { return {StoreErrorKind::kBackend, e.message}; }
+StoreError StoreBackendError(const PgError& e) { return {StoreErrorKind::kBackend, e.message}; }
 
 // Runs a one-column lookup and returns the text of the first row, if any.
 Result<std::optional<std::string>, StoreError> FirstText(Result<PgResult, PgError> query) {
-  if (!query.ok()) return Fail(Backend(query.error()));
+  if (!query.ok()) return Fail(StoreBackendError(query.error()));
   if (query->rows() == 0) return std::optional<std::string>();
   return std::optional<std::string>(query->Text(0, 0));
 }
@@ -57,7 +57,7 @@ class PostgresStore::Writer {
   // transaction ends.
   Result<Ok, StoreError> LockHead() {
     auto head = conn_.Query("SELECT seq, hash FROM audit_head FOR UPDATE");
-    if (!head.ok()) return Fail(Backend(head.error()));
+    if (!head.ok()) return Fail(StoreBackendError(head.error()));
     if (head->rows() != 1) {
       return Fail(StoreError{StoreErrorKind::kBackend, "the audit chain head row is missing"});
     }
@@ -87,7 +87,7 @@ class PostgresStore::Writer {
             .Add(record.body_json)
             .AddBytes(audit::BytesOf(head_.hash))
             .AddBytes(audit::BytesOf(hash)));
-    if (!insert.ok()) return Fail(Backend(insert.error()));
+    if (!insert.ok()) return Fail(StoreBackendError(insert.error()));
     head_ = {seq, hash};
     return Ok{};
   }
@@ -112,7 +112,7 @@ class PostgresStore::Writer {
     if (head_.seq == locked_.seq) return Ok{};
     auto saved = conn_.Query("UPDATE audit_head SET seq = $1, hash = $2",
                              PgParams().Add(head_.seq).AddBytes(audit::BytesOf(head_.hash)));
-    if (!saved.ok()) return Fail(Backend(saved.error()));
+    if (!saved.ok()) return Fail(StoreBackendError(saved.error()));
     return Ok{};
   }
 
@@ -133,7 +133,7 @@ Result<Ok, StoreError> TakeName(PgConnection& conn, const std::string& replica) 
       "SELECT pg_try_advisory_lock(7315402, hashtext(current_database() || '/' ||"
       " current_schema() || '/' || $1))",
       PgParams().Add(replica));
-  if (!named.ok()) return Fail(Backend(named.error()));
+  if (!named.ok()) return Fail(StoreBackendError(named.error()));
   if (!named->Bool(0, 0)) {
     return Fail(StoreError{StoreErrorKind::kBackend,
                            "another live gateway uses the replica name '" + replica +
@@ -148,9 +148,9 @@ Result<std::unique_ptr<PostgresStore>, StoreError> PostgresStore::Open(
     PostgresStoreOptions options, std::shared_ptr<const crypto::Sealer> sealer) {
   options.dsn = WithConnectTimeout(options.dsn);
   auto conn = PgConnection::Open(options.dsn);
-  if (!conn.ok()) return Fail(Backend(conn.error()));
+  if (!conn.ok()) return Fail(StoreBackendError(conn.error()));
   if (auto migrated = MigratePostgres(*conn, PostgresMigrations()); !migrated.ok()) {
-    return Fail(Backend(migrated.error()));
+    return Fail(StoreBackendError(migrated.error()));
   }
   auto named = TakeName(*conn, options.replica);
   if (!named.ok()) return Fail(named.error());
@@ -164,7 +164,7 @@ auto PostgresStore::Read(Body&& body) -> decltype(body(std::declval<PgConnection
   // nothing. Writes are not retried here; their callers decide.
   for (int attempt = 0;; ++attempt) {
     auto lease = pool_.Acquire();
-    if (!lease.ok()) return Fail(Backend(lease.error()));
+    if (!lease.ok()) return Fail(StoreBackendError(lease.error()));
     auto result = body(lease->conn());
     if (result.ok() || lease->conn().healthy() || attempt == 1) return result;
   }
@@ -173,16 +173,16 @@ auto PostgresStore::Read(Body&& body) -> decltype(body(std::declval<PgConnection
 template <typename Body>
 auto PostgresStore::Claim(Body&& body) -> decltype(body(std::declval<PgConnection&>())) {
   auto lease = pool_.Acquire();
-  if (!lease.ok()) return Fail(Backend(lease.error()));
+  if (!lease.ok()) return Fail(StoreBackendError(lease.error()));
   PgConnection& conn = lease->conn();
   return InPgTransaction(
-      conn, "BEGIN", [&] { return body(conn); }, Backend);
+      conn, "BEGIN", [&] { return body(conn); }, StoreBackendError);
 }
 
 template <typename Body>
 auto PostgresStore::Write(Body&& body) -> decltype(body(std::declval<Writer&>())) {
   auto lease = pool_.Acquire();
-  if (!lease.ok()) return Fail(Backend(lease.error()));
+  if (!lease.ok()) return Fail(StoreBackendError(lease.error()));
   Writer writer(lease->conn());
   return InPgTransaction(
       lease->conn(), "BEGIN",
@@ -193,7 +193,7 @@ auto PostgresStore::Write(Body&& body) -> decltype(body(std::declval<Writer&>())
         if (auto saved = writer.SaveHead(); !saved.ok()) return Fail(saved.error());
         return done;
       },
-      Backend);
+      StoreBackendError);
 }
 
 template <typename Apply>
@@ -211,18 +211,19 @@ std::vector<Result<Ok, StoreError>> PostgresStore::EachInSavepoint(std::size_t c
     return std::move(outcomes);
   };
   auto lease = pool_.Acquire();
-  if (!lease.ok()) return fail_all(Backend(lease.error()));
+  if (!lease.ok()) return fail_all(StoreBackendError(lease.error()));
   PgConnection& conn = lease->conn();
   auto abandon = [&](const StoreError& error) {
     (void)conn.Execute("ROLLBACK");
     return fail_all(error);
   };
-  if (auto begun = conn.Execute("BEGIN"); !begun.ok()) return fail_all(Backend(begun.error()));
+  if (auto begun = conn.Execute("BEGIN"); !begun.ok())
+    return fail_all(StoreBackendError(begun.error()));
   Writer writer(conn);
   if (auto locked = writer.LockHead(); !locked.ok()) return abandon(locked.error());
   for (std::size_t i = 0; i < count; ++i) {
     if (auto saved = conn.Execute("SAVEPOINT item"); !saved.ok()) {
-      return abandon(Backend(saved.error()));
+      return abandon(StoreBackendError(saved.error()));
     }
     const Writer::Head before = writer.head();
     auto applied = apply(writer, i);
@@ -230,18 +231,18 @@ std::vector<Result<Ok, StoreError>> PostgresStore::EachInSavepoint(std::size_t c
       // A lost connection took the whole transaction with it.
       if (!conn.healthy()) return abandon(applied.error());
       if (auto undone = conn.Execute("ROLLBACK TO SAVEPOINT item"); !undone.ok()) {
-        return abandon(Backend(undone.error()));
+        return abandon(StoreBackendError(undone.error()));
       }
       writer.Restore(before);
     }
     if (auto released = conn.Execute("RELEASE SAVEPOINT item"); !released.ok()) {
-      return abandon(Backend(released.error()));
+      return abandon(StoreBackendError(released.error()));
     }
     outcomes.push_back(std::move(applied));
   }
   if (auto saved = writer.SaveHead(); !saved.ok()) return abandon(saved.error());
   if (auto committed = conn.Execute("COMMIT"); !committed.ok()) {
-    return abandon(Backend(committed.error()));
+    return abandon(StoreBackendError(committed.error()));
   }
   return outcomes;
 }
@@ -271,7 +272,7 @@ Result<std::optional<EpisodeRecord>, StoreError> PostgresStore::LoadEpisode(
         "SELECT state, latest_record_version, child_key, placing_la, host_la, snapshot,"
         " missing_since FROM episodes WHERE police_ref = $1",
         PgParams().Add(police_ref));
-    if (!row.ok()) return Fail(Backend(row.error()));
+    if (!row.ok()) return Fail(StoreBackendError(row.error()));
     if (row->rows() == 0) return std::optional<EpisodeRecord>();
     EpisodeRecord episode;
     episode.police_ref = police_ref;
@@ -294,7 +295,7 @@ Result<std::optional<ChildLink>, StoreError> PostgresStore::FindChildLink(
     auto row =
         conn.Query("SELECT placing_la, host_la, message_id FROM child_links WHERE child_key = $1",
                    PgParams().Add(child_key));
-    if (!row.ok()) return Fail(Backend(row.error()));
+    if (!row.ok()) return Fail(StoreBackendError(row.error()));
     if (row->rows() == 0) return std::optional<ChildLink>();
     return std::optional<ChildLink>(
         ChildLink{child_key, row->Text(0, 0), row->OptionalText(0, 1), row->Text(0, 2)});
@@ -329,7 +330,7 @@ Result<Ok, StoreError> PostgresStore::CommitOne(Writer& w, const Acceptance& acc
     auto current =
         conn.Query("SELECT latest_record_version FROM episodes WHERE police_ref = $1 FOR UPDATE",
                    PgParams().Add(acceptance.episode->police_ref));
-    if (!current.ok()) return Fail(Backend(current.error()));
+    if (!current.ok()) return Fail(StoreBackendError(current.error()));
     const int stored = current->rows() ? static_cast<int>(current->Int(0, 0)) : 0;
     if (stored != acceptance.episode_version_read) {
       return Fail(StoreError{StoreErrorKind::kConflict, "the episode changed since it was read"});
@@ -361,7 +362,7 @@ Result<Ok, StoreError> PostgresStore::CommitOne(Writer& w, const Acceptance& acc
     if (inserted.error().unique_violation()) {
       return Fail(StoreError{StoreErrorKind::kDuplicate, "the message is already stored"});
     }
-    return Fail(Backend(inserted.error()));
+    return Fail(StoreBackendError(inserted.error()));
   }
 
   if (acceptance.episode) {
@@ -390,7 +391,7 @@ Result<Ok, StoreError> PostgresStore::CommitOne(Writer& w, const Acceptance& acc
             .AddBytes(*snapshot)
             .Add(now)
             .Add(since));
-    if (!upserted.ok()) return Fail(Backend(upserted.error()));
+    if (!upserted.ok()) return Fail(StoreBackendError(upserted.error()));
   }
 
   if (acceptance.child_link) {
@@ -406,7 +407,7 @@ Result<Ok, StoreError> PostgresStore::CommitOne(Writer& w, const Acceptance& acc
             .Add(link.host_la)
             .Add(link.message_id)
             .Add(now));
-    if (!upserted.ok()) return Fail(Backend(upserted.error()));
+    if (!upserted.ok()) return Fail(StoreBackendError(upserted.error()));
   }
 
   for (const Delivery& delivery : acceptance.deliveries) {
@@ -437,7 +438,7 @@ Result<Ok, StoreError> PostgresStore::InsertDelivery(Writer& w, const Delivery& 
           .Add(*crypto::Sealer::KeyIdOf(*payload))
           .Add(delivery.mode == DeliveryMode::kPush ? "pending" : "available")
           .Add(now));
-  if (!inserted.ok()) return Fail(Backend(inserted.error()));
+  if (!inserted.ok()) return Fail(StoreBackendError(inserted.error()));
   return Ok{};
 }
 
@@ -450,7 +451,7 @@ Result<Ok, StoreError> PostgresStore::ApplyTimers(Writer& w, const Acceptance& a
         "UPDATE timers SET state = 'fired', finished_at = $2, message_id = $3,"
         " lease_until = NULL, lease_holder = NULL WHERE id = $1 AND state = 'armed'",
         PgParams().Add(*acceptance.fires_timer).Add(now).Add(message_id));
-    if (!fired.ok()) return Fail(Backend(fired.error()));
+    if (!fired.ok()) return Fail(StoreBackendError(fired.error()));
     if (fired->affected() != 1) {
       return Fail(StoreError{StoreErrorKind::kDuplicate, "the timer is no longer armed"});
     }
@@ -461,7 +462,7 @@ Result<Ok, StoreError> PostgresStore::ApplyTimers(Writer& w, const Acceptance& a
         " lease_until = NULL, lease_holder = NULL"
         " WHERE subject = $1 AND kind = $2 AND state = 'armed'",
         PgParams().Add(c.subject).Add(c.kind).Add(now).Add(message_id));
-    if (!cancelled.ok()) return Fail(Backend(cancelled.error()));
+    if (!cancelled.ok()) return Fail(StoreBackendError(cancelled.error()));
   }
   // An armed timer takes the new due time and source; a fired or
   // cancelled one stays as it is.
@@ -479,7 +480,7 @@ Result<Ok, StoreError> PostgresStore::ApplyTimers(Writer& w, const Acceptance& a
             .Add(t.spec_json)
             .Add(t.source_message_id)
             .Add(now));
-    if (!armed.ok()) return Fail(Backend(armed.error()));
+    if (!armed.ok()) return Fail(StoreBackendError(armed.error()));
   }
   return Ok{};
 }
@@ -492,7 +493,7 @@ Result<Ok, StoreError> PostgresStore::CancelTimers(Writer& w, const std::string&
         "UPDATE timers SET state = 'cancelled', finished_at = $3, lease_until = NULL,"
         " lease_holder = NULL WHERE subject = $1 AND kind = $2 AND state = 'armed'",
         PgParams().Add(subject).Add(kind).Add(at));
-    if (!cancelled.ok()) return Fail(Backend(cancelled.error()));
+    if (!cancelled.ok()) return Fail(StoreBackendError(cancelled.error()));
   }
   return Ok{};
 }
@@ -518,7 +519,7 @@ Result<std::vector<ClaimedDelivery>, StoreError> PostgresStore::ClaimDueDeliveri
             .Add(limit)
             .Add(ToSeconds(lease_until))
             .Add(options_.replica));
-    if (!rows.ok()) return Fail(Backend(rows.error()));
+    if (!rows.ok()) return Fail(StoreBackendError(rows.error()));
     std::vector<std::pair<std::int64_t, ClaimedDelivery>> claimed;
     claimed.reserve(static_cast<std::size_t>(rows->rows()));
     for (int r = 0; r < rows->rows(); ++r) {
@@ -598,7 +599,7 @@ Result<Ok, StoreError> PostgresStore::RecordAttemptOne(Writer& w, const AttemptO
           PgParams().Add(id).Add(at).Add(outcome.error));
       break;
   }
-  if (!updated.ok()) return Fail(Backend(updated.error()));
+  if (!updated.ok()) return Fail(StoreBackendError(updated.error()));
   if (updated->affected() != 1) {
     return Fail(
         StoreError{StoreErrorKind::kNotFound, outcome.kind == AttemptOutcome::Kind::kExpired
@@ -624,7 +625,7 @@ Result<std::vector<ClaimedDelivery>, StoreError> PostgresStore::ListExpiredMailb
         " created_at FROM outbox WHERE state = 'available' AND created_at < $1"
         " ORDER BY seq LIMIT $2",
         PgParams().Add(ToSeconds(created_before)).Add(limit));
-    if (!rows.ok()) return Fail(Backend(rows.error()));
+    if (!rows.ok()) return Fail(StoreBackendError(rows.error()));
     std::vector<ClaimedDelivery> items;
     for (int r = 0; r < rows->rows(); ++r) {
       ClaimedDelivery c;
@@ -665,7 +666,7 @@ Result<std::vector<MailboxItem>, StoreError> PostgresStore::ListMailbox(
       auto cursor =
           conn.Query("SELECT seq FROM outbox WHERE id = $1 AND recipient = $2 AND mode = 'mailbox'",
                      PgParams().Add(*query.after).Add(recipient));
-      if (!cursor.ok()) return Fail(Backend(cursor.error()));
+      if (!cursor.ok()) return Fail(StoreBackendError(cursor.error()));
       // Another agency's item is indistinguishable from no item.
       if (cursor->rows() == 0) {
         return Fail(
@@ -678,7 +679,7 @@ Result<std::vector<MailboxItem>, StoreError> PostgresStore::ListMailbox(
         " WHERE recipient = $1 AND mode = 'mailbox' AND state = 'available' AND seq > $3"
         " ORDER BY seq LIMIT $2",
         PgParams().Add(recipient).Add(query.limit).Add(after_seq));
-    if (!rows.ok()) return Fail(Backend(rows.error()));
+    if (!rows.ok()) return Fail(StoreBackendError(rows.error()));
     std::vector<MailboxItem> items;
     for (int r = 0; r < rows->rows(); ++r) {
       items.push_back(MailboxItem{rows->Text(r, 0), rows->Text(r, 1), rows->Text(r, 2),
@@ -696,7 +697,7 @@ Result<MailboxItem, StoreError> PostgresStore::FetchMailboxItem(const std::strin
         "SELECT message_id, content_type, created_at, scope, payload FROM outbox"
         " WHERE id = $1 AND recipient = $2 AND mode = 'mailbox' AND state = 'available'",
         PgParams().Add(delivery_id).Add(recipient));
-    if (!row.ok()) return Fail(Backend(row.error()));
+    if (!row.ok()) return Fail(StoreBackendError(row.error()));
     if (row->rows() == 0)
       return Fail(StoreError{StoreErrorKind::kNotFound, "no such mailbox item"});
     auto payload = sealer_->Open(row->Text(0, 3), row->Bytes(0, 4), "delivery:" + delivery_id);
@@ -719,7 +720,7 @@ Result<Ok, StoreError> PostgresStore::AcknowledgeMailboxItem(const std::string& 
         "SELECT state FROM outbox WHERE id = $1 AND recipient = $2 AND mode = 'mailbox'"
         " FOR UPDATE",
         PgParams().Add(delivery_id).Add(recipient));
-    if (!state.ok()) return Fail(Backend(state.error()));
+    if (!state.ok()) return Fail(StoreBackendError(state.error()));
     if (state->rows() == 0)
       return Fail(StoreError{StoreErrorKind::kNotFound, "no such mailbox item"});
     const std::string current = state->Text(0, 0);
@@ -729,7 +730,7 @@ Result<Ok, StoreError> PostgresStore::AcknowledgeMailboxItem(const std::string& 
     }
     auto acked = w.conn().Query("UPDATE outbox SET state = 'acked', finished_at = $2 WHERE id = $1",
                                 PgParams().Add(delivery_id).Add(ToSeconds(at)));
-    if (!acked.ok()) return Fail(Backend(acked.error()));
+    if (!acked.ok()) return Fail(StoreBackendError(acked.error()));
     if (auto cancelled = CancelTimers(w, delivery_id, {"urgent_ack_transport"}, ToSeconds(at));
         !cancelled.ok()) {
       return cancelled;
@@ -753,7 +754,7 @@ Result<std::vector<ClaimedTimer>, StoreError> PostgresStore::ClaimDueTimers(
             .Add(limit)
             .Add(ToSeconds(lease_until))
             .Add(options_.replica));
-    if (!rows.ok()) return Fail(Backend(rows.error()));
+    if (!rows.ok()) return Fail(StoreBackendError(rows.error()));
     std::vector<ClaimedTimer> claimed;
     for (int r = 0; r < rows->rows(); ++r) {
       ClaimedTimer c;
@@ -782,7 +783,7 @@ Result<Ok, StoreError> PostgresStore::FinishTimer(const std::string& timer_id, T
         "UPDATE timers SET state = $2, finished_at = $3, note = $4, lease_until = NULL,"
         " lease_holder = NULL WHERE id = $1 AND state = 'armed'",
         PgParams().Add(timer_id).Add(TimerStateName(state)).Add(ToSeconds(at)).Add(note));
-    if (!finished.ok()) return Fail(Backend(finished.error()));
+    if (!finished.ok()) return Fail(StoreBackendError(finished.error()));
     if (finished->affected() != 1) {
       return Fail(StoreError{StoreErrorKind::kNotFound, "no armed timer with that id"});
     }
@@ -801,7 +802,7 @@ Result<Ok, StoreError> PostgresStore::FireTimerWithDeliveries(const std::string&
         "UPDATE timers SET state = 'fired', finished_at = $2, lease_until = NULL,"
         " lease_holder = NULL WHERE id = $1 AND state = 'armed'",
         PgParams().Add(timer_id).Add(now));
-    if (!fired.ok()) return Fail(Backend(fired.error()));
+    if (!fired.ok()) return Fail(StoreBackendError(fired.error()));
     if (fired->affected() != 1) {
       return Fail(StoreError{StoreErrorKind::kDuplicate, "the timer is no longer armed"});
     }
@@ -821,7 +822,7 @@ Result<std::vector<TimerRecord>, StoreError> PostgresStore::ListTimers(const std
         "SELECT id, kind, due_at, spec, source_message_id, state, armed_at, finished_at,"
         " message_id, note FROM timers WHERE subject = $1 ORDER BY due_at, id",
         PgParams().Add(subject));
-    if (!rows.ok()) return Fail(Backend(rows.error()));
+    if (!rows.ok()) return Fail(StoreBackendError(rows.error()));
     std::vector<TimerRecord> timers;
     for (int r = 0; r < rows->rows(); ++r) {
       timers.push_back(TimerRecordAt(*rows, r, 0, subject));
@@ -844,7 +845,7 @@ Result<int, StoreError> PostgresStore::CountChildEpisodes(const std::string& chi
             .Add(ToSeconds(to))
             .Add(except)
             .Add(at_most < 0 ? 0 : at_most));
-    if (!count.ok()) return Fail(Backend(count.error()));
+    if (!count.ok()) return Fail(StoreBackendError(count.error()));
     return static_cast<int>(count->Int(0, 0));
   });
 }
@@ -852,7 +853,7 @@ Result<int, StoreError> PostgresStore::CountChildEpisodes(const std::string& chi
 Result<std::string, StoreError> PostgresStore::LoadMessageCanonical(const std::string& message_id) {
   return Read([&](PgConnection& conn) -> Result<std::string, StoreError> {
     auto row = conn.Query("SELECT payload FROM messages WHERE id = $1", PgParams().Add(message_id));
-    if (!row.ok()) return Fail(Backend(row.error()));
+    if (!row.ok()) return Fail(StoreBackendError(row.error()));
     if (row->rows() == 0) return Fail(StoreError{StoreErrorKind::kNotFound, "no such message"});
     auto opened = sealer_->Open(kInboundScope, row->Bytes(0, 0), "message:" + message_id);
     if (!opened.ok()) return Fail(SealingError(opened.error()));
@@ -869,7 +870,7 @@ Result<Ok, StoreError> PostgresStore::RecordAction(const std::string& recipient,
         "SELECT state, actioned_at IS NOT NULL FROM outbox WHERE id = $1 AND recipient = $2"
         " FOR UPDATE",
         PgParams().Add(delivery_id).Add(recipient));
-    if (!state.ok()) return Fail(Backend(state.error()));
+    if (!state.ok()) return Fail(StoreBackendError(state.error()));
     if (state->rows() == 0) return Fail(StoreError{StoreErrorKind::kNotFound, "no such delivery"});
     const std::string current = state->Text(0, 0);
     if (current != "delivered" && current != "available" && current != "acked") {
@@ -881,7 +882,7 @@ Result<Ok, StoreError> PostgresStore::RecordAction(const std::string& recipient,
     auto updated =
         w.conn().Query("UPDATE outbox SET actioned_at = $2, action = $3 WHERE id = $1",
                        PgParams().Add(delivery_id).Add(ToSeconds(action.at)).Add(body.dump()));
-    if (!updated.ok()) return Fail(Backend(updated.error()));
+    if (!updated.ok()) return Fail(StoreBackendError(updated.error()));
     if (auto cancelled = CancelTimers(
             w, delivery_id, {"urgent_ack_transport", "urgent_ack_business"}, ToSeconds(action.at));
         !cancelled.ok()) {
@@ -918,7 +919,7 @@ Result<std::optional<Delivery>, StoreError> PostgresStore::LoadDelivery(
         "SELECT message_id, recipient, ordering_key, mode, format, content_type, scope, payload"
         " FROM outbox WHERE id = $1",
         PgParams().Add(delivery_id));
-    if (!row.ok()) return Fail(Backend(row.error()));
+    if (!row.ok()) return Fail(StoreBackendError(row.error()));
     if (row->rows() == 0) return std::optional<Delivery>();
     auto d = OpenDeliveryRow(*row, 0, delivery_id);
     if (!d.ok()) return Fail(d.error());
@@ -939,7 +940,7 @@ Result<std::vector<RecipientQueue>, StoreError> PostgresStore::ListRecipientQueu
         " count(*) FILTER (WHERE state = 'dead' AND replayed_as IS NULL),"
         " max(finished_at) FILTER (WHERE state IN ('delivered', 'acked'))"
         " FROM outbox GROUP BY recipient ORDER BY recipient COLLATE \"C\"");
-    if (!rows.ok()) return Fail(Backend(rows.error()));
+    if (!rows.ok()) return Fail(StoreBackendError(rows.error()));
     std::vector<RecipientQueue> queues;
     queues.reserve(static_cast<std::size_t>(rows->rows()));
     for (int r = 0; r < rows->rows(); ++r) {
@@ -964,7 +965,7 @@ Result<std::vector<DeadLetter>, StoreError> PostgresStore::ListDeadLetters(std::
         " ORDER BY finished_at DESC, seq DESC LIMIT $1",
         PgParams().Add(static_cast<std::int64_t>(
             std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max()))));
-    if (!rows.ok()) return Fail(Backend(rows.error()));
+    if (!rows.ok()) return Fail(StoreBackendError(rows.error()));
     std::vector<DeadLetter> letters;
     letters.reserve(static_cast<std::size_t>(rows->rows()));
     for (int r = 0; r < rows->rows(); ++r) {
@@ -1002,7 +1003,7 @@ Result<std::vector<UrgentCopy>, StoreError> PostgresStore::ListUrgentCopies(
             .Add(ToSeconds(fired_since))
             .Add(static_cast<std::int64_t>(
                 std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max()))));
-    if (!rows.ok()) return Fail(Backend(rows.error()));
+    if (!rows.ok()) return Fail(StoreBackendError(rows.error()));
     std::vector<UrgentCopy> copies;
     copies.reserve(static_cast<std::size_t>(rows->rows()));
     for (int r = 0; r < rows->rows(); ++r) {
@@ -1030,7 +1031,7 @@ Result<std::vector<CopyRecord>, StoreError> PostgresStore::ListCopiesOfFormat(
         " ORDER BY seq DESC LIMIT $2",
         PgParams().Add(format).Add(static_cast<std::int64_t>(
             std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max()))));
-    if (!rows.ok()) return Fail(Backend(rows.error()));
+    if (!rows.ok()) return Fail(StoreBackendError(rows.error()));
     std::vector<CopyRecord> copies;
     copies.reserve(static_cast<std::size_t>(rows->rows()));
     for (int r = 0; r < rows->rows(); ++r) {
@@ -1070,7 +1071,7 @@ Result<std::string, StoreError> PostgresStore::ReplayDeadLetter(const std::strin
         "SELECT message_id, recipient, ordering_key, mode, format, content_type, scope, payload,"
         " state, replayed_as FROM outbox WHERE id = $1 FOR UPDATE",
         PgParams().Add(delivery_id));
-    if (!row.ok()) return Fail(Backend(row.error()));
+    if (!row.ok()) return Fail(StoreBackendError(row.error()));
     if (row->rows() == 0 || row->Text(0, 8) != "dead") {
       return Fail(StoreError{StoreErrorKind::kNotFound, "no dead copy with that id"});
     }
@@ -1085,7 +1086,7 @@ Result<std::string, StoreError> PostgresStore::ReplayDeadLetter(const std::strin
     if (auto added = InsertDelivery(w, *copy, at); !added.ok()) return Fail(added.error());
     auto marked = w.conn().Query("UPDATE outbox SET replayed_as = $2 WHERE id = $1",
                                  PgParams().Add(delivery_id).Add(new_id));
-    if (!marked.ok()) return Fail(Backend(marked.error()));
+    if (!marked.ok()) return Fail(StoreBackendError(marked.error()));
     if (auto appended = w.AppendAll(audit, at); !appended.ok()) return Fail(appended.error());
     return new_id;
   });
@@ -1098,13 +1099,13 @@ Result<Store::ReleasedLeases, StoreError> PostgresStore::ReleaseLeases() {
         "UPDATE outbox SET lease_until = NULL, lease_holder = NULL"
         " WHERE state = 'pending' AND lease_holder = $1",
         PgParams().Add(options_.replica));
-    if (!deliveries.ok()) return Fail(Backend(deliveries.error()));
+    if (!deliveries.ok()) return Fail(StoreBackendError(deliveries.error()));
     released.deliveries = deliveries->affected();
     auto timers = conn.Query(
         "UPDATE timers SET lease_until = NULL, lease_holder = NULL"
         " WHERE state = 'armed' AND lease_holder = $1",
         PgParams().Add(options_.replica));
-    if (!timers.ok()) return Fail(Backend(timers.error()));
+    if (!timers.ok()) return Fail(StoreBackendError(timers.error()));
     released.timers = timers->affected();
     return released;
   });
@@ -1126,7 +1127,7 @@ Result<ReportRecords, StoreError> PostgresStore::LoadReportRecords(const ReportQ
   auto records = Read([&](PgConnection& conn) -> Result<ReportRecords, StoreError> {
     // One snapshot for the three reads, taken beside the writers.
     if (auto begun = conn.Execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !begun.ok()) {
-      return Fail(Backend(begun.error()));
+      return Fail(StoreBackendError(begun.error()));
     }
     struct EndRead {
       PgConnection& conn;
@@ -1142,7 +1143,7 @@ Result<ReportRecords, StoreError> PostgresStore::LoadReportRecords(const ReportQ
                                    " FROM episodes e JOIN chosen USING (police_ref)"
                                    " ORDER BY since, e.police_ref",
                                params());
-    if (!episodes.ok()) return Fail(Backend(episodes.error()));
+    if (!episodes.ok()) return Fail(StoreBackendError(episodes.error()));
     for (int r = 0; r < episodes->rows(); ++r) {
       ReportRecords::Episode e;
       e.police_ref = episodes->Text(r, 0);
@@ -1163,7 +1164,7 @@ Result<ReportRecords, StoreError> PostgresStore::LoadReportRecords(const ReportQ
             "   WHERE police_ref IN (SELECT police_ref FROM chosen))"
             " ORDER BY 5, 1",
         params());
-    if (!messages.ok()) return Fail(Backend(messages.error()));
+    if (!messages.ok()) return Fail(StoreBackendError(messages.error()));
     for (int r = 0; r < messages->rows(); ++r) {
       ReportRecords::Message m;
       m.id = messages->Text(r, 0);
@@ -1187,7 +1188,7 @@ Result<ReportRecords, StoreError> PostgresStore::LoadReportRecords(const ReportQ
                        "   OR (o.mode = 'push' AND o.state = 'delivered'))"
                        " ORDER BY o.seq",
                    params());
-    if (!copies.ok()) return Fail(Backend(copies.error()));
+    if (!copies.ok()) return Fail(StoreBackendError(copies.error()));
     for (int r = 0; r < copies->rows(); ++r) {
       if (copies->IsNull(r, 2)) continue;
       out.copies.push_back(
@@ -1210,7 +1211,7 @@ Result<MessageStatus, StoreError> PostgresStore::GetMessageStatus(const std::str
     auto message =
         conn.Query("SELECT kind, received_at, answer FROM messages WHERE id = $1 AND sender = $2",
                    PgParams().Add(message_id).Add(sender));
-    if (!message.ok()) return Fail(Backend(message.error()));
+    if (!message.ok()) return Fail(StoreBackendError(message.error()));
     // Another agency's message is indistinguishable from no message.
     if (message->rows() == 0) return Fail(StoreError{StoreErrorKind::kNotFound, "no such message"});
     MessageStatus status;
@@ -1222,7 +1223,7 @@ Result<MessageStatus, StoreError> PostgresStore::GetMessageStatus(const std::str
         "SELECT recipient, id, state, attempts, last_error, actioned_at, action FROM outbox"
         " WHERE message_id = $1 ORDER BY seq",
         PgParams().Add(message_id));
-    if (!rows.ok()) return Fail(Backend(rows.error()));
+    if (!rows.ok()) return Fail(StoreBackendError(rows.error()));
     for (int r = 0; r < rows->rows(); ++r) {
       MessageStatus::Recipient recipient;
       recipient.recipient = rows->Text(r, 0);
@@ -1260,11 +1261,11 @@ Result<Ok, StoreError> PostgresStore::HoldName() {
   std::lock_guard lock(name_mutex_);
   auto held = name_lock_.Query("SELECT 1");
   if (held.ok()) return Ok{};
-  if (!held.error().connection_lost()) return Fail(Backend(held.error()));
+  if (!held.error().connection_lost()) return Fail(StoreBackendError(held.error()));
   // The server restarted (or dropped the session): the lock went with the
   // session, so it is taken again on a new one, unless another process of
   // the same name took it meanwhile.
-  if (auto reset = name_lock_.Reset(); !reset.ok()) return Fail(Backend(reset.error()));
+  if (auto reset = name_lock_.Reset(); !reset.ok()) return Fail(StoreBackendError(reset.error()));
   return TakeName(name_lock_, options_.replica);
 }
 
@@ -1272,7 +1273,7 @@ Result<Ok, StoreError> PostgresStore::Ping() {
   if (auto held = HoldName(); !held.ok()) return held;
   return Read([](PgConnection& conn) -> Result<Ok, StoreError> {
     if (auto answered = conn.Query("SELECT 1"); !answered.ok()) {
-      return Fail(Backend(answered.error()));
+      return Fail(StoreBackendError(answered.error()));
     }
     return Ok{};
   });

@@ -12,9 +12,6 @@
 namespace isagw::tls {
 namespace {
 
-struct StoreFree {
-  void operator()(X509_STORE* store) const { X509_STORE_free(store); }
-};
 struct CrlFree {
   void operator()(X509_CRL* crl) const { X509_CRL_free(crl); }
 };
@@ -63,6 +60,11 @@ std::optional<PemContents> ReadPem(const std::filesystem::path& path) {
 }  // namespace
 
 struct TrustAnchors::State {
+  // Declared here, not in the anonymous namespace: State is the header's
+  // type, and its members' types must not be file-local.
+  struct StoreFree {
+    void operator()(X509_STORE* anchors) const { X509_STORE_free(anchors); }
+  };
   std::unique_ptr<X509_STORE, StoreFree> store;
   std::vector<X509Ptr> cas;
 };

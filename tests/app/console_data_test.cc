@@ -26,18 +26,19 @@
 #include "gateway/reports/report_runner.h"
 #include "gateway/reports/reports.h"
 #include "gateway/safeguarding/rules_loader.h"
+#include "tests/common/timestamp_literal.h"
 #include "tests/pipeline/pipeline_fixture.h"
 #include "tests/support/forwarding_store.h"
 
 namespace isagw::app {
 namespace {
 
+using ::isagw::testing::At;
+
 using namespace std::chrono_literals;
 using nlohmann::json;
 using pipeline::IngestRequest;
 using pipeline::testing::ReadJson;
-
-model::Timestamp At(const char* text) { return *model::ParseRfc3339(text); }
 
 // Child A: placed by Staffordshire (LA 860), missing in Derby; reported by
 // Derbyshire police, so its records go to la-derby and la-staffordshire.

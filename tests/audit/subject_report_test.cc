@@ -93,12 +93,13 @@ TEST_F(SubjectReportTest, RendersCsvWithOneRowPerDisclosure) {
 }
 
 TEST_F(SubjectReportTest, RendersJsonThatReadsBack) {
-  const auto json = nlohmann::json::parse(RenderJson(Report(pseudonyms_.OfNhsNumber(kNhsNumber))));
-  ASSERT_EQ(json.size(), 3u);
-  EXPECT_EQ(json[0]["message_id"], "m-1001");
-  EXPECT_EQ(json[0]["isa"], "isa-derby-2026");
-  EXPECT_EQ(json[0]["fields_withheld"][1]["fate"], "no_rule");
-  EXPECT_EQ(json[0]["at"], "2026-11-22T21:42:00Z");
+  const auto entries =
+      nlohmann::json::parse(RenderJson(Report(pseudonyms_.OfNhsNumber(kNhsNumber))));
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0]["message_id"], "m-1001");
+  EXPECT_EQ(entries[0]["isa"], "isa-derby-2026");
+  EXPECT_EQ(entries[0]["fields_withheld"][1]["fate"], "no_rule");
+  EXPECT_EQ(entries[0]["at"], "2026-11-22T21:42:00Z");
 }
 
 TEST_F(SubjectReportTest, NoPersonalValueReachesTheAuditTable) {

@@ -70,7 +70,7 @@ class ExplainMessageTest : public ::testing::Test {
     return kinds;
   }
 
-  std::shared_ptr<const GatewayState> state_ = testing::ExampleGatewayState();
+  std::shared_ptr<const GatewayState> state_ = ::isagw::testing::ExampleGatewayState();
   std::string missing_report_ = ReadExample("compact/missing-report.json");
   std::string rhi_ = ReadExample("rhi/full.json");
 };

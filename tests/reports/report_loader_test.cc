@@ -7,16 +7,17 @@
 #include <gtest/gtest.h>
 
 #include "gateway/reports/report_runner.h"
+#include "tests/common/timestamp_literal.h"
 #include "tests/pipeline/pipeline_fixture.h"
 
 namespace isagw::reports {
 namespace {
 
+using ::isagw::testing::At;
+
 using nlohmann::json;
 using pipeline::IngestRequest;
 using pipeline::testing::ReadJson;
-
-model::Timestamp At(const char* text) { return *model::ParseRfc3339(text); }
 
 class ReportLoaderTest : public pipeline::testing::PipelineTest {
  protected:

@@ -10,11 +10,12 @@
 
 #include "gateway/reports/report_period.h"
 #include "gateway/reports/report_table.h"
+#include "tests/common/timestamp_literal.h"
 
 namespace isagw::reports {
 namespace {
 
-model::Timestamp At(const char* text) { return *model::ParseRfc3339(text); }
+using ::isagw::testing::At;
 
 registry::Agency Council(const char* id, const char* la_number) {
   registry::Agency a;

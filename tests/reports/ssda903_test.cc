@@ -4,13 +4,14 @@
 
 #include "gateway/reports/report_period.h"
 #include "gateway/reports/reports.h"
+#include "tests/common/timestamp_literal.h"
 
 namespace isagw::reports {
 namespace {
 
-using std::chrono::hours;
+using ::isagw::testing::At;
 
-model::Timestamp At(const char* text) { return *model::ParseRfc3339(text); }
+using std::chrono::hours;
 
 class Ssda903Test : public ::testing::Test {
  protected:

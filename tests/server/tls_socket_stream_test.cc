@@ -37,7 +37,7 @@ namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
-constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
+constexpr auto kAwaitTuple = asio::as_tuple(asio::use_awaitable);
 constexpr auto kGuard = std::chrono::seconds(60);
 
 using testing::CertPath;
@@ -89,9 +89,9 @@ class TlsSocketStreamTest : public ::testing::Test {
   // Both handshakes; the server's error.
   error_code Handshake() {
     return Run([this]() -> asio::awaitable<error_code> {
-      auto client = asio::co_spawn(io_, client_.async_handshake(ssl::stream_base::client, kAwait),
-                                   asio::use_future);
-      auto [server_error] = co_await server_->async_handshake(kAwait);
+      auto client = asio::co_spawn(
+          io_, client_.async_handshake(ssl::stream_base::client, kAwaitTuple), asio::use_future);
+      auto [server_error] = co_await server_->async_handshake(kAwaitTuple);
       (void)client;
       co_return server_error;
     }());
@@ -122,12 +122,13 @@ TEST_F(TlsSocketStreamTest, CarriesMegabytesBothWaysWholeAndInOrder) {
   const auto [server_read,
               server_wrote] = Run([&]() -> asio::awaitable<std::pair<error_code, error_code>> {
     auto client_write = asio::co_spawn(
-        io_, asio::async_write(client_, asio::buffer(to_server), kAwait), asio::use_future);
+        io_, asio::async_write(client_, asio::buffer(to_server), kAwaitTuple), asio::use_future);
     auto client_read = asio::co_spawn(
-        io_, asio::async_read(client_, asio::buffer(at_client), kAwait), asio::use_future);
+        io_, asio::async_read(client_, asio::buffer(at_client), kAwaitTuple), asio::use_future);
     auto [write_error, written] =
-        co_await asio::async_write(*server_, asio::buffer(to_client), kAwait);
-    auto [read_error, read] = co_await asio::async_read(*server_, asio::buffer(at_server), kAwait);
+        co_await asio::async_write(*server_, asio::buffer(to_client), kAwaitTuple);
+    auto [read_error, read] =
+        co_await asio::async_read(*server_, asio::buffer(at_server), kAwaitTuple);
     (void)client_write;
     (void)client_read;
     co_return std::pair{read_error, write_error};
@@ -144,7 +145,7 @@ TEST_F(TlsSocketStreamTest, WritesSeveralSmallBuffersAsOneRecord) {
   const std::string body = "hello";
   const std::array<asio::const_buffer, 2> pieces{asio::buffer(head), asio::buffer(body)};
   const auto [error, written] = Run([&]() -> asio::awaitable<std::pair<error_code, std::size_t>> {
-    auto [write_error, bytes] = co_await server_->async_write_some(pieces, kAwait);
+    auto [write_error, bytes] = co_await server_->async_write_some(pieces, kAwaitTuple);
     co_return std::pair{write_error, bytes};
   }());
   ASSERT_FALSE(error) << error.message();
@@ -160,7 +161,8 @@ TEST_F(TlsSocketStreamTest, AReadPastItsDeadlineTimesOut) {
   server_->ExpiresAfter(std::chrono::milliseconds(100));
   char byte = 0;
   const error_code error = Run([&]() -> asio::awaitable<error_code> {
-    auto [read_error, read] = co_await server_->async_read_some(asio::buffer(&byte, 1), kAwait);
+    auto [read_error, read] =
+        co_await server_->async_read_some(asio::buffer(&byte, 1), kAwaitTuple);
     co_return read_error;
   }());
   EXPECT_EQ(error, boost::beast::error::timeout);
@@ -172,7 +174,8 @@ TEST_F(TlsSocketStreamTest, AnOperationBegunAfterItsDeadlineTimesOutAtOnce) {
   server_->ExpiresAfter(std::chrono::milliseconds(0));
   char byte = 0;
   const error_code error = Run([&]() -> asio::awaitable<error_code> {
-    auto [read_error, read] = co_await server_->async_read_some(asio::buffer(&byte, 1), kAwait);
+    auto [read_error, read] =
+        co_await server_->async_read_some(asio::buffer(&byte, 1), kAwaitTuple);
     co_return read_error;
   }());
   EXPECT_EQ(error, boost::beast::error::timeout);
@@ -185,14 +188,15 @@ TEST_F(TlsSocketStreamTest, AnOperationDoneBeforeItsDeadlineIsNotCutOffLater) {
   char first[2] = {};
   const auto [first_error,
               second_error] = Run([&]() -> asio::awaitable<std::pair<error_code, error_code>> {
-    auto [read_error, read] = co_await asio::async_read(*server_, asio::buffer(first), kAwait);
+    auto [read_error, read] = co_await asio::async_read(*server_, asio::buffer(first), kAwaitTuple);
     // Well past the first deadline, under a new one.
     asio::steady_timer pause(io_, std::chrono::milliseconds(400));
-    co_await pause.async_wait(kAwait);
+    co_await pause.async_wait(kAwaitTuple);
     server_->ExpiresAfter(std::chrono::seconds(30));
     client_.write_some(asio::buffer(std::string("c")));
     char second = 0;
-    auto [later_error, later] = co_await server_->async_read_some(asio::buffer(&second, 1), kAwait);
+    auto [later_error, later] =
+        co_await server_->async_read_some(asio::buffer(&second, 1), kAwaitTuple);
     co_return std::pair{read_error, later_error};
   }());
   EXPECT_FALSE(first_error) << first_error.message();
@@ -202,17 +206,19 @@ TEST_F(TlsSocketStreamTest, AnOperationDoneBeforeItsDeadlineIsNotCutOffLater) {
 TEST_F(TlsSocketStreamTest, OneDeadlineCoversEveryOperationStartedUnderIt) {
   ASSERT_FALSE(Handshake());
   server_->ExpiresAfter(std::chrono::milliseconds(300));
-  const auto [first_error,
-              second_error] = Run([&]() -> asio::awaitable<std::pair<error_code, error_code>> {
-    // A first read that must wait (the timer is set then), and a second
-    // that nobody answers: it ends at the same deadline.
-    asio::steady_timer soon(io_, std::chrono::milliseconds(50));
-    soon.async_wait([this](error_code) { client_.write_some(asio::buffer(std::string("a"))); });
-    char byte = 0;
-    auto [read_error, read] = co_await server_->async_read_some(asio::buffer(&byte, 1), kAwait);
-    auto [later_error, later] = co_await server_->async_read_some(asio::buffer(&byte, 1), kAwait);
-    co_return std::pair{read_error, later_error};
-  }());
+  const auto [first_error, second_error] =
+      Run([&]() -> asio::awaitable<std::pair<error_code, error_code>> {
+        // A first read that must wait (the timer is set then), and a second
+        // that nobody answers: it ends at the same deadline.
+        asio::steady_timer soon(io_, std::chrono::milliseconds(50));
+        soon.async_wait([this](error_code) { client_.write_some(asio::buffer(std::string("a"))); });
+        char byte = 0;
+        auto [read_error, read] =
+            co_await server_->async_read_some(asio::buffer(&byte, 1), kAwaitTuple);
+        auto [later_error, later] =
+            co_await server_->async_read_some(asio::buffer(&byte, 1), kAwaitTuple);
+        co_return std::pair{read_error, later_error};
+      }());
   EXPECT_FALSE(first_error) << first_error.message();
   EXPECT_EQ(second_error, boost::beast::error::timeout);
 }
@@ -232,7 +238,7 @@ TEST_F(TlsSocketStreamTest, AfterCloseNothingIsWrittenToWhateverReusedTheDescrip
   const std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
   const error_code error = Run([&]() -> asio::awaitable<error_code> {
     auto [write_error, written] =
-        co_await asio::async_write(*server_, asio::buffer(answer), kAwait);
+        co_await asio::async_write(*server_, asio::buffer(answer), kAwaitTuple);
     co_return write_error;
   }());
   EXPECT_TRUE(error);
@@ -249,7 +255,8 @@ TEST_F(TlsSocketStreamTest, CancelEndsAPendingReadWithOperationAborted) {
   const error_code error = Run([&]() -> asio::awaitable<error_code> {
     asio::steady_timer soon(io_, std::chrono::milliseconds(50));
     soon.async_wait([this](error_code) { server_->Cancel(); });
-    auto [read_error, read] = co_await server_->async_read_some(asio::buffer(&byte, 1), kAwait);
+    auto [read_error, read] =
+        co_await server_->async_read_some(asio::buffer(&byte, 1), kAwaitTuple);
     co_return read_error;
   }());
   EXPECT_EQ(error, asio::error::operation_aborted);
@@ -260,7 +267,8 @@ TEST_F(TlsSocketStreamTest, APeerThatHangsUpWithoutCloseNotifyIsATruncatedStream
   client_.next_layer().close();
   char byte = 0;
   const error_code error = Run([&]() -> asio::awaitable<error_code> {
-    auto [read_error, read] = co_await server_->async_read_some(asio::buffer(&byte, 1), kAwait);
+    auto [read_error, read] =
+        co_await server_->async_read_some(asio::buffer(&byte, 1), kAwaitTuple);
     co_return read_error;
   }());
   EXPECT_EQ(error, ssl::error::stream_truncated) << error.message();
@@ -275,14 +283,15 @@ TEST_F(TlsSocketStreamTest, ClosesWithCloseNotifyBothWays) {
       io_,
       [&]() -> asio::awaitable<error_code> {
         char byte = 0;
-        auto [read_error, read] = co_await client_.async_read_some(asio::buffer(&byte, 1), kAwait);
+        auto [read_error, read] =
+            co_await client_.async_read_some(asio::buffer(&byte, 1), kAwaitTuple);
         if (read_error != asio::error::eof) co_return read_error;
-        auto [shutdown_error] = co_await client_.async_shutdown(kAwait);
+        auto [shutdown_error] = co_await client_.async_shutdown(kAwaitTuple);
         co_return shutdown_error;
       },
       [&](const std::exception_ptr&, error_code result) { client_error = result; });
   const error_code server_error = Run([&]() -> asio::awaitable<error_code> {
-    auto [shutdown_error] = co_await server_->async_shutdown(kAwait);
+    auto [shutdown_error] = co_await server_->async_shutdown(kAwaitTuple);
     co_return shutdown_error;
   }());
   EXPECT_FALSE(server_error) << server_error.message();
@@ -295,9 +304,9 @@ TEST_F(TlsSocketStreamTest, WaitsUntilThereIsSomethingToReadAndReadsNothing) {
   const auto [wait_error, read] = Run([&]() -> asio::awaitable<std::pair<error_code, std::string>> {
     asio::steady_timer later(io_, std::chrono::milliseconds(50));
     later.async_wait([this](error_code) { client_.write_some(asio::buffer(std::string("xyz"))); });
-    auto [waited] = co_await server_->async_wait_readable(kAwait);
+    auto [waited] = co_await server_->async_wait_readable(kAwaitTuple);
     std::string bytes(3, '\0');
-    co_await asio::async_read(*server_, asio::buffer(bytes), kAwait);
+    co_await asio::async_read(*server_, asio::buffer(bytes), kAwaitTuple);
     co_return std::pair{waited, bytes};
   }());
   EXPECT_FALSE(wait_error) << wait_error.message();
@@ -309,13 +318,13 @@ TEST_F(TlsSocketStreamTest, AWaitForDataOpenSslAlreadyHoldsEndsAtOnce) {
   client_.write_some(asio::buffer(std::string("abcdef")));
   const auto [wait_error, rest] = Run([&]() -> asio::awaitable<std::pair<error_code, std::string>> {
     char first = 0;
-    co_await asio::async_read(*server_, asio::buffer(&first, 1), kAwait);
+    co_await asio::async_read(*server_, asio::buffer(&first, 1), kAwaitTuple);
     // The rest of the record is decrypted inside OpenSSL and the socket is
     // empty: waiting on the socket alone would wait for the deadline.
     server_->ExpiresAfter(std::chrono::seconds(30));
-    auto [waited] = co_await server_->async_wait_readable(kAwait);
+    auto [waited] = co_await server_->async_wait_readable(kAwaitTuple);
     std::string bytes(5, '\0');
-    co_await asio::async_read(*server_, asio::buffer(bytes), kAwait);
+    co_await asio::async_read(*server_, asio::buffer(bytes), kAwaitTuple);
     co_return std::pair{waited, bytes};
   }());
   EXPECT_FALSE(wait_error) << wait_error.message();
@@ -329,9 +338,9 @@ TEST_F(TlsSocketStreamTest, AClientWithoutACertificateIsRefusedWithOpenSslsReaso
   anonymous.next_layer().connect(acceptor_.local_endpoint());
   TlsSocketStream server(acceptor_.accept(), tls_->impl().context.native_handle());
   const error_code error = Run([&]() -> asio::awaitable<error_code> {
-    auto client = asio::co_spawn(io_, anonymous.async_handshake(ssl::stream_base::client, kAwait),
-                                 asio::use_future);
-    auto [server_error] = co_await server.async_handshake(kAwait);
+    auto client = asio::co_spawn(
+        io_, anonymous.async_handshake(ssl::stream_base::client, kAwaitTuple), asio::use_future);
+    auto [server_error] = co_await server.async_handshake(kAwaitTuple);
     (void)client;
     co_return server_error;
   }());

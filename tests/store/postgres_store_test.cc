@@ -19,7 +19,7 @@ namespace {
 
 using namespace std::chrono;
 
-std::shared_ptr<const crypto::Sealer> TestSealer() {
+std::shared_ptr<const crypto::Sealer> InboundSealer() {
   auto ring = std::make_shared<crypto::KeyRing>();
   crypto::SecretKey key{};
   key.fill(7);
@@ -27,7 +27,7 @@ std::shared_ptr<const crypto::Sealer> TestSealer() {
   return std::make_shared<crypto::Sealer>(ring);
 }
 
-const model::Timestamp kNow = sys_days{2026y / November / 22} + 21h;
+const model::Timestamp kEvening = sys_days{2026y / November / 22} + 21h;
 
 // A message with one push copy, for claims.
 Acceptance WithPushCopy(const std::string& id) {
@@ -36,7 +36,7 @@ Acceptance WithPushCopy(const std::string& id) {
   a.message.sender = "police-derbys";
   a.message.format = "compact";
   a.message.kind = "missing_reported";
-  a.message.received_at = kNow - 1min;
+  a.message.received_at = kEvening - 1min;
   a.message.canonical_json = "{}";
   a.message.answer_json = "{}";
   a.deliveries.push_back(Delivery{id + "-push", id, "la-derby", "la-derby|" + id,
@@ -82,7 +82,7 @@ class PostgresStoreTest : public ::testing::Test {
     return dsn;
   }
   Result<std::unique_ptr<PostgresStore>, StoreError> Open(const std::string& replica) {
-    return PostgresStore::Open({.dsn = Dsn(), .pool = 4, .replica = replica}, TestSealer());
+    return PostgresStore::Open({.dsn = Dsn(), .pool = 4, .replica = replica}, InboundSealer());
   }
 
   isagw::testing::PostgresTestCluster cluster_;
@@ -159,10 +159,11 @@ TEST_F(PostgresStoreTest, TheAuditLogOpensOnlyASchemaAGatewaySetUp) {
 TEST_F(PostgresStoreTest, TheStoreTalksToTheServerOverVerifiedTls) {
   if (cluster_.ca_file.empty()) GTEST_SKIP() << "the test cluster made no CA (scripts/pg-cluster)";
   const std::string dsn = TlsDsn("localhost", cluster_.ca_file);
-  auto store = PostgresStore::Open({.dsn = dsn, .pool = 2, .replica = "replica-tls"}, TestSealer());
+  auto store =
+      PostgresStore::Open({.dsn = dsn, .pool = 2, .replica = "replica-tls"}, InboundSealer());
   ASSERT_TRUE(store.ok()) << store.error().detail;
   ASSERT_TRUE((*store)->Commit(WithPushCopy("m1")).ok());
-  auto claimed = (*store)->ClaimDueDeliveries(kNow, kNow + 5min, 10);
+  auto claimed = (*store)->ClaimDueDeliveries(kEvening, kEvening + 5min, 10);
   ASSERT_TRUE(claimed.ok());
   ASSERT_EQ(claimed->size(), 1u);
   EXPECT_EQ((*claimed)[0].delivery.payload, "<Episode/>");
@@ -181,14 +182,14 @@ TEST_F(PostgresStoreTest, AServerItsCaDidNotCertifyOrOfAnotherNameIsRefused) {
   }
   auto stranger = PostgresStore::Open(
       {.dsn = TlsDsn("localhost", cluster_.other_ca_file), .pool = 2, .replica = "replica-tls"},
-      TestSealer());
+      InboundSealer());
   ASSERT_FALSE(stranger.ok());
   EXPECT_NE(stranger.error().detail.find("certificate verify failed"), std::string::npos)
       << stranger.error().detail;
 
   auto misnamed = PostgresStore::Open(
       {.dsn = TlsDsn("db.example", cluster_.ca_file), .pool = 2, .replica = "replica-tls"},
-      TestSealer());
+      InboundSealer());
   ASSERT_FALSE(misnamed.ok());
   EXPECT_NE(misnamed.error().detail.find("does not match host name"), std::string::npos)
       << misnamed.error().detail;
@@ -203,8 +204,8 @@ TEST_F(PostgresStoreTest, ReleasesOnlyItsOwnLeases) {
   ASSERT_TRUE(a.ok() && b.ok());
   ASSERT_TRUE((*a)->Commit(WithPushCopy("m1")).ok());
   ASSERT_TRUE((*a)->Commit(WithPushCopy("m2")).ok());
-  auto by_a = (*a)->ClaimDueDeliveries(kNow, kNow + 5min, 1);
-  auto by_b = (*b)->ClaimDueDeliveries(kNow, kNow + 5min, 1);
+  auto by_a = (*a)->ClaimDueDeliveries(kEvening, kEvening + 5min, 1);
+  auto by_b = (*b)->ClaimDueDeliveries(kEvening, kEvening + 5min, 1);
   ASSERT_TRUE(by_a.ok() && by_b.ok());
   ASSERT_EQ(by_a->size(), 1u);
   ASSERT_EQ(by_b->size(), 1u);
@@ -216,7 +217,7 @@ TEST_F(PostgresStoreTest, ReleasesOnlyItsOwnLeases) {
   auto released = (*restarted)->ReleaseLeases();
   ASSERT_TRUE(released.ok());
   EXPECT_EQ(released->deliveries, 1);
-  auto again = (*restarted)->ClaimDueDeliveries(kNow, kNow + 5min, 10);
+  auto again = (*restarted)->ClaimDueDeliveries(kEvening, kEvening + 5min, 10);
   ASSERT_TRUE(again.ok());
   ASSERT_EQ(again->size(), 1u) << "replica-b's lease still holds its copy";
   EXPECT_EQ(again->front().delivery.id, by_a->front().delivery.id);

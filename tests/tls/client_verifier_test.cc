@@ -10,6 +10,7 @@
 #include "gateway/tls/peer_identity.h"
 #include "tests/common/temp_dir.h"
 #include "tests/tls/example_certs.h"
+#include "tests/tls/ssl_handles.h"
 
 namespace isagw::tls {
 namespace {
@@ -127,14 +128,8 @@ TEST(ClassifyVerifyError, NamesTheCommonRefusals) {
 // Handshakes over an in-memory BIO pair: the SSL_CTX that
 // ConfigureServerContext sets up refuses exactly what the offline check
 // refuses, before any request could reach a handler.
-struct SslCtxFree {
-  void operator()(SSL_CTX* ctx) const { SSL_CTX_free(ctx); }
-};
-struct SslFree {
-  void operator()(SSL* ssl) const { SSL_free(ssl); }
-};
-using SslCtxPtr = std::unique_ptr<SSL_CTX, SslCtxFree>;
-using SslPtr = std::unique_ptr<SSL, SslFree>;
+using testing::SslCtxPtr;
+using testing::SslPtr;
 
 SslCtxPtr ServerContext(const TrustAnchors& anchors) {
   SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));

@@ -14,15 +14,15 @@
 #include <string>
 #include <vector>
 
+#include "tests/tls/ssl_handles.h"
+
 namespace isagw::tls {
 namespace {
 
 struct CtxFree {
   void operator()(SSL_CTX* ctx) const { SSL_CTX_free(ctx); }
 };
-struct SslFree {
-  void operator()(SSL* ssl) const { SSL_free(ssl); }
-};
+using testing::SslPtr;
 
 // A context for one end; the server's with the example server certificate.
 std::unique_ptr<SSL_CTX, CtxFree> Context(bool server) {
@@ -40,8 +40,8 @@ std::unique_ptr<SSL_CTX, CtxFree> Context(bool server) {
 // A whole handshake between the two contexts over a memory BIO pair; the
 // group the key exchange used, or 0 when the handshake failed.
 int HandshakeGroup(SSL_CTX* client_ctx, SSL_CTX* server_ctx) {
-  std::unique_ptr<SSL, SslFree> client(SSL_new(client_ctx));
-  std::unique_ptr<SSL, SslFree> server(SSL_new(server_ctx));
+  SslPtr client(SSL_new(client_ctx));
+  SslPtr server(SSL_new(server_ctx));
   BIO* client_bio = nullptr;
   BIO* server_bio = nullptr;
   if (BIO_new_bio_pair(&client_bio, 0, &server_bio, 0) != 1) return 0;
@@ -91,7 +91,7 @@ TEST_P(TlsPolicy, Tls12OffersOnlyForwardSecretAeadSuitesAndNothingOlder) {
   EXPECT_EQ(SSL_CTX_get_min_proto_version(ctx.get()), TLS1_2_VERSION);
   EXPECT_NE(SSL_CTX_get_options(ctx.get()) & SSL_OP_NO_RENEGOTIATION, 0u);
   EXPECT_NE(SSL_CTX_get_options(ctx.get()) & SSL_OP_NO_COMPRESSION, 0u);
-  std::unique_ptr<SSL, SslFree> ssl(SSL_new(ctx.get()));
+  SslPtr ssl(SSL_new(ctx.get()));
   STACK_OF(SSL_CIPHER)* ciphers = SSL_get_ciphers(ssl.get());
   ASSERT_NE(ciphers, nullptr);
   int tls12 = 0;

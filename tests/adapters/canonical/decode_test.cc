@@ -8,6 +8,7 @@
 #include "adapters/canonical/canonical.h"
 #include "adapters/canonical/limits.h"
 #include "example_files.h"
+#include "tests/common/field_errors_text.h"
 
 namespace isagw::adapters::canonical {
 namespace {
@@ -18,11 +19,7 @@ json Example(const std::string& name) {
   return json::parse(testing::ReadFile(testing::ExamplesDir() / "canonical" / (name + ".json")));
 }
 
-std::string Describe(const FieldErrors& errors) {
-  std::string out;
-  for (const auto& e : errors) out += e.pointer + " " + e.code + "\n";
-  return out;
-}
+using ::isagw::testing::Describe;
 
 // One change to a valid example: set `value` at `at`, or remove `at`
 // when `value` is nullopt.
@@ -78,10 +75,10 @@ std::vector<InvalidCase> Cases() {
       // unknown fields at every level
       {"UnknownTopLevelField", kAll, "/extra", 1, "/extra", "unknown_field"},
       {"UnknownChildField", kAll, "/child/nickname", "x", "/child/nickname", "unknown_field"},
-      {"UnknownPlacementField", kAll, "/child/placement/address", "x",
-       "/child/placement/address", "unknown_field"},
-      {"UnknownFieldInArrayItem", kAll, "/rhi/with_whom/0/phone", "x",
-       "/rhi/with_whom/0/phone", "unknown_field"},
+      {"UnknownPlacementField", kAll, "/child/placement/address", "x", "/child/placement/address",
+       "unknown_field"},
+      {"UnknownFieldInArrayItem", kAll, "/rhi/with_whom/0/phone", "x", "/rhi/with_whom/0/phone",
+       "unknown_field"},
       {"UnknownEscalationField", kAll, "/escalation/owner", "x", "/escalation/owner",
        "unknown_field"},
       // JSON types
@@ -93,8 +90,8 @@ std::vector<InvalidCase> Cases() {
       {"FactorsNotAList", kAll, "/rhi/pull_factors", "friends", "/rhi/pull_factors", "type"},
       {"ListItemOfWrongType", kAll, "/rhi/risks_identified/1", 7, "/rhi/risks_identified/1",
        "type"},
-      {"RecordVersionWithFraction", kAll, "/episode/record_version", 1.5,
-       "/episode/record_version", "type"},
+      {"RecordVersionWithFraction", kAll, "/episode/record_version", 1.5, "/episode/record_version",
+       "type"},
       {"AgeAsText", kAll, "/rhi/with_whom/0/approx_age", "24", "/rhi/with_whom/0/approx_age",
        "type"},
       // timestamps and dates
@@ -104,21 +101,21 @@ std::vector<InvalidCase> Cases() {
        "/header/sent_at", "datetime"},
       {"TimestampWithoutT", kAll, "/episode/reported_at", "2026-11-22 21:40:00Z",
        "/episode/reported_at", "datetime"},
-      {"TimestampWithoutZone", kAll, "/rhi/offered_at", "2026-11-24T10:00:00",
-       "/rhi/offered_at", "datetime"},
+      {"TimestampWithoutZone", kAll, "/rhi/offered_at", "2026-11-24T10:00:00", "/rhi/offered_at",
+       "datetime"},
       {"TimestampOnImpossibleDay", kAll, "/escalation/raised_at", "2026-02-30T10:00:00Z",
        "/escalation/raised_at", "datetime"},
-      {"ImpossibleDateOfBirth", kAll, "/child/date_of_birth", "2010-02-30",
-       "/child/date_of_birth", "date"},
-      {"DateOfBirthInUkOrder", kAll, "/child/date_of_birth", "04/05/2010",
-       "/child/date_of_birth", "date"},
+      {"ImpossibleDateOfBirth", kAll, "/child/date_of_birth", "2010-02-30", "/child/date_of_birth",
+       "date"},
+      {"DateOfBirthInUkOrder", kAll, "/child/date_of_birth", "04/05/2010", "/child/date_of_birth",
+       "date"},
       {"DateOfBirthInTheNextCentury", kAll, "/child/date_of_birth", "2099-01-01",
        "/child/date_of_birth", "inconsistent"},
-      {"DateOfBirthOfAnAdult", kAll, "/child/date_of_birth", "1990-05-04",
-       "/child/date_of_birth", "implausible"},
+      {"DateOfBirthOfAnAdult", kAll, "/child/date_of_birth", "1990-05-04", "/child/date_of_birth",
+       "implausible"},
       // identifiers
-      {"NhsNumberWithBadCheckDigit", kAll, "/child/nhs_number", "9990000019",
-       "/child/nhs_number", "nhs_checksum"},
+      {"NhsNumberWithBadCheckDigit", kAll, "/child/nhs_number", "9990000019", "/child/nhs_number",
+       "nhs_checksum"},
       {"NhsNumberWithSpaces", kAll, "/child/nhs_number", "999 000 0018", "/child/nhs_number",
        "pattern"},
       {"LowerCasePoliceRef", kAll, "/episode/police_ref", "st/21/2026/004512",
@@ -152,40 +149,35 @@ std::vector<InvalidCase> Cases() {
        "enum"},
       {"PoliceEthnicityCodeUnderDfeScheme", kAll, "/child/ethnicity/code", "W1",
        "/child/ethnicity/code", "enum"},
-      {"UnknownEthnicityScheme", kAll, "/child/ethnicity/scheme", "ons",
-       "/child/ethnicity/scheme", "enum"},
-      {"RiskLevelInCapitals", kAll, "/episode/risk/level", "HIGH", "/episode/risk/level",
+      {"UnknownEthnicityScheme", kAll, "/child/ethnicity/scheme", "ons", "/child/ethnicity/scheme",
        "enum"},
+      {"RiskLevelInCapitals", kAll, "/episode/risk/level", "HIGH", "/episode/risk/level", "enum"},
       {"UnknownPushFactor", kAll, "/rhi/push_factors/0", "arguments", "/rhi/push_factors/0",
        "enum"},
-      {"UnknownActionType", kAll, "/rhi/actions/1/type", "meeting", "/rhi/actions/1/type",
-       "enum"},
+      {"UnknownActionType", kAll, "/rhi/actions/1/type", "meeting", "/rhi/actions/1/type", "enum"},
       {"UnknownEscalationReason", kAll, "/escalation/reason", "urgent", "/escalation/reason",
        "enum"},
-      {"UnknownLookedAfterAnswer", kAll, "/child/looked_after", "Y", "/child/looked_after",
-       "enum"},
+      {"UnknownLookedAfterAnswer", kAll, "/child/looked_after", "Y", "/child/looked_after", "enum"},
       // required members of objects
-      {"EthnicityWithoutCode", kAll, "/child/ethnicity/code", std::nullopt,
-       "/child/ethnicity/code", "required"},
-      {"CouncilPersonIdWithoutPersonId", kAll, "/child/council_person_id/person_id",
-       std::nullopt, "/child/council_person_id/person_id", "required"},
+      {"EthnicityWithoutCode", kAll, "/child/ethnicity/code", std::nullopt, "/child/ethnicity/code",
+       "required"},
+      {"CouncilPersonIdWithoutPersonId", kAll, "/child/council_person_id/person_id", std::nullopt,
+       "/child/council_person_id/person_id", "required"},
       {"RiskWithoutLevel", kAll, "/episode/risk/level", std::nullopt, "/episode/risk/level",
        "required"},
       {"ActionWithoutType", kAll, "/rhi/actions/0/type", std::nullopt, "/rhi/actions/0/type",
        "required"},
-      {"EscalationWithoutReason", kAll, "/escalation/reason", std::nullopt,
-       "/escalation/reason", "required"},
+      {"EscalationWithoutReason", kAll, "/escalation/reason", std::nullopt, "/escalation/reason",
+       "required"},
       // numbers
-      {"RecordVersionZero", kAll, "/episode/record_version", 0, "/episode/record_version",
-       "range"},
+      {"RecordVersionZero", kAll, "/episode/record_version", 0, "/episode/record_version", "range"},
       {"NegativePreviousEpisodes", kAll, "/episode/previous_episodes", -1,
        "/episode/previous_episodes", "range"},
       {"HugePreviousEpisodes", kAll, "/episode/previous_episodes", 1ULL << 40,
        "/episode/previous_episodes", "range"},
       {"AgeOver120", kAll, "/rhi/with_whom/1/approx_age", 121, "/rhi/with_whom/1/approx_age",
        "range"},
-      {"WindowOfZeroDays", kAll, "/escalation/window_days", 0, "/escalation/window_days",
-       "range"},
+      {"WindowOfZeroDays", kAll, "/escalation/window_days", 0, "/escalation/window_days", "range"},
       // text
       {"ForenameOver200Characters", kAll, "/child/forename", long_name, "/child/forename",
        "too_long"},
@@ -206,22 +198,21 @@ std::vector<InvalidCase> Cases() {
       {"InterviewCompletedBeforeOffered", kAll, "/rhi/completed_at", "2026-11-24T09:00:00Z",
        "/rhi/completed_at", "inconsistent"},
       // kind rules
-      {"MissingReportWithoutPoliceRef", "missing_reported", "/episode/police_ref",
-       std::nullopt, "/episode/police_ref", "required"},
+      {"MissingReportWithoutPoliceRef", "missing_reported", "/episode/police_ref", std::nullopt,
+       "/episode/police_ref", "required"},
       {"ClosedEpisodeWithoutPoliceRef", "closed", "/episode/police_ref", std::nullopt,
        "/episode/police_ref", "required"},
       {"FoundWithoutFoundAt", "found", "/episode/found_at", std::nullopt, "/episode/found_at",
        "required"},
-      {"RiskReviewWithoutRisk", "risk_reviewed", "/episode/risk", std::nullopt,
-       "/episode/risk", "required"},
-      {"InterviewRecordWithoutInterview", "rhi_recorded", "/rhi", std::nullopt, "/rhi",
+      {"RiskReviewWithoutRisk", "risk_reviewed", "/episode/risk", std::nullopt, "/episode/risk",
        "required"},
+      {"InterviewRecordWithoutInterview", "rhi_recorded", "/rhi", std::nullopt, "/rhi", "required"},
       {"InterviewRecordWithoutOutcome", "rhi_recorded", "/rhi/outcome", std::nullopt,
        "/rhi/outcome", "required"},
-      {"EscalationEventWithoutEscalation", "escalation", "/escalation", std::nullopt,
-       "/escalation", "required"},
-      {"EscalationOnAMissingReport", "missing_reported", "/escalation",
-       json{{"reason", "other"}}, "/escalation", "inconsistent"},
+      {"EscalationEventWithoutEscalation", "escalation", "/escalation", std::nullopt, "/escalation",
+       "required"},
+      {"EscalationOnAMissingReport", "missing_reported", "/escalation", json{{"reason", "other"}},
+       "/escalation", "inconsistent"},
       {"InterviewOnAFoundReport", "found", "/rhi", json{{"outcome", "completed"}}, "/rhi",
        "inconsistent"},
   };
@@ -252,12 +243,9 @@ TEST(CanonicalDecoder, CollectsEveryErrorInDocumentOrder) {
   auto decoded = Decode(document.dump(), {});
   ASSERT_FALSE(decoded.ok());
   const FieldErrors expected = {
-      {"/child/nhs_number", "nhs_checksum", ""},
-      {"/child/home/postcode", "postcode", ""},
-      {"/child/shoe_size", "unknown_field", ""},
-      {"/episode/record_version", "range", ""},
-      {"/rhi/with_whom/1/approx_age", "range", ""},
-      {"/rhi/push_factors/1", "enum", ""},
+      {"/child/nhs_number", "nhs_checksum", ""},    {"/child/home/postcode", "postcode", ""},
+      {"/child/shoe_size", "unknown_field", ""},    {"/episode/record_version", "range", ""},
+      {"/rhi/with_whom/1/approx_age", "range", ""}, {"/rhi/push_factors/1", "enum", ""},
       {"/escalation/reason", "enum", ""},
   };
   ASSERT_EQ(decoded.error().size(), expected.size()) << Describe(decoded.error());
@@ -387,7 +375,8 @@ TEST(CanonicalDecoder, AcceptsTheLargestAndSmallestNumbersInRange) {
 void CollectPointers(const json& value, const std::string& at, std::vector<std::string>& out) {
   if (!at.empty()) out.push_back(at);
   if (value.is_object()) {
-    for (const auto& [key, member] : value.items()) CollectPointers(member, JoinPointer(at, key), out);
+    for (const auto& [key, member] : value.items())
+      CollectPointers(member, JoinPointer(at, key), out);
   } else if (value.is_array()) {
     for (std::size_t i = 0; i < value.size(); ++i) {
       CollectPointers(value[i], JoinPointer(at, std::to_string(i)), out);
@@ -565,10 +554,10 @@ TEST(CanonicalShapeChecks, StillRefuseUnknownFieldsTypesAndCodes) {
   ASSERT_FALSE(decoded.ok());
   std::vector<std::string> pointers;
   for (const auto& e : decoded.error()) pointers.push_back(e.pointer + " " + e.code);
-  EXPECT_EQ(pointers, (std::vector<std::string>{
-                          "/child/sex enum", "/child/legal_status enum",
-                          "/child/nickname unknown_field", "/episode/record_version type",
-                          "/episode/reported_at datetime"}));
+  EXPECT_EQ(pointers,
+            (std::vector<std::string>{
+                "/child/sex enum", "/child/legal_status enum", "/child/nickname unknown_field",
+                "/episode/record_version type", "/episode/reported_at datetime"}));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "adapters/canonical/canonical.h"
 #include "example_files.h"
+#include "tests/common/field_errors_text.h"
 
 namespace isagw::adapters::canonical {
 namespace {
@@ -15,11 +16,7 @@ using testing::CanonicalExamples;
 using testing::ExpectedCanonicalOfOtherFormats;
 using testing::ReadFile;
 
-std::string Describe(const FieldErrors& errors) {
-  std::string out;
-  for (const auto& e : errors) out += e.pointer + " " + e.code + " (" + e.reason + ")\n";
-  return out;
-}
+using ::isagw::testing::Describe;
 
 // Decode, compare ToJson with the file, and Encode -> Decode back.
 void ExpectCanonicalEvent(const std::string& bytes) {

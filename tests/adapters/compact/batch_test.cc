@@ -12,6 +12,8 @@
 namespace isagw::adapters::compact {
 namespace {
 
+using testing::Events;
+
 using testing::Apply;
 using testing::FormatsExample;
 using testing::OnlyError;
@@ -34,16 +36,6 @@ const std::string kRow =
     "MISSING_REPORT,STAFFS,ST/21/2026/004512,1,22/11/2026 21:40,22/11/2026 19:05,Alex,"
     "9434765919,\"Left after an argument, \"\"again\"\"\",2\r\n";
 const std::string kRow2 = "CLOSED,STAFFS,ST/21/2026/004513,3,,,,,,\r\n";
-
-std::vector<model::Event> Events(const Result<std::vector<Decoded>, FieldErrors>& decoded) {
-  std::vector<model::Event> out;
-  if (!decoded.ok()) {
-    ADD_FAILURE() << testing::Describe(decoded.error());
-    return out;
-  }
-  for (const Decoded& d : *decoded) out.push_back(d.event);
-  return out;
-}
 
 enum class Kind { kNdjson, kCsv };
 
@@ -77,7 +69,7 @@ std::string Repeat(const std::string& s, int n) {
   return out;
 }
 
-const std::vector<InvalidBatch>& Cases() {
+const std::vector<InvalidBatch>& InvalidBatches() {
   static const std::vector<InvalidBatch> cases = {
       // NDJSON
       {"NdjsonLineThatIsNotJson", Kind::kNdjson, Line1() + "\nnot json\n", "/2", "syntax"},
@@ -189,7 +181,7 @@ TEST_P(CompactInvalidBatch, IsRefusedWithOneErrorPlacedByLine) {
   EXPECT_EQ(e.code, c.code);
 }
 
-INSTANTIATE_TEST_SUITE_P(Table, CompactInvalidBatch, ::testing::ValuesIn(Cases()),
+INSTANTIATE_TEST_SUITE_P(Table, CompactInvalidBatch, ::testing::ValuesIn(InvalidBatches()),
                          [](const auto& param_info) { return std::string(param_info.param.name); });
 
 TEST(CompactNdjson, DecodesEveryLineInOrder) {

@@ -16,6 +16,8 @@
 namespace isagw::adapters::compact {
 namespace {
 
+using testing::Events;
+
 namespace fs = std::filesystem;
 
 const fs::path kExamples = fs::path(ISAGW_SOURCE_DIR) / "docs/examples/compact";
@@ -49,15 +51,6 @@ std::vector<model::Event> CanonicalEvents(const fs::path& path) {
     EXPECT_TRUE(decoded.ok()) << path << ": "
                               << (decoded.ok() ? "" : testing::Describe(decoded.error()));
     if (decoded.ok()) out.push_back(decoded->event);
-  }
-  return out;
-}
-
-std::vector<model::Event> Events(const Result<std::vector<Decoded>, FieldErrors>& decoded) {
-  std::vector<model::Event> out;
-  EXPECT_TRUE(decoded.ok()) << (decoded.ok() ? "" : testing::Describe(decoded.error()));
-  if (decoded.ok()) {
-    for (const Decoded& d : *decoded) out.push_back(d.event);
   }
   return out;
 }

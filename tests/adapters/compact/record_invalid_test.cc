@@ -29,7 +29,7 @@ void PrintTo(const InvalidRecord& c, std::ostream* os) { *os << c.name; }
 
 std::string Repeat(char c, std::size_t n) { return Quoted(std::string(n, c)); }
 
-const std::vector<InvalidRecord>& Cases() {
+const std::vector<InvalidRecord>& InvalidRecords() {
   static const std::vector<InvalidRecord> cases = {
       // RecordType
       {"UnknownRecordType", {{"RecordType", R"("LOST")"}}, "/RecordType", "enum"},
@@ -126,7 +126,10 @@ const std::vector<InvalidRecord>& Cases() {
        "/MisperDOB",
        "date"},
       {"DateOfBirthWithoutLeadingZeros", {{"MisperDOB", R"("4/5/2010")"}}, "/MisperDOB", "date"},
-      {"DateOfBirthInTheNextCentury", {{"MisperDOB", R"("01/01/2099")"}}, "/MisperDOB", "inconsistent"},
+      {"DateOfBirthInTheNextCentury",
+       {{"MisperDOB", R"("01/01/2099")"}},
+       "/MisperDOB",
+       "inconsistent"},
       {"DateOfBirthOfAnAdult", {{"MisperDOB", R"("04/05/1990")"}}, "/MisperDOB", "implausible"},
       {"GenderInWords", {{"Gender", R"("Male")"}}, "/Gender", "enum"},
       {"LowerCaseGender", {{"Gender", R"("m")"}}, "/Gender", "enum"},
@@ -229,10 +232,12 @@ TEST_P(CompactInvalidRecord, IsRefusedWithOneErrorNamingTheField) {
   EXPECT_FALSE(e.reason.empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Table, CompactInvalidRecord, ::testing::ValuesIn(Cases()),
+INSTANTIATE_TEST_SUITE_P(Table, CompactInvalidRecord, ::testing::ValuesIn(InvalidRecords()),
                          [](const auto& param_info) { return std::string(param_info.param.name); });
 
-TEST(CompactInvalidRecords, TheTableHasAtLeastSixtyCases) { EXPECT_GE(Cases().size(), 60u); }
+TEST(CompactInvalidRecords, TheTableHasAtLeastSixtyCases) {
+  EXPECT_GE(InvalidRecords().size(), 60u);
+}
 
 TEST(CompactInvalidRecords, TheBaseRecordIsValid) {
   EXPECT_TRUE(Decode(FormatsExample().dump(), {}).ok());

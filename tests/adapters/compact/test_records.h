@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "adapters/compact/compact.h"
+#include "tests/common/field_errors_text.h"
 
 namespace isagw::adapters::compact::testing {
 
@@ -50,9 +51,16 @@ inline std::string Apply(nlohmann::json base, const std::vector<Change>& changes
 
 inline std::string Quoted(const std::string& s) { return nlohmann::json(s).dump(); }
 
-inline std::string Describe(const FieldErrors& errors) {
-  std::string out;
-  for (const FieldError& e : errors) out += "[" + e.pointer + " " + e.code + ": " + e.reason + "] ";
+using ::isagw::testing::Describe;
+
+// The events of a decoded batch; a refused batch fails the test.
+inline std::vector<model::Event> Events(const Result<std::vector<Decoded>, FieldErrors>& decoded) {
+  std::vector<model::Event> out;
+  if (!decoded.ok()) {
+    ADD_FAILURE() << Describe(decoded.error());
+    return out;
+  }
+  for (const Decoded& d : *decoded) out.push_back(d.event);
   return out;
 }
 

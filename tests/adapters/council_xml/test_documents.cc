@@ -49,7 +49,8 @@ namespace {
 void CollectLeaves(const nlohmann::json& value, const std::string& pointer,
                    std::map<std::string, nlohmann::json>& out) {
   if (value.is_object()) {
-    for (const auto& [key, child] : value.items()) CollectLeaves(child, JoinPointer(pointer, key), out);
+    for (const auto& [key, child] : value.items())
+      CollectLeaves(child, JoinPointer(pointer, key), out);
   } else if (value.is_array()) {
     for (std::size_t i = 0; i < value.size(); ++i) {
       CollectLeaves(value[i], JoinPointer(pointer, std::to_string(i)), out);
@@ -63,12 +64,6 @@ void CollectLeaves(const nlohmann::json& value, const std::string& pointer,
 std::map<std::string, nlohmann::json> Leaves(const nlohmann::json& document) {
   std::map<std::string, nlohmann::json> out;
   CollectLeaves(document, "", out);
-  return out;
-}
-
-std::string Describe(const FieldErrors& errors) {
-  std::string out;
-  for (const FieldError& e : errors) out += "[" + e.pointer + " " + e.code + ": " + e.reason + "] ";
   return out;
 }
 

@@ -9,6 +9,7 @@
 
 #include "gateway/common/field_error.h"
 #include "gateway/model/event.h"
+#include "tests/common/field_errors_text.h"
 
 namespace isagw::adapters::council_xml::testing {
 
@@ -33,7 +34,7 @@ std::string RhiSummaryXml();
 std::string EscalationXml();
 
 // Printable form of errors for failure messages.
-std::string Describe(const FieldErrors& errors);
+using ::isagw::testing::Describe;
 
 // `text` with `from` replaced by `to`; fails the test unless `from`
 // occurs exactly once.

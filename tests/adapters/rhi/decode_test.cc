@@ -9,9 +9,12 @@
 
 #include "adapters/rhi/rhi.h"
 #include "rhi_test_support.h"
+#include "tests/common/timestamp_literal.h"
 
 namespace isagw::adapters::rhi {
 namespace {
+
+using ::isagw::testing::At;
 
 using nlohmann::json;
 using testing::Describe;
@@ -475,8 +478,6 @@ TEST(RhiDecoder, LenientModeStillRefusesBadValuesOfKnownFields) {
 
 // ---- what decoding produces ----
 
-model::Timestamp Utc(const char* text) { return *model::ParseRfc3339(text); }
-
 TEST(RhiDecoder, MapsTheInterviewOntoTheCanonicalModel) {
   auto decoded = DecodeJson(Base(Form::kInterview));
   ASSERT_TRUE(decoded.ok());
@@ -515,16 +516,16 @@ TEST(RhiDecoder, ReadsOffsetsAndZoneLessUkLocalTimesIntoUtc) {
   document["child"]["date_of_birth"] = "2010-05-04";
   auto decoded = DecodeJson(document);
   ASSERT_TRUE(decoded.ok()) << Describe(decoded.error());
-  EXPECT_EQ(decoded->event.rhi->returned_at, Utc("2026-07-14T17:20:00Z"));
-  EXPECT_EQ(decoded->event.rhi->offered_at, Utc("2026-07-15T09:00:00Z"));
-  EXPECT_EQ(decoded->event.rhi->completed_at, Utc("2026-07-16T13:30:00Z"));
+  EXPECT_EQ(decoded->event.rhi->returned_at, At("2026-07-14T17:20:00Z"));
+  EXPECT_EQ(decoded->event.rhi->offered_at, At("2026-07-15T09:00:00Z"));
+  EXPECT_EQ(decoded->event.rhi->completed_at, At("2026-07-16T13:30:00Z"));
 
   document["returned_at"] = "2026-11-23T07:30:00";  // GMT, no zone
   document["offered_at"] = "2026-11-23T15:00:00Z";
   document["completed_at"] = "2026-11-24T16:30:00Z";
   decoded = DecodeJson(document);
   ASSERT_TRUE(decoded.ok()) << Describe(decoded.error());
-  EXPECT_EQ(decoded->event.rhi->returned_at, Utc("2026-11-23T07:30:00Z"));
+  EXPECT_EQ(decoded->event.rhi->returned_at, At("2026-11-23T07:30:00Z"));
 }
 
 TEST(RhiDecoder, TakesTheEarlierInstantInTheRepeatedAutumnHour) {
@@ -532,7 +533,7 @@ TEST(RhiDecoder, TakesTheEarlierInstantInTheRepeatedAutumnHour) {
   document["returned_at"] = "2026-10-25T01:30:00";  // happens at 00:30Z and 01:30Z
   auto decoded = DecodeJson(document);
   ASSERT_TRUE(decoded.ok()) << Describe(decoded.error());
-  EXPECT_EQ(decoded->event.rhi->returned_at, Utc("2026-10-25T00:30:00Z"));
+  EXPECT_EQ(decoded->event.rhi->returned_at, At("2026-10-25T00:30:00Z"));
 }
 
 TEST(RhiDecoder, DropsFractionalSecondsRoundingDown) {
@@ -541,8 +542,8 @@ TEST(RhiDecoder, DropsFractionalSecondsRoundingDown) {
   document["offered_at"] = "2026-11-23T15:00:00.5+00:00";
   auto decoded = DecodeJson(document);
   ASSERT_TRUE(decoded.ok()) << Describe(decoded.error());
-  EXPECT_EQ(decoded->event.rhi->returned_at, Utc("2026-11-23T07:30:00Z"));
-  EXPECT_EQ(decoded->event.rhi->offered_at, Utc("2026-11-23T15:00:00Z"));
+  EXPECT_EQ(decoded->event.rhi->returned_at, At("2026-11-23T07:30:00Z"));
+  EXPECT_EQ(decoded->event.rhi->offered_at, At("2026-11-23T15:00:00Z"));
 }
 
 TEST(RhiDecoder, NormalisesPostcodesAndFindsThemInPlaceDescriptions) {
@@ -606,7 +607,7 @@ TEST(RhiDecoder, MapsTheReferralOntoTheCanonicalModel) {
   const model::Event& e = decoded->event;
   EXPECT_EQ(e.header.from_la, "831");
   EXPECT_EQ(e.header.message_id, "DCC-RHIREF-2026-0412");
-  EXPECT_EQ(e.header.sent_at, Utc("2026-11-23T09:15:00Z"));
+  EXPECT_EQ(e.header.sent_at, At("2026-11-23T09:15:00Z"));
   // The person ID is the referring council's own.
   EXPECT_EQ(e.child.council_person_id, (model::CouncilPersonId{"831", "DCC-4471029"}));
   EXPECT_EQ(e.child.home, (model::Address{std::nullopt, "DE22 3AB"}));
@@ -618,7 +619,7 @@ TEST(RhiDecoder, MapsTheReferralOntoTheCanonicalModel) {
   EXPECT_EQ(e.episode.police_ref, "DB/21/2026/004512");
   ASSERT_TRUE(e.rhi);
   EXPECT_EQ(e.rhi->provider_id, "BF-DERBY");
-  EXPECT_EQ(e.rhi->returned_at, Utc("2026-11-23T07:30:00Z"));
+  EXPECT_EQ(e.rhi->returned_at, At("2026-11-23T07:30:00Z"));
   EXPECT_EQ(e.rhi->outcome, std::nullopt);
 }
 

@@ -11,14 +11,15 @@
 #include "adapters/canonical/canonical.h"
 #include "adapters/rhi/rhi.h"
 #include "rhi_test_support.h"
+#include "tests/common/timestamp_literal.h"
 
 namespace isagw::adapters::rhi {
 namespace {
 
+using ::isagw::testing::At;
+
 using nlohmann::json;
 using testing::Describe;
-
-model::Timestamp Utc(const char* text) { return *model::ParseRfc3339(text); }
 
 // An rhi_recorded Event with every field the interview form carries.
 model::Event FullInterviewEvent() {
@@ -33,9 +34,9 @@ model::Event FullInterviewEvent() {
   r.provider_id = "BF-DERBY";
   r.interview_id = "BF-RHI-2026-00871";
   r.police_refs = {"DB/21/2026/004512", "DB/21/2026/004388"};
-  r.returned_at = Utc("2026-11-23T07:30:00Z");
-  r.offered_at = Utc("2026-11-23T15:00:00Z");
-  r.completed_at = Utc("2026-11-24T16:30:00Z");
+  r.returned_at = At("2026-11-23T07:30:00Z");
+  r.offered_at = At("2026-11-23T15:00:00Z");
+  r.completed_at = At("2026-11-24T16:30:00Z");
   r.outcome = model::RhiOutcome::kCompleted;
   r.outcome_reason = "Held at school";
   r.conducted_by = model::Interviewer{"Sam Fictional", "RHI worker", true};
@@ -62,7 +63,7 @@ model::Event FullReferralEvent() {
   model::Event e;
   e.kind = model::EventKind::kRhiReferred;
   e.header.message_id = "DCC-RHIREF-2026-0412";
-  e.header.sent_at = Utc("2026-11-23T09:15:00Z");
+  e.header.sent_at = At("2026-11-23T09:15:00Z");
   e.header.from_la = "831";
   e.child.forename = "Alex";
   e.child.surname = "Example";
@@ -78,7 +79,7 @@ model::Event FullReferralEvent() {
   model::ReturnHomeInterview r;
   r.provider_id = "BF-DERBY";
   r.police_refs = {"DB/21/2026/004512"};
-  r.returned_at = Utc("2026-11-23T07:30:00Z");
+  r.returned_at = At("2026-11-23T07:30:00Z");
   e.rhi = std::move(r);
   return e;
 }
@@ -258,7 +259,7 @@ TEST(RhiEncoder, RefusesTextThatIsNotUtf8) {
 TEST(RhiEncoder, ReferralFallsBackToThePoliceFoundTime) {
   model::Event event = FullReferralEvent();
   event.rhi.reset();
-  event.episode.found_at = Utc("2026-11-23T06:45:00Z");
+  event.episode.found_at = At("2026-11-23T06:45:00Z");
   json document = json::parse(*Encode(event));
   EXPECT_EQ(document.at("returned_at"), "2026-11-23T06:45:00Z");
   EXPECT_EQ(document.at("police_reference"), "DB/21/2026/004512");

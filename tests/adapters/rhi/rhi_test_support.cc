@@ -70,10 +70,4 @@ std::vector<std::string> LostLeaves(const nlohmann::json& before, const nlohmann
   return lost;
 }
 
-std::string Describe(const FieldErrors& errors) {
-  std::string out;
-  for (const auto& e : errors) out += e.pointer + " " + e.code + " (" + e.reason + ")\n";
-  return out;
-}
-
 }  // namespace isagw::adapters::rhi::testing

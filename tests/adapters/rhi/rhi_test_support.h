@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gateway/common/field_error.h"
+#include "tests/common/field_errors_text.h"
 
 namespace isagw::adapters::rhi::testing {
 
@@ -25,7 +26,7 @@ std::map<std::string, nlohmann::json> Leaves(const nlohmann::json& document);
 // different value at.
 std::vector<std::string> LostLeaves(const nlohmann::json& before, const nlohmann::json& after);
 
-// "pointer code (reason)" per line, for assertion messages.
-std::string Describe(const FieldErrors& errors);
+// For assertion messages (tests/common/field_errors_text.h).
+using ::isagw::testing::Describe;
 
 }  // namespace isagw::adapters::rhi::testing
