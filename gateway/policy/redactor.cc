@@ -1,59 +1,93 @@
 #include "gateway/policy/redactor.h"
 
+#include <algorithm>
+#include <deque>
 #include <map>
 #include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
-#include "gateway/policy/canonical_fields.h"
 #include "gateway/policy/transforms.h"
 
 namespace isagw::policy {
 namespace {
 
-// The copy under construction. Arrays are kept as maps from the input's
-// index so that elements land in order and empty ones never appear.
+// The copy under construction. Arrays keep the input's index of each
+// element so that elements land in order and empty ones never appear.
+// Keys are views into the decision's pointers (or literals): the copy's
+// strings are made once, in ToJson.
 struct OutNode {
-  std::map<std::string, OutNode, std::less<>> members;
-  std::map<std::size_t, OutNode> items;
+  std::map<std::string_view, OutNode, std::less<>> members;
+  // Array elements, and the input's index of each, ascending. (Two
+  // vectors: a vector of pairs would need OutNode complete here.)
+  std::vector<OutNode> items;
+  std::vector<std::size_t> item_indices;
   bool is_array = false;
   std::optional<nlohmann::json> value;
+
+  OutNode& Member(std::string_view key) { return members[key]; }
+
+  // Decisions come in document order, so an element is nearly always the
+  // last one or a new one at the end; any other order still works.
+  OutNode& Item(std::size_t index) {
+    is_array = true;
+    auto at = std::lower_bound(item_indices.begin(), item_indices.end(), index);
+    const auto position = at - item_indices.begin();
+    if (at == item_indices.end() || *at != index) {
+      item_indices.insert(at, index);
+      items.emplace(items.begin() + position);
+    }
+    return items[static_cast<std::size_t>(position)];
+  }
 
   nlohmann::json ToJson() && {
     if (value) return std::move(*value);
     if (is_array) {
       nlohmann::json out = nlohmann::json::array();
-      for (auto& [index, item] : items) out.push_back(std::move(item).ToJson());
+      for (OutNode& item : items) out.push_back(std::move(item).ToJson());
       return out;
     }
     nlohmann::json out = nlohmann::json::object();
-    for (auto& [key, member] : members) out[key] = std::move(member).ToJson();
+    for (auto& [key, member] : members) out[std::string(key)] = std::move(member).ToJson();
     return out;
   }
 };
 
-std::vector<std::string> PointerTokens(const std::string& pointer) {
-  std::vector<std::string> tokens;
+// A JSON Pointer's reference tokens. A token holding an escape ("~0",
+// "~1") is unescaped into `spelled`, which must outlive the tokens (a
+// deque: its strings stay where they are as it grows). The pointers of
+// canonical fields hold no escape, so this makes no string.
+bool PointerTokens(std::string_view pointer, std::vector<std::string_view>& tokens,
+                   std::deque<std::string>& spelled) {
+  tokens.clear();
+  if (pointer.empty()) return true;
+  if (pointer.front() != '/') return false;
   std::size_t pos = 1;
-  while (pos <= pointer.size() && !pointer.empty()) {
+  while (true) {
     const std::size_t slash = pointer.find('/', pos);
-    std::string token =
-        pointer.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
-    std::string unescaped;
-    for (std::size_t i = 0; i < token.size(); ++i) {
-      if (token[i] == '~' && i + 1 < token.size()) {
-        unescaped.push_back(token[i + 1] == '1' ? '/' : '~');
-        ++i;
-      } else {
-        unescaped.push_back(token[i]);
+    std::string_view token =
+        pointer.substr(pos, slash == pointer.npos ? pointer.npos : slash - pos);
+    if (token.find('~') != std::string_view::npos) {
+      std::string unescaped;
+      for (std::size_t i = 0; i < token.size(); ++i) {
+        if (token[i] == '~' && i + 1 < token.size()) {
+          unescaped.push_back(token[i + 1] == '1' ? '/' : '~');
+          ++i;
+        } else {
+          unescaped.push_back(token[i]);
+        }
       }
+      spelled.push_back(std::move(unescaped));
+      token = spelled.back();
     }
-    tokens.push_back(std::move(unescaped));
-    if (slash == std::string::npos) break;
+    tokens.push_back(token);
+    if (slash == pointer.npos) return true;
     pos = slash + 1;
   }
-  return tokens;
 }
 
-std::optional<std::size_t> Index(const std::string& token) {
+std::optional<std::size_t> Index(std::string_view token) {
   if (token.empty() || token.size() > 9) return std::nullopt;
   std::size_t value = 0;
   for (char c : token) {
@@ -63,17 +97,27 @@ std::optional<std::size_t> Index(const std::string& token) {
   return value;
 }
 
-const nlohmann::json* Find(const nlohmann::json& document, const std::vector<std::string>& tokens) {
+// One level of a leaf's place in the document: the index of an array
+// element, or nullopt for an object member.
+using Steps = std::vector<std::optional<std::size_t>>;
+
+// The value at `tokens` in `document`, or nullptr; `steps` says which
+// levels were arrays, so that Place need not walk the document again.
+const nlohmann::json* Find(const nlohmann::json& document,
+                           const std::vector<std::string_view>& tokens, Steps& steps) {
+  steps.clear();
   const nlohmann::json* at = &document;
-  for (const std::string& token : tokens) {
+  for (const std::string_view token : tokens) {
     if (at->is_object()) {
       auto it = at->find(token);
       if (it == at->end()) return nullptr;
       at = &*it;
+      steps.emplace_back(std::nullopt);
     } else if (at->is_array()) {
       auto index = Index(token);
       if (!index || *index >= at->size()) return nullptr;
       at = &(*at)[*index];
+      steps.emplace_back(index);
     } else {
       return nullptr;
     }
@@ -81,24 +125,19 @@ const nlohmann::json* Find(const nlohmann::json& document, const std::vector<std
   return at;
 }
 
-// Places `value` at `tokens` in the copy; `path` (canonical tokens, "[]"
-// where the pointer has an index) says which levels are arrays.
-bool Place(OutNode& root, const std::vector<std::string>& tokens,
-           const std::vector<std::string>& path, nlohmann::json value) {
-  if (tokens.size() != path.size() || tokens.empty()) return false;
-  OutNode* at = &root;
+// The copy's node for the leaf Find found: each level of the copy is an
+// array exactly where the document's is. The leaf is named `leaf_key`.
+OutNode& Place(OutNode& root, const std::vector<std::string_view>& tokens, const Steps& steps,
+               std::string_view leaf_key) {
+  OutNode* out = &root;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
-    if (path[i] == "[]") {
-      auto index = Index(tokens[i]);
-      if (!index) return false;
-      at->is_array = true;
-      at = &at->items[*index];
+    if (steps[i]) {
+      out = &out->Item(*steps[i]);
     } else {
-      at = &at->members[tokens[i]];
+      out = &out->Member(i + 1 == tokens.size() ? leaf_key : tokens[i]);
     }
   }
-  at->value = std::move(value);
-  return true;
+  return *out;
 }
 
 class KeyCache {
@@ -178,11 +217,17 @@ Result<RedactedCopy, std::string> Redact(const nlohmann::json& document, const D
   RedactedCopy copy;
   OutNode root;
   KeyCache key_cache(keys);
+  std::vector<std::string_view> tokens;
+  std::deque<std::string> spelled;
+  Steps steps;
   for (const FieldDecision& field : decision.fields) {
     if (!Discloses(field.fate)) continue;
-    std::vector<std::string> tokens = PointerTokens(field.pointer);
-    std::vector<std::string> path = SplitFieldPath(field.path);
-    const nlohmann::json* value = Find(document, tokens);
+    spelled.clear();
+    if (!PointerTokens(field.pointer, tokens, spelled) || tokens.empty()) {
+      copy.withheld.push_back({field.pointer, "absent"});
+      continue;
+    }
+    const nlohmann::json* value = Find(document, tokens, steps);
     if (value == nullptr || !(value->is_string() || value->is_number() || value->is_boolean())) {
       copy.withheld.push_back({field.pointer, "absent"});
       continue;
@@ -192,14 +237,11 @@ Result<RedactedCopy, std::string> Redact(const nlohmann::json& document, const D
       copy.withheld.push_back({field.pointer, std::move(result.withheld_reason)});
       continue;
     }
-    if (field.fate == Fate::kGeneralised && field.generalise == GeneraliseKind::kAgeYears) {
-      // An age is not a date of birth: it travels as its own field.
-      tokens.back() = "age_years";
-      path.back() = "age_years";
-    }
-    if (!Place(root, tokens, path, std::move(*result.value))) {
-      copy.withheld.push_back({field.pointer, "absent"});
-    }
+    // An age is not a date of birth: it travels as its own field.
+    const bool age =
+        field.fate == Fate::kGeneralised && field.generalise == GeneraliseKind::kAgeYears;
+    Place(root, tokens, steps, age ? std::string_view("age_years") : tokens.back()).value =
+        std::move(*result.value);
   }
   copy.document = std::move(root).ToJson();
   const auto* model_id =
