@@ -582,8 +582,14 @@ bool Attempt::PlanTimers(store::Acceptance& a) {
 void Attempt::MakeCopy(Prepared& out, const Parties& parties, const Route& route) {
   const Agency& recipient = *route.recipient;
   const std::string kind = KindName(route.kind);
-  json document = canonical_;
-  document["kind"] = kind;
+  // The canonical tree as it is, unless this copy is of another kind:
+  // most copies are not, and the tree is copied only for those that are.
+  json retyped;
+  if (route.kind != event_.kind) {
+    retyped = canonical_;
+    retyped["kind"] = kind;
+  }
+  const json& document = route.kind != event_.kind ? retyped : canonical_;
 
   // A copy of another kind (found -> rhi_referred) is made on the host
   // LA's behalf: it commissions the provider, and the ISAs say so (host_la
