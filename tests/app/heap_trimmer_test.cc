@@ -59,7 +59,7 @@ TEST(TrimDecision, ARiseAfterATrimSetsANewPeak) {
 // glibc cannot just lower the top of its heap, and jemalloc waits for its
 // decay.
 TEST(TrimHeap, GivesBackTheFreedMiddleOfTheHeap) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(ISAGW_SANITIZED)
   GTEST_SKIP() << "the sanitizer's allocator quarantines freed memory and trims nothing";
 #endif
   constexpr std::size_t kBlock = 4000;

@@ -42,7 +42,7 @@ namespace {
 
 using nlohmann::json;
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(ISAGW_SANITIZED)
 constexpr int kDefaultMessages = 3000;
 #else
 constexpr int kDefaultMessages = 100000;
