@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gateway/common/code_map.h"
@@ -42,7 +43,9 @@ inline bool Discloses(Fate fate) {
 
 struct FieldDecision {
   std::string pointer;  // JSON Pointer into the decided document, "/rhi/with_whom/0/name"
-  std::string path;     // canonical path "rhi.with_whom[].name"; "" if not a canonical field
+  // Canonical path "rhi.with_whom[].name", "" if not a canonical field: a
+  // view of CanonicalFields()' constant table, so a field costs no copy.
+  std::string_view path;
   Fate fate = Fate::kNoRule;
   std::string clause;  // the rule that decided; "" for no_rule
   std::string isa_id;  // that rule's ISA (whose key pseudonymises)

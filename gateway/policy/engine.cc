@@ -215,7 +215,7 @@ void DecideLeaf(Walk& walk, std::string pointer, std::size_t field) {
   }
   FieldDecision decision;
   decision.pointer = std::move(pointer);
-  decision.path = std::string(CanonicalFields()[field].path);
+  decision.path = CanonicalFields()[field].path;
   decision.fate = best.fate;
   if (best.rule == nullptr) {
     decision.note = "no rule in " + best.flow->flow->clause;
