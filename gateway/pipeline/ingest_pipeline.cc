@@ -584,19 +584,19 @@ void Attempt::MakeCopy(Prepared& out, const Parties& parties, const Route& route
   const std::string kind = KindName(route.kind);
   // The canonical tree as it is, unless this copy is of another kind:
   // most copies are not, and the tree is copied only for those that are.
+  const bool other_kind = route.kind != event_.kind;
   json retyped;
-  if (route.kind != event_.kind) {
+  if (other_kind) {
     retyped = canonical_;
     retyped["kind"] = kind;
   }
-  const json& document = route.kind != event_.kind ? retyped : canonical_;
+  const json& document = other_kind ? retyped : canonical_;
 
   // A copy of another kind (found -> rhi_referred) is made on the host
   // LA's behalf: it commissions the provider, and the ISAs say so (host_la
   // -> commissioned_provider). Every other copy is the sender's.
   policy::Party from{sender_.id, RolesOf(sender_, parties)};
-  if (route.kind != event_.kind && route.kind == EventKind::kRhiReferred &&
-      parties.host_la != nullptr) {
+  if (other_kind && route.kind == EventKind::kRhiReferred && parties.host_la != nullptr) {
     from = policy::Party{parties.host_la->id, RolesOf(*parties.host_la, parties)};
   }
   const policy::Party to{recipient.id, route.roles};
