@@ -127,7 +127,7 @@ class StrictBuilder {
     if (!frames_.empty() && frames_.back().is_array) ++frames_.back().index;
   }
 
-  std::string Pointer() const {
+  [[nodiscard]] std::string Pointer() const {
     std::string out;
     for (const Frame& f : frames_) {
       out = JoinPointer(out, f.is_array ? std::to_string(f.index) : f.key);

@@ -67,7 +67,7 @@ bool PointerTokens(std::string_view pointer, std::vector<std::string_view>& toke
   while (true) {
     const std::size_t slash = pointer.find('/', pos);
     std::string_view token =
-        pointer.substr(pos, slash == pointer.npos ? pointer.npos : slash - pos);
+        pointer.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
     if (token.find('~') != std::string_view::npos) {
       std::string unescaped;
       for (std::size_t i = 0; i < token.size(); ++i) {
@@ -82,7 +82,7 @@ bool PointerTokens(std::string_view pointer, std::vector<std::string_view>& toke
       token = spelled.back();
     }
     tokens.push_back(token);
-    if (slash == pointer.npos) return true;
+    if (slash == std::string_view::npos) return true;
     pos = slash + 1;
   }
 }
