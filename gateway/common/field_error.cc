@@ -18,4 +18,18 @@ std::string JoinPointer(const std::string& base, const std::string& token) {
   return out;
 }
 
+std::string UnescapePointerToken(std::string_view token) {
+  std::string out;
+  out.reserve(token.size());
+  for (std::size_t i = 0; i < token.size(); ++i) {
+    if (token[i] == '~' && i + 1 < token.size()) {
+      out.push_back(token[i + 1] == '1' ? '/' : '~');
+      ++i;
+    } else {
+      out.push_back(token[i]);
+    }
+  }
+  return out;
+}
+
 }  // namespace isagw

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace isagw {
@@ -25,5 +26,9 @@ using FieldErrors = std::vector<FieldError>;
 
 // Appends pointer token `token` to `base`, escaping '~' and '/' (RFC 6901).
 std::string JoinPointer(const std::string& base, const std::string& token);
+
+// One pointer token as it was before JoinPointer escaped it: "~1" is '/',
+// "~0" is '~' (and "~" before any other byte is '~', that byte dropped).
+std::string UnescapePointerToken(std::string_view token);
 
 }  // namespace isagw

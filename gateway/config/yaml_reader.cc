@@ -415,12 +415,7 @@ ConfigError ErrorAtPointer(const std::string& file, const YAML::Node& root,
   while (!rest.empty() && rest.front() == '/') {
     rest.remove_prefix(1);
     const std::size_t end = rest.find('/');
-    std::string token(rest.substr(0, end));
-    // RFC 6901 unescaping: ~1 is '/', ~0 is '~'.
-    for (std::size_t p = 0; (p = token.find('~', p)) != std::string::npos; ++p) {
-      if (p + 1 < token.size()) token.replace(p, 2, token[p + 1] == '1' ? "/" : "~");
-    }
-    tokens.push_back(std::move(token));
+    tokens.push_back(UnescapePointerToken(rest.substr(0, end)));
     rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
   }
 

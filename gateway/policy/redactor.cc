@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gateway/common/field_error.h"
 #include "gateway/policy/transforms.h"
 
 namespace isagw::policy {
@@ -69,16 +70,7 @@ bool PointerTokens(std::string_view pointer, std::vector<std::string_view>& toke
     std::string_view token =
         pointer.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
     if (token.find('~') != std::string_view::npos) {
-      std::string unescaped;
-      for (std::size_t i = 0; i < token.size(); ++i) {
-        if (token[i] == '~' && i + 1 < token.size()) {
-          unescaped.push_back(token[i + 1] == '1' ? '/' : '~');
-          ++i;
-        } else {
-          unescaped.push_back(token[i]);
-        }
-      }
-      spelled.push_back(std::move(unescaped));
+      spelled.push_back(UnescapePointerToken(token));
       token = spelled.back();
     }
     tokens.push_back(token);

@@ -29,5 +29,15 @@ TEST(FieldError, JoinPointerEscapesSlashAndTilde) {
   EXPECT_EQ(JoinPointer("/a", "b/c~d"), "/a/b~1c~0d");
 }
 
+TEST(FieldError, UnescapePointerTokenUndoesJoinPointer) {
+  EXPECT_EQ(UnescapePointerToken("b~1c~0d"), "b/c~d");
+  EXPECT_EQ(UnescapePointerToken("~01"), "~1");  // "~0" first, then a plain '1'
+  EXPECT_EQ(UnescapePointerToken("plain"), "plain");
+  EXPECT_EQ(UnescapePointerToken("end~"), "end~");
+  for (const std::string token : {"a/b", "~", "~1", "/~/", ""}) {
+    EXPECT_EQ(UnescapePointerToken(JoinPointer("", token).substr(1)), token) << token;
+  }
+}
+
 }  // namespace
 }  // namespace isagw
