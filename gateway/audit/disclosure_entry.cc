@@ -1,5 +1,7 @@
 #include "gateway/audit/disclosure_entry.h"
 
+#include <span>
+
 #include "gateway/audit/body_json.h"
 #include "gateway/audit/body_writer.h"
 #include "gateway/common/strict_json.h"
@@ -9,7 +11,30 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kBodyVersion = 1;
+// Version 2 writes each run of fields that share their clause and fate
+// once (docs/audit.md); version 1 bodies, one object a field, are still
+// read, since the audit keeps every entry it ever appended.
+constexpr int kBodyVersion = 2;
+constexpr int kFieldPerObjectVersion = 1;
+
+bool SameRun(const SentField& a, const SentField& b) {
+  return a.clause == b.clause && a.fate == b.fate;
+}
+bool SameRun(const WithheldField& a, const WithheldField& b) {
+  return a.clause == b.clause && a.fate == b.fate && a.reason == b.reason;
+}
+
+// Calls `each` with every maximal run of neighbours for which SameRun holds.
+template <typename Field, typename Each>
+void ForEachRun(const std::vector<Field>& fields, Each&& each) {
+  std::size_t start = 0;
+  for (std::size_t i = 1; i <= fields.size(); ++i) {
+    if (i == fields.size() || !SameRun(fields[start], fields[i])) {
+      each(std::span<const Field>(fields).subspan(start, i - start));
+      start = i;
+    }
+  }
+}
 
 }  // namespace
 
@@ -27,24 +52,28 @@ store::AuditRecord ToAuditRecord(const DisclosureEntry& entry) {
     }
   }
   w.Member("delivery_id", entry.delivery_id).Member("event_kind", entry.event_kind);
+  // Fields come as runs sharing a clause and fate (the decision lists
+  // them in the record's order, and most of a record falls under one
+  // clause), so each run is written once with its pointers: the clause
+  // is not repeated for every field (version 1 did), and reading the runs
+  // back gives the same fields in the same order.
   w.Key("fields_sent").BeginArray();
-  for (const SentField& field : entry.fields_sent) {
-    w.BeginObject()
-        .Member("clause", field.clause)
-        .Member("fate", field.fate)
-        .Member("pointer", field.pointer)
-        .EndObject();
-  }
+  ForEachRun(entry.fields_sent, [&](std::span<const SentField> run) {
+    w.BeginObject().Member("clause", run.front().clause).Member("fate", run.front().fate);
+    w.Key("pointers").BeginArray();
+    for (const SentField& field : run) w.String(field.pointer);
+    w.EndArray().EndObject();
+  });
   w.EndArray();
   w.Key("fields_withheld").BeginArray();
-  for (const WithheldField& field : entry.fields_withheld) {
+  ForEachRun(entry.fields_withheld, [&](std::span<const WithheldField> run) {
     w.BeginObject();
-    if (!field.clause.empty()) w.Member("clause", field.clause);
-    w.Member("fate", field.fate)
-        .Member("pointer", field.pointer)
-        .Member("reason", field.reason)
-        .EndObject();
-  }
+    if (!run.front().clause.empty()) w.Member("clause", run.front().clause);
+    w.Member("fate", run.front().fate);
+    w.Key("pointers").BeginArray();
+    for (const WithheldField& field : run) w.String(field.pointer);
+    w.EndArray().Member("reason", run.front().reason).EndObject();
+  });
   w.EndArray();
   w.Member("flow", entry.flow.clause)
       .Member("format", entry.format)
@@ -75,7 +104,8 @@ Result<DisclosureEntry, FieldErrors> ParseDisclosure(std::string_view body_json)
   if (!body.is_object()) return Fail(FieldErrors{{"", "type", "the body must be an object"}});
   FieldErrors errors;
   BodyReader read(body, "", errors);
-  if (auto version = read.Integer("v"); version && *version != kBodyVersion) {
+  const std::int64_t version = read.Integer("v").value_or(kBodyVersion);
+  if (version != kBodyVersion && version != kFieldPerObjectVersion) {
     errors.push_back({"/v", "enum", "unknown disclosure body version"});
   }
   DisclosureEntry entry;
@@ -130,21 +160,57 @@ Result<DisclosureEntry, FieldErrors> ParseDisclosure(std::string_view body_json)
     flow.clause = item.Text("flow");
     entry.other_flows.push_back(std::move(flow));
   });
-  each_object("fields_sent", true, [&](BodyReader& item) {
-    SentField field;
-    field.pointer = item.Text("pointer");
-    field.fate = item.Text("fate");
-    field.clause = item.Text("clause");
-    entry.fields_sent.push_back(std::move(field));
-  });
-  each_object("fields_withheld", true, [&](BodyReader& item) {
-    WithheldField field;
-    field.pointer = item.Text("pointer");
-    field.fate = item.Text("fate");
-    field.clause = item.Text("clause", false);
-    field.reason = item.Text("reason");
-    entry.fields_withheld.push_back(std::move(field));
-  });
+  if (version == kFieldPerObjectVersion) {
+    each_object("fields_sent", true, [&](BodyReader& item) {
+      SentField field;
+      field.pointer = item.Text("pointer");
+      field.fate = item.Text("fate");
+      field.clause = item.Text("clause");
+      entry.fields_sent.push_back(std::move(field));
+    });
+    each_object("fields_withheld", true, [&](BodyReader& item) {
+      WithheldField field;
+      field.pointer = item.Text("pointer");
+      field.fate = item.Text("fate");
+      field.clause = item.Text("clause", false);
+      field.reason = item.Text("reason");
+      entry.fields_withheld.push_back(std::move(field));
+    });
+  } else {
+    // Each run's pointers, each becoming one field with the run's members.
+    const auto each_pointer = [&](BodyReader& run, auto&& take) {
+      const json* pointers = run.Array("pointers");
+      if (pointers == nullptr) return;
+      const std::string base = run.Pointer("pointers");
+      if (pointers->empty()) errors.push_back({base, "empty", "a run lists at least one pointer"});
+      for (std::size_t i = 0; i < pointers->size(); ++i) {
+        if (!(*pointers)[i].is_string()) {
+          errors.push_back({JoinPointer(base, std::to_string(i)), "type", "must be a string"});
+          continue;
+        }
+        take((*pointers)[i].get<std::string>());
+      }
+    };
+    each_object("fields_sent", true, [&](BodyReader& run) {
+      SentField field;
+      field.fate = run.Text("fate");
+      field.clause = run.Text("clause");
+      each_pointer(run, [&](std::string pointer) {
+        field.pointer = std::move(pointer);
+        entry.fields_sent.push_back(field);
+      });
+    });
+    each_object("fields_withheld", true, [&](BodyReader& run) {
+      WithheldField field;
+      field.fate = run.Text("fate");
+      field.clause = run.Text("clause", false);
+      field.reason = run.Text("reason");
+      each_pointer(run, [&](std::string pointer) {
+        field.pointer = std::move(pointer);
+        entry.fields_withheld.push_back(field);
+      });
+    });
+  }
   if (!errors.empty()) return Fail(std::move(errors));
   return entry;
 }

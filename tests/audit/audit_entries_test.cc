@@ -104,7 +104,7 @@ TEST(DisclosureEntry, HoldsPointersFatesAndHashesButNoValue) {
   const store::AuditRecord record = ToAuditRecord(Sample());
   ExpectNoPersonalData(record.body_json);
   const json body = json::parse(record.body_json);
-  EXPECT_EQ(body["fields_sent"][0]["pointer"], "/child/forename");
+  EXPECT_EQ(body["fields_sent"][0]["pointers"][0], "/child/forename");
   EXPECT_EQ(body["fields_withheld"][0]["fate"], "withheld_condition");
   EXPECT_EQ(body["fields_withheld"][0]["clause"], "fields.episode.circumstances");
   EXPECT_FALSE(body["fields_withheld"][1].contains("clause"));
@@ -114,10 +114,9 @@ TEST(DisclosureEntry, HoldsPointersFatesAndHashesButNoValue) {
   EXPECT_EQ(body["child_aliases"].size(), 1u);
 }
 
-// The body as it was built before BodyWriter: a JSON document dumped by
-// DumpBody. Entries written since must have exactly these bytes.
-std::string BodyAsDocument(const DisclosureEntry& entry) {
-  json body = {{"v", 1},
+// The members every version has, as a JSON document.
+json CommonMembers(const DisclosureEntry& entry, int version) {
+  json body = {{"v", version},
                {"message_id", entry.message_id},
                {"delivery_id", entry.delivery_id},
                {"sender", entry.sender},
@@ -138,6 +137,13 @@ std::string BodyAsDocument(const DisclosureEntry& entry) {
     }
     body["other_flows"] = std::move(flows);
   }
+  return body;
+}
+
+// A version 1 body, one object a field, as entries were written until
+// 2026-12: dumped by DumpBody, as they then were.
+std::string VersionOneBody(const DisclosureEntry& entry) {
+  json body = CommonMembers(entry, 1);
   json sent = json::array();
   for (const SentField& field : entry.fields_sent) {
     sent.push_back({{"pointer", field.pointer}, {"fate", field.fate}, {"clause", field.clause}});
@@ -153,23 +159,115 @@ std::string BodyAsDocument(const DisclosureEntry& entry) {
   return DumpBody(body);
 }
 
-TEST(DisclosureEntry, IsWrittenWithTheBytesADocumentDumpGives) {
+// The version 2 body as a JSON document dumped by DumpBody, built apart
+// from BodyWriter and its runs: a new run starts wherever a field's
+// clause or fate (or reason) differs from the one before it.
+std::string VersionTwoBody(const DisclosureEntry& entry) {
+  json body = CommonMembers(entry, 2);
+  json sent = json::array();
+  for (std::size_t i = 0; i < entry.fields_sent.size(); ++i) {
+    const SentField& f = entry.fields_sent[i];
+    if (i == 0 || f.clause != entry.fields_sent[i - 1].clause ||
+        f.fate != entry.fields_sent[i - 1].fate) {
+      sent.push_back({{"clause", f.clause}, {"fate", f.fate}, {"pointers", json::array()}});
+    }
+    sent.back()["pointers"].push_back(f.pointer);
+  }
+  body["fields_sent"] = std::move(sent);
+  json withheld = json::array();
+  for (std::size_t i = 0; i < entry.fields_withheld.size(); ++i) {
+    const WithheldField& f = entry.fields_withheld[i];
+    const WithheldField* before = i == 0 ? nullptr : &entry.fields_withheld[i - 1];
+    if (before == nullptr || f.clause != before->clause || f.fate != before->fate ||
+        f.reason != before->reason) {
+      json run = {{"fate", f.fate}, {"reason", f.reason}, {"pointers", json::array()}};
+      if (!f.clause.empty()) run["clause"] = f.clause;
+      withheld.push_back(std::move(run));
+    }
+    withheld.back()["pointers"].push_back(f.pointer);
+  }
+  body["fields_withheld"] = std::move(withheld);
+  return DumpBody(body);
+}
+
+// Runs of every length, interleaved, with everything that needs escaping.
+DisclosureEntry EntryWithRuns() {
   DisclosureEntry entry = Sample();
-  EXPECT_EQ(ToAuditRecord(entry).body_json, BodyAsDocument(entry));
-  // Everything that needs escaping, and more than one alias and flow.
   entry.other_flows = {{"isa-staffs-2026", "flows.placing_la"}, {"isa-\"q\"", "f\\"}};
   entry.fields_sent.push_back({"/rhi/with_whom/0/name", "pseudonymised", "fields.é.ünïcode"});
+  entry.fields_sent.push_back({"/rhi/with_whom/1/name", "pseudonymised", "fields.é.ünïcode"});
   entry.fields_sent.push_back({"/tab\there", "sent", "new\nline \x01 \x7f"});
+  entry.fields_sent.push_back({"/x", "sent", "fields.child.forename"});
+  entry.fields_sent.push_back({"/y", "sent", "fields.child.forename"});
   entry.fields_withheld.push_back({"/bad\xff\xfeutf8", "no_rule", "", "not a field"});
+  entry.fields_withheld.push_back({"/c", "no_rule", "", "not a field"});
+  entry.fields_withheld.push_back({"/d", "no_rule", "", "another reason"});
   entry.child.push_back(entry.child.front());
   entry.sent_size = -42;
   entry.message_id.clear();
-  EXPECT_EQ(ToAuditRecord(entry).body_json, BodyAsDocument(entry));
+  return entry;
+}
+
+TEST(DisclosureEntry, IsWrittenWithTheBytesADocumentDumpGives) {
+  DisclosureEntry entry = Sample();
+  EXPECT_EQ(ToAuditRecord(entry).body_json, VersionTwoBody(entry));
+  entry = EntryWithRuns();
+  EXPECT_EQ(ToAuditRecord(entry).body_json, VersionTwoBody(entry));
   entry.child.clear();
   entry.fields_sent.clear();
   entry.fields_withheld.clear();
   entry.other_flows.clear();
-  EXPECT_EQ(ToAuditRecord(entry).body_json, BodyAsDocument(entry));
+  EXPECT_EQ(ToAuditRecord(entry).body_json, VersionTwoBody(entry));
+}
+
+TEST(DisclosureEntry, WritesEachRunOfAClauseAndFateOnce) {
+  const json body = json::parse(ToAuditRecord(EntryWithRuns()).body_json);
+  EXPECT_EQ(body["v"], 2);
+  // Sample's three fields are three runs (each has a clause of its own);
+  // the two names, the tab and the pair /x, /y make three more.
+  const json& sent = body["fields_sent"];
+  ASSERT_EQ(sent.size(), 6u);
+  EXPECT_EQ(sent[3]["pointers"], json::array({"/rhi/with_whom/0/name", "/rhi/with_whom/1/name"}));
+  EXPECT_EQ(sent[5]["pointers"], json::array({"/x", "/y"}));
+  const json& withheld = body["fields_withheld"];
+  ASSERT_EQ(withheld.size(), 4u);
+  EXPECT_EQ(withheld[2]["pointers"], json::array({"/bad\xef\xbf\xbd\xef\xbf\xbdutf8", "/c"}));
+  EXPECT_FALSE(withheld[2].contains("clause"));
+  EXPECT_EQ(withheld[3]["reason"], "another reason");
+}
+
+TEST(DisclosureEntry, ReadsRunsBackAsTheFieldsInTheirOrder) {
+  DisclosureEntry entry = EntryWithRuns();
+  // What the strict reader refuses: invalid UTF-8 and control characters.
+  entry.fields_withheld.erase(entry.fields_withheld.begin() + 2);
+  entry.fields_sent[5].clause = "new\nline\t";
+  auto parsed = ParseDisclosure(ToAuditRecord(entry).body_json);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().front().pointer;
+  EXPECT_EQ(*parsed, entry);
+}
+
+TEST(DisclosureEntry, StillReadsVersionOneBodies) {
+  DisclosureEntry entry = Sample();
+  entry.other_flows = {{"isa-staffs-2026", "flows.placing_la"}};
+  auto parsed = ParseDisclosure(VersionOneBody(entry));
+  ASSERT_TRUE(parsed.ok()) << parsed.error().front().pointer;
+  EXPECT_EQ(*parsed, entry);
+}
+
+TEST(DisclosureEntry, ParseNamesEachBadPointerOfARun) {
+  std::string body = ToAuditRecord(Sample()).body_json;
+  const std::string first = R"("pointers":["/child/forename"])";
+  ASSERT_NE(body.find(first), std::string::npos);
+  body.replace(body.find(first), first.size(), R"("pointers":["/a",7])");
+  const std::string no_rule = R"("pointers":["/child/surname"])";
+  ASSERT_NE(body.find(no_rule), std::string::npos);
+  body.replace(body.find(no_rule), no_rule.size(), R"("pointers":[])");
+  auto parsed = ParseDisclosure(body);
+  ASSERT_FALSE(parsed.ok());
+  std::vector<std::string> pointers;
+  for (const FieldError& e : parsed.error()) pointers.push_back(e.pointer);
+  EXPECT_EQ(pointers,
+            (std::vector<std::string>{"/fields_sent/0/pointers/1", "/fields_withheld/1/pointers"}));
 }
 
 TEST(DisclosureEntry, TheSameEntryAlwaysHasTheSameBytes) {
@@ -205,7 +303,7 @@ TEST(DisclosureEntry, ParseNamesEveryMissingOrMistypedMember) {
 
 TEST(DisclosureEntry, ParseRefusesAnotherVersion) {
   std::string body = ToAuditRecord(Sample()).body_json;
-  body.replace(body.find("\"v\":1"), 5, "\"v\":2");
+  body.replace(body.find("\"v\":2"), 5, "\"v\":3");
   EXPECT_FALSE(ParseDisclosure(body).ok());
 }
 
