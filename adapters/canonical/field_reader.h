@@ -38,7 +38,6 @@ struct Verdict {
 };
 using TextCheck = std::function<std::optional<Verdict>(std::string_view)>;
 
-
 class FieldReader {
  public:
   // Records a "type" error when `value` is not an object; every getter
@@ -121,7 +120,7 @@ class FieldReader {
   ReadLog* log_;
   const nlohmann::json* object_;
   std::string pointer_;
-  std::vector<std::string> claimed_;
+  std::vector<const nlohmann::json*> claimed_;  // the members a getter has read
 };
 
 // Checks a text value on its own (for array items and shared rules).

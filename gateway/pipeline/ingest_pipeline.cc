@@ -706,8 +706,8 @@ void Attempt::MakeCopy(Prepared& out, const Parties& parties, const Route& route
   for (std::size_t i = 1; i < decision.flows.size(); ++i) {
     disclosure.other_flows.push_back({decision.flows[i].isa_id, decision.flows[i].clause});
   }
-  disclosure.fields_sent = sent;
-  disclosure.fields_withheld = withheld;
+  disclosure.fields_sent = std::move(sent);
+  disclosure.fields_withheld = std::move(withheld);
   disclosure.record_hash = record_hash_;
   disclosure.sent_hash = audit::BytesHash(delivery.payload);
   disclosure.sent_size = static_cast<std::int64_t>(delivery.payload.size());
@@ -716,7 +716,7 @@ void Attempt::MakeCopy(Prepared& out, const Parties& parties, const Route& route
   json roles = json::array();
   for (policy::Role r : route.roles) roles.push_back(std::string(*policy::kRoleNames.Name(r)));
   json withheld_json = json::array();
-  for (const audit::WithheldField& w : withheld) {
+  for (const audit::WithheldField& w : disclosure.fields_withheld) {
     withheld_json.push_back(
         {{"field", w.pointer}, {"fate", w.fate}, {"clause", w.clause}, {"reason", w.reason}});
   }
