@@ -311,6 +311,16 @@ struct GatewayApp::Impl {
       RecordPolicyEvent("refused", previous_hash);
       return Fail(next.error());
     }
+    // The reload's entry commits before the new set is in force, so no
+    // disclosure under it comes before it in the audit; a set whose
+    // loading the audit cannot record is not put in force at all.
+    std::vector<store::AuditRecord> records = std::move(next->keys_made);
+    records.push_back(ReloadRecord("applied", previous_hash, next->state->policies.hash(), 0));
+    if (auto recorded = store->RecordAudit(records, clock.Now()); !recorded.ok()) {
+      log.Error("audit_write_failed", {{"detail", recorded.error().detail}});
+      RecordPolicyEvent("refused", previous_hash);
+      return Fail(std::string("the audit could not record the reload, so it was not applied"));
+    }
     {
       std::lock_guard lock(mutex);
       // What a reload cannot change without a restart: said, not ignored.
@@ -326,9 +336,6 @@ struct GatewayApp::Impl {
     service->SwapState(next->state);
     ShowPolicySet(previous_hash, next->state->policies.hash());
     RecordPolicyEvent("applied", next->state->policies.hash());
-    std::vector<store::AuditRecord> records = std::move(next->keys_made);
-    records.push_back(ReloadRecord("applied", previous_hash, next->state->policies.hash(), 0));
-    Audit(std::move(records));
     log.Info("reloaded", {{"agencies", next->registry->agencies().size()},
                           {"policy_set", next->state->policies.hash()},
                           {"safeguarding_rules", next->state->safeguarding_rules->hash()}});

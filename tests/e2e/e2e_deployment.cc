@@ -159,6 +159,10 @@ void E2eDeployment::ReloadReplica(std::size_t n) {
   if (n < replicas_.size()) replicas_[n].app->Reload();
 }
 
+void E2eDeployment::Reload() {
+  if (app_) app_->Reload();
+}
+
 void E2eDeployment::Stop() {
   for (Replica& replica : replicas_) {
     if (replica.runner.joinable()) {

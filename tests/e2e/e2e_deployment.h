@@ -83,6 +83,9 @@ class E2eDeployment {
   // Reloads the replica StartReplica started n-th (0 the first), as SIGHUP
   // to its process would.
   void ReloadReplica(std::size_t n);
+  // Reloads the first gateway, likewise. Returns at once: the reload runs
+  // on one of the gateway's threads.
+  void Reload();
   // Drains and stops the gateway; idempotent.
   void Stop();
   // Stops the gateway, closes its store, and starts a new one on the same

@@ -414,6 +414,54 @@ TEST_F(EndToEnd, ASecondGatewayOnTheSameStoreIsRefusedWhileTheFirstServes) {
       << refused;
 }
 
+// A reload's entry is in the audit before its policy set is in force, so
+// no disclosure under the set comes before it; and a reload the audit
+// cannot record is refused, the set in force kept (threat CONF-R1).
+TEST_F(EndToEnd, AReloadIsAuditedBeforeItAppliesAndNotAppliedIfItCannotBe) {
+  const auto logged = [&](const std::string& event) {
+    const auto lines = gateway_.LogLines();
+    return std::count_if(lines.begin(), lines.end(), [&](const std::string& line) {
+      return line.find("\"event\":\"" + event + "\"") != std::string::npos;
+    });
+  };
+  const auto applied_entries = [&] {
+    return CountRows(
+        "audit WHERE kind = 'config_reloaded' AND body LIKE '%\"outcome\":\"applied\"%'");
+  };
+  ASSERT_EQ(applied_entries(), 0);
+
+  gateway_.Reload();
+  ASSERT_TRUE(WaitUntil([&] { return logged("reloaded") == 1; }));
+  // "reloaded" is logged after the swap: the entry is already there.
+  EXPECT_EQ(applied_entries(), 1);
+
+  // Now the store refuses every reload entry.
+  {
+    auto db = store::SqliteDatabase::Open(gateway_.store_path());
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->Execute("CREATE TRIGGER refuse_reload_entries BEFORE INSERT ON audit"
+                            " WHEN NEW.kind = 'config_reloaded'"
+                            " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")
+                    .ok());
+  }
+  gateway_.Reload();
+  ASSERT_TRUE(WaitUntil([&] { return logged("config_reload_refused") == 1; }));
+  EXPECT_EQ(logged("reloaded"), 1) << "a reload the audit could not record was applied";
+  EXPECT_EQ(logged("audit_write_failed"), 1);
+  EXPECT_EQ(applied_entries(), 1);
+  const auto lines = gateway_.LogLines();
+  EXPECT_TRUE(std::any_of(lines.begin(), lines.end(), [](const std::string& line) {
+    return line.find("the audit could not record the reload") != std::string::npos;
+  }));
+  // The gateway serves on.
+  Police(DerbyMissing());
+  {
+    auto db = store::SqliteDatabase::Open(gateway_.store_path());
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->Execute("DROP TRIGGER refuse_reload_entries").ok());
+  }
+}
+
 // Issue 11: a missing report, then found, and no return home interview:
 // 72 hours after the child was found (simulated time, real TLS) the host
 // LA and its commissioned provider each find an RHI-overdue escalation in
