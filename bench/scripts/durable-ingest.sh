@@ -140,6 +140,17 @@ print(f"gateway statuses    {gateway['statuses']}  errors {gateway['errors']}")
 print(f"store               messages {messages} (escalations raised by timers {escalations})  outbox rows {outbox}  "
       f"message_accepted audit entries {accepted}  audit entries {audit}")
 ok = messages - escalations >= acked and accepted == messages and gateway["unexpected"] == 0
+if not sys.argv[2].startswith("postgres:") and messages:
+    # What a message costs on disk: every page of the database over the
+    # messages it holds, and the audit's share (dbstat, built into
+    # Debian's SQLite). Unlike the rates, these do not move from run to run.
+    try:
+        pages = dict(db.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name").fetchall())
+        print(f"bytes a message     database {sum(pages.values()) / messages:.0f}  "
+              f"audit table {pages.get('audit', 0) / messages:.0f}  "
+              f"outbox table {pages.get('outbox', 0) / messages:.0f}")
+    except sqlite3.OperationalError:
+        print("bytes a message     (this SQLite has no dbstat table)")
 print("check               " + ("every acknowledged message is in the store" if ok else
       "MISMATCH between acknowledged and committed"))
 sys.exit(0 if ok else 1)
