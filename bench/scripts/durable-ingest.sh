@@ -29,7 +29,8 @@
 # The deployment is certs-example's, in a temporary directory with a fresh
 # store and rate limits lifted (tests/crash/deployment.py). Afterwards the
 # store's rows are counted, so the acknowledged figure is checked against
-# what was committed. Prints both runs, their ratio and the counts; exit
+# what was committed. Prints both runs, their ratio, the counts and (on
+# SQLite) the bytes a message takes in the store; exit
 # status 1 if a run failed or the store holds fewer messages than were
 # acknowledged.
 set -euo pipefail
@@ -39,7 +40,7 @@ source_dir="$(cd "$here/../.." && pwd)"
 isagw="" loadgen="" certs="" connections=16 threads=1 duration=20 keep="" fresh=0 rate=0
 replicas=0
 
-usage() { sed -n '2,36p' "$0" >&2; exit 2; }
+usage() { sed -n '2,35p' "$0" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --isagw) isagw="$2"; shift 2 ;;
