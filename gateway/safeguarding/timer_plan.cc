@@ -1,6 +1,8 @@
 #include "gateway/safeguarding/timer_plan.h"
 
+#include <algorithm>
 #include <chrono>
+#include <map>
 
 namespace isagw::safeguarding {
 namespace {
@@ -140,9 +142,23 @@ TimerPlan PlanForPoliceRecord(const AreaRules& rules, const PoliceRecordMoment& 
   }
 
   if (moment.opened) {
+    // One count a window, up to the largest count any rule of that window
+    // asks for: the usual 3, 5 and 9 episodes in 90 days ask the store
+    // once, not three times. Up to a count is enough (more than count - 1
+    // others is as good as any more), and a count capped at the largest
+    // is the same as one capped at each rule's once capped again.
+    std::map<int, int> largest_count;  // window_days -> the largest count asked
     for (const RepeatRule& rule : rules.repeat_episodes) {
-      // Up to the count: more than count - 1 others is as good as any more.
-      const std::optional<int> others = other_episodes_in_window(rule.window_days, rule.count);
+      int& largest = largest_count[rule.window_days];
+      largest = std::max(largest, rule.count);
+    }
+    std::map<int, std::optional<int>> counted;  // window_days -> others, capped at the largest
+    for (const auto& [window_days, count] : largest_count) {
+      counted[window_days] = other_episodes_in_window(window_days, count);
+    }
+    for (const RepeatRule& rule : rules.repeat_episodes) {
+      std::optional<int> others = counted[rule.window_days];
+      if (others) others = std::min(*others, rule.count);
       if (!others || *others + 1 != rule.count) continue;
       TimerSpec spec;
       spec.reason = EscalationReason::kRepeatEpisodes;

@@ -84,6 +84,8 @@ struct TimerPlan {
 // The child's other episodes that began within `window_days` before the
 // new one (the new one not counted), counted up to `at_most` (a threshold
 // only asks whether it is reached); nullopt when unknown (no child key).
+// PlanForPoliceRecord asks once a window, with the largest count of that
+// window's rules.
 using EpisodeCounter = std::function<std::optional<int>(int window_days, int at_most)>;
 
 TimerPlan PlanForPoliceRecord(const AreaRules& rules, const PoliceRecordMoment& moment,

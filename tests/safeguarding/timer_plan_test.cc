@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace isagw::safeguarding {
 namespace {
@@ -97,6 +100,41 @@ TEST(TimerPlan, RepeatsAlertOnlyWhenTheCountIsReachedExactly) {
                             return 2;
                           });
   EXPECT_EQ(later.arm.size(), 2u);
+}
+
+// Thresholds sharing a window (the usual 3, 5 and 9 in 90 days) are one
+// count of the store, up to the largest; each still alerts at its own.
+TEST(TimerPlan, RepeatThresholdsAskTheStoreOnceAWindow) {
+  AreaRules rules = Rules();
+  rules.repeat_episodes = {{{"SG-T", "§4a", 6}, 3, 90, {policy::Role::kHostLa}},
+                           {{"SG-T", "§4b", 7}, 9, 90, {policy::Role::kHostLa}},
+                           {{"SG-T", "§4c", 8}, 5, 90, {policy::Role::kHostLa}},
+                           {{"SG-T", "§4d", 9}, 2, 30, {policy::Role::kHostLa}}};
+  auto episode = model::Episode::Open(Record(model::EventKind::kMissingReported, 1));
+  ASSERT_TRUE(episode.ok());
+  const auto repeats = [](const TimerPlan& plan) {
+    std::vector<std::string> ids;
+    for (const store::Timer& t : plan.arm) {
+      if (t.kind == "repeat_episodes") ids.push_back(t.id.substr(t.id.rfind('|') + 1));
+    }
+    return ids;
+  };
+  for (int others_in_90 = 0; others_in_90 <= 12; ++others_in_90) {
+    const int others_in_30 = std::min(others_in_90, 1);
+    std::vector<std::pair<int, int>> asked;
+    const TimerPlan plan = PlanForPoliceRecord(
+        rules, {&*episode, true, std::nullopt, "m1", T0()}, [&](int window, int at_most) {
+          asked.emplace_back(window, at_most);
+          return std::optional<int>(std::min(window == 90 ? others_in_90 : others_in_30, at_most));
+        });
+    EXPECT_EQ(asked, (std::vector<std::pair<int, int>>{{30, 2}, {90, 9}})) << others_in_90;
+    std::vector<std::string> expected;
+    if (others_in_90 == 2) expected.push_back("3/90");
+    if (others_in_90 == 8) expected.push_back("9/90");
+    if (others_in_90 == 4) expected.push_back("5/90");
+    if (others_in_30 == 1) expected.push_back("2/30");
+    EXPECT_EQ(repeats(plan), expected) << others_in_90;
+  }
 }
 
 TEST(TimerPlan, AnRhiRecordCancelsUnlessTheInterviewWasNotOffered) {
