@@ -129,10 +129,10 @@ TEST(TimerPlan, RepeatThresholdsAskTheStoreOnceAWindow) {
         });
     EXPECT_EQ(asked, (std::vector<std::pair<int, int>>{{30, 2}, {90, 9}})) << others_in_90;
     std::vector<std::string> expected;
-    if (others_in_90 == 2) expected.push_back("3/90");
-    if (others_in_90 == 8) expected.push_back("9/90");
-    if (others_in_90 == 4) expected.push_back("5/90");
-    if (others_in_30 == 1) expected.push_back("2/30");
+    if (others_in_90 == 2) expected.emplace_back("3/90");
+    if (others_in_90 == 8) expected.emplace_back("9/90");
+    if (others_in_90 == 4) expected.emplace_back("5/90");
+    if (others_in_30 == 1) expected.emplace_back("2/30");
     EXPECT_EQ(repeats(plan), expected) << others_in_90;
   }
 }
