@@ -130,12 +130,12 @@ CouncilSchema::CouncilSchema() {
   xmlInitParser();
   const std::string_view text = SchemaText();
 
-  std::unique_ptr<xmlSchemaParserCtxt, SchemaParserFree> parser(
-      xmlSchemaNewMemParserCtxt(text.data(), static_cast<int>(text.size())));
-  if (!parser) throw std::logic_error("council-xml: cannot start the XSD parser");
-  xmlSchemaSetParserStructuredErrors(parser.get(), IgnoreError, nullptr);
-  schema_.reset(xmlSchemaParse(parser.get()));
+  schema_ = Compile(text);
   if (!schema_) throw std::logic_error("council-xml: the built-in XSD does not compile");
+  in_declared_order_ = Compile(InDeclaredOrder(text));
+  if (!in_declared_order_) {
+    throw std::logic_error("council-xml: the built-in XSD in declared order does not compile");
+  }
 
   auto xsd = ParseUntrustedXml(text, JsonLimits{text.size(), 32});
   if (!xsd) throw std::logic_error("council-xml: the built-in XSD cannot be parsed");
@@ -236,9 +236,41 @@ void CouncilSchema::Validate(xmlDoc& doc, ErrorLog& log) const {
   }
 }
 
+CouncilSchema::SchemaPtr CouncilSchema::Compile(std::string_view xsd) {
+  std::unique_ptr<xmlSchemaParserCtxt, SchemaParserFree> parser(
+      xmlSchemaNewMemParserCtxt(xsd.data(), static_cast<int>(xsd.size())));
+  if (!parser) return nullptr;
+  xmlSchemaSetParserStructuredErrors(parser.get(), IgnoreError, nullptr);
+  return SchemaPtr(xmlSchemaParse(parser.get()));
+}
+
+std::string CouncilSchema::InDeclaredOrder(std::string_view xsd) {
+  // Only the bare tags: an xs:all with attributes (none today) would keep
+  // its any-order check, which is slower, never wrong.
+  std::string out(xsd);
+  const auto replace_all = [&out](std::string_view from, std::string_view to) {
+    for (auto at = out.find(from); at != std::string::npos; at = out.find(from, at + to.size())) {
+      out.replace(at, from.size(), to);
+    }
+  };
+  replace_all("<xs:all>", "<xs:sequence>");
+  replace_all("</xs:all>", "</xs:sequence>");
+  return out;
+}
+
 bool CouncilSchema::Accepts(std::string_view document) const {
+  // The writer's own order first; the XSD's any order only for a document
+  // the first refuses, so a refusal costs two checks and a pass one.
+  return StreamAccepts(*in_declared_order_, document) || StreamAccepts(*schema_, document);
+}
+
+bool CouncilSchema::AcceptsInDeclaredOrder(std::string_view document) const {
+  return StreamAccepts(*in_declared_order_, document);
+}
+
+bool CouncilSchema::StreamAccepts(xmlSchema& schema, std::string_view document) {
   if (document.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) return false;
-  std::unique_ptr<xmlSchemaValidCtxt, ValidCtxtFree> ctxt(xmlSchemaNewValidCtxt(schema_.get()));
+  std::unique_ptr<xmlSchemaValidCtxt, ValidCtxtFree> ctxt(xmlSchemaNewValidCtxt(&schema));
   if (!ctxt) return false;
   xmlSchemaSetValidStructuredErrors(ctxt.get(), IgnoreError, nullptr);
   std::unique_ptr<xmlParserCtxt, XmlParserCtxtFree> parser(

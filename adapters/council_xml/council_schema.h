@@ -11,6 +11,7 @@
 #include <libxml/xmlschemas.h>
 
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "adapters/council_xml/element_catalogue.h"
@@ -38,14 +39,31 @@ class CouncilSchema {
   // Validate. For checking the gateway's own output, where a refusal is
   // the exception and most of a full check's cost is building the tree.
   // The parser feeds the validator directly (libxml2's SAX plug), with no
-  // reader nodes either.
+  // reader nodes either. Tries AcceptsInDeclaredOrder first.
   bool Accepts(std::string_view document) const;
+
+  // Like Accepts, against the XSD with each xs:all made an xs:sequence of
+  // the same elements in the order the XSD declares them, the order the
+  // gateway's writer uses. Every document this accepts, the XSD accepts
+  // (one of the orders xs:all allows, the same elements and types), and
+  // libxml2 checks a sequence in about two thirds of the time it takes
+  // over an xs:all, whose any-order automaton counts what it has seen.
+  // A document in another order is refused here, not by Accepts.
+  bool AcceptsInDeclaredOrder(std::string_view document) const;
+
+  // The XSD's text with each <xs:all> made an <xs:sequence>.
+  static std::string InDeclaredOrder(std::string_view xsd);
 
  private:
   struct SchemaFree {
     void operator()(xmlSchema* schema) const { xmlSchemaFree(schema); }
   };
-  std::unique_ptr<xmlSchema, SchemaFree> schema_;
+  using SchemaPtr = std::unique_ptr<xmlSchema, SchemaFree>;
+  static SchemaPtr Compile(std::string_view xsd);
+  static bool StreamAccepts(xmlSchema& schema, std::string_view document);
+
+  SchemaPtr schema_;
+  SchemaPtr in_declared_order_;
   ElementCatalogue catalogue_;
 };
 

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <string>
 
+#include "adapters/council_xml/council_xml.h"
 #include "test_documents.h"
 
 namespace isagw::adapters::council_xml {
@@ -33,6 +34,59 @@ TEST(CouncilSchemaAccepts, EveryExample) {
 
 TEST(CouncilSchemaAccepts, TheBaseDocumentTheOtherTestsChange) {
   EXPECT_TRUE(Schema().Accepts(MissingNotificationXml()));
+}
+
+// The writer writes children in the order the XSD declares them, so what
+// the gateway sends takes the quicker check alone.
+TEST(CouncilSchemaAccepts, EveryExampleInTheDeclaredOrder) {
+  for (const auto& path : testing::CouncilExamples()) {
+    EXPECT_TRUE(Schema().AcceptsInDeclaredOrder(testing::ReadFile(path))) << path;
+  }
+}
+
+// xs:all allows any order: a document in another one is still accepted,
+// by the XSD itself once the quicker check has refused it.
+TEST(CouncilSchemaAccepts, ChildrenInAnotherOrder) {
+  const std::string xml = MissingNotificationXml();
+  const auto forename = xml.find("<Forename>");
+  const auto surname = xml.find("<Surname>");
+  ASSERT_NE(forename, std::string::npos);
+  ASSERT_NE(surname, std::string::npos);
+  ASSERT_LT(forename, surname);
+  // Surname's element moved before Forename's.
+  const auto surname_end = xml.find("</Surname>", surname) + std::string("</Surname>").size();
+  std::string swapped = xml;
+  swapped.erase(surname, surname_end - surname);
+  swapped.insert(forename, xml.substr(surname, surname_end - surname));
+  ASSERT_NE(swapped, xml);
+  EXPECT_FALSE(Schema().AcceptsInDeclaredOrder(swapped));
+  EXPECT_TRUE(Schema().Accepts(swapped));
+}
+
+// The declared-order XSD is the XSD with each xs:all made a sequence and
+// nothing else changed, so it accepts only what the XSD accepts.
+TEST(CouncilSchemaDeclaredOrder, ChangesOnlyTheAllGroups) {
+  const std::string xsd(SchemaText());
+  const std::string ordered = CouncilSchema::InDeclaredOrder(xsd);
+  const auto count = [](const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  ASSERT_GT(count(xsd, "<xs:all>"), 10U);
+  EXPECT_EQ(count(ordered, "<xs:all"), 0U);
+  EXPECT_EQ(count(ordered, "</xs:all>"), 0U);
+  EXPECT_EQ(count(ordered, "<xs:sequence>"), count(xsd, "<xs:sequence>") + count(xsd, "<xs:all>"));
+  // With the group tags taken out, the two are the same text.
+  const auto without_groups = [](std::string text) {
+    for (const std::string tag : {"<xs:all>", "</xs:all>", "<xs:sequence>", "</xs:sequence>"}) {
+      for (auto at = text.find(tag); at != std::string::npos; at = text.find(tag, at)) {
+        text.erase(at, tag.size());
+      }
+    }
+    return text;
+  };
+  EXPECT_EQ(without_groups(ordered), without_groups(xsd));
 }
 
 // Each change below makes the base document one the full check refuses.
