@@ -17,8 +17,8 @@ namespace {
 // empty (every field withheld) can be left out.
 struct Node {
   std::string name;
-  std::string origin;                // canonical pointer
-  std::optional<std::string> text;   // a leaf's text
+  std::string origin;               // canonical pointer
+  std::optional<std::string> text;  // a leaf's text
   std::vector<std::pair<std::string, std::string>> attributes;
   std::vector<Node> children;
   bool list_item = false;
@@ -43,25 +43,41 @@ bool XmlCanCarry(std::string_view text) {
 }
 
 void Escape(std::string_view text, bool attribute, std::string& out) {
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
+  // Most text needs no escape: the runs between escapes go out whole.
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    std::string_view escaped;
+    switch (text[i]) {
+      case '&':
+        escaped = "&amp;";
+        break;
+      case '<':
+        escaped = "&lt;";
+        break;
+      case '>':
+        escaped = "&gt;";
+        break;
       // A literal carriage return would be read back as a line feed.
-      case '\r': out += "&#13;"; break;
+      case '\r':
+        escaped = "&#13;";
+        break;
       case '"':
-        out += attribute ? "&quot;" : "\"";
+        escaped = attribute ? "&quot;" : "";
         break;
       case '\t':
-        out += attribute ? "&#9;" : "\t";
+        escaped = attribute ? "&#9;" : "";
         break;
       case '\n':
-        out += attribute ? "&#10;" : "\n";
+        escaped = attribute ? "&#10;" : "";
         break;
-      default: out.push_back(c);
+      default:
+        break;
     }
+    if (escaped.empty()) continue;
+    out.append(text.substr(run, i - run)).append(escaped);
+    run = i + 1;
   }
+  out.append(text.substr(run));
 }
 
 class Builder {
@@ -89,7 +105,8 @@ class Builder {
   }
 
   void Flag(Node& parent, std::string name, const std::optional<bool>& value, std::string origin) {
-    if (value) Leaf(parent, std::move(name), std::string(*value ? kTrue : kFalse), std::move(origin));
+    if (value)
+      Leaf(parent, std::move(name), std::string(*value ? kTrue : kFalse), std::move(origin));
   }
 
   void Time(Node& parent, std::string name, const std::optional<model::Timestamp>& value,
@@ -204,10 +221,10 @@ void WriteEpisode(Builder& b, Node& root, const model::EpisodeFacts& e) {
   WriteLocation(b, n, "FoundLocation", e.found_location, "/episode/found_location");
   b.Code(n, "FoundBy", e.found_by, kFoundByCodes, "/episode/found_by");
   b.Time(n, "SafeAndWellAt", e.safe_and_well_at, "/episode/safe_and_well_at");
-  b.Flag(n, "SafeAndWellCompleted", e.safe_and_well_completed,
-         "/episode/safe_and_well_completed");
+  b.Flag(n, "SafeAndWellCompleted", e.safe_and_well_completed, "/episode/safe_and_well_completed");
   if (e.risk) {
-    b.Leaf(n, "RiskLevel", std::string(*kRiskLevelCodes.Name(e.risk->level)), "/episode/risk/level");
+    b.Leaf(n, "RiskLevel", std::string(*kRiskLevelCodes.Name(e.risk->level)),
+           "/episode/risk/level");
     b.Leaf(n, "RiskRationale", e.risk->rationale, "/episode/risk/rationale");
   }
   // Only concerns that are there can be listed; "considered, no concern"
@@ -290,8 +307,8 @@ void WriteRhi(Builder& b, Node& root, const model::ReturnHomeInterview& r) {
     b.Flag(h, "CriminalActivity", r.harm->criminal_activity, "/rhi/harm/criminal_activity");
     b.Flag(h, "SelfHarm", r.harm->self_harm, "/rhi/harm/self_harm");
   }
-  WriteCodes(b, n, "ExploitationIndicators", "Indicator", r.exploitation_indicators,
-             kConcernCodes, "/rhi/exploitation_indicators");
+  WriteCodes(b, n, "ExploitationIndicators", "Indicator", r.exploitation_indicators, kConcernCodes,
+             "/rhi/exploitation_indicators");
   // The interview's narratives never travel in council XML: an agreement
   // must have withheld them before the gateway encodes for a council.
   const char* const narrative =
@@ -318,15 +335,13 @@ void WriteRhi(Builder& b, Node& root, const model::ReturnHomeInterview& r) {
     b.Flag(c, "Police", r.consent->police, "/rhi/consent/police");
     b.Flag(c, "PlacingAuthority", r.consent->placing_authority, "/rhi/consent/placing_authority");
     b.Flag(c, "Health", r.consent->health, "/rhi/consent/health");
-    b.Leaf(c, "OverriddenReason", r.consent->overridden_reason,
-           "/rhi/consent/overridden_reason");
+    b.Leaf(c, "OverriddenReason", r.consent->overridden_reason, "/rhi/consent/overridden_reason");
   }
 }
 
 void WriteEscalation(Builder& b, Node& root, const model::Escalation& e) {
   Node& n = b.Container(root, "Escalation", "/escalation");
-  b.Code(n, "Reason", std::optional{e.reason}, model::kEscalationReasonNames,
-         "/escalation/reason");
+  b.Code(n, "Reason", std::optional{e.reason}, model::kEscalationReasonNames, "/escalation/reason");
   b.Time(n, "RaisedAt", e.raised_at, "/escalation/raised_at");
   if (e.episode_count) {
     b.Leaf(n, "EpisodeCount", std::to_string(*e.episode_count), "/escalation/episode_count");
@@ -384,8 +399,7 @@ void Serialise(const Node& node, int depth, std::string& out) {
 
 // The element path of each node written, as Decode's errors name them
 // ("/CouncilEvent/Child/Forename", "[2]" for a list's second item).
-void CollectOrigins(const Node& node, const std::string& parent_path, int index,
-                    Origins& origins) {
+void CollectOrigins(const Node& node, const std::string& parent_path, int index, Origins& origins) {
   std::string path = parent_path + "/" + node.name;
   if (node.list_item) path += "[" + std::to_string(index) + "]";
   origins[path] = node.origin;
@@ -403,8 +417,8 @@ void CollectOrigins(const Node& node, const std::string& parent_path, int index,
 Result<std::string, FieldErrors> WriteCouncilEvent(const model::Event& event, Origins* origins) {
   auto type = kEventTypes.Name(event.kind);
   if (!type) {
-    return Fail(FieldErrors{{"/kind", "not_representable",
-                             "council case systems have no event for this kind"}});
+    return Fail(FieldErrors{
+        {"/kind", "not_representable", "council case systems have no event for this kind"}});
   }
   FieldErrors errors;
   Builder b(errors);

@@ -195,6 +195,9 @@ TEST(CouncilXmlEncode, EscapesMarkupAndKeepsCarriageReturns) {
   e.child.council_person_id->person_id = "ID \"1\" <&>\t2";
   const std::string xml = EncodeOk(e);
   EXPECT_FALSE(Contains(xml, "<b>"));
+  EXPECT_TRUE(Contains(xml, "Tom &amp; Jerry &lt;b&gt;\"q\"&lt;/b&gt; 'a' ]]&gt; &amp;amp;&#13;\nnext\tline<"))
+      << xml;
+  EXPECT_TRUE(Contains(xml, ">ID \"1\" &lt;&amp;&gt;\t2<")) << xml;
   EXPECT_EQ(RoundTrip(e), e);
 }
 
