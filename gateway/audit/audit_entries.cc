@@ -1,6 +1,7 @@
 #include "gateway/audit/audit_entries.h"
 
 #include "gateway/audit/body_json.h"
+#include "gateway/audit/body_writer.h"
 
 namespace isagw::audit {
 namespace {
@@ -28,17 +29,30 @@ store::AuditRecord ToAuditRecord(const HandshakeRefusedEntry& entry) {
 }
 
 store::AuditRecord ToAuditRecord(const MessageAcceptedEntry& entry) {
-  json body = {{"message_id", entry.message_id},
-               {"sender", entry.sender},
-               {"format", entry.format},
-               {"event_kind", entry.event_kind},
-               {"record_hash", entry.record_hash},
-               {"received_hash", entry.received_hash},
-               {"received_size", entry.received_size},
-               {"recipients", entry.recipients}};
-  PutChild(body, entry.child);
-  if (!entry.dropped_unknown.empty()) body["dropped_unknown"] = entry.dropped_unknown;
-  return Record(kMessageAcceptedKind, std::move(body));
+  // One for every message accepted, so written straight to its bytes, in
+  // sorted key order: what DumpBody gives for the same document
+  // (tests/audit/audit_entries_test.cc holds the two side by side).
+  const auto strings = [](BodyWriter& w, std::string_view key,
+                          const std::vector<std::string>& values) {
+    w.Key(key).BeginArray();
+    for (const std::string& value : values) w.String(value);
+    w.EndArray();
+  };
+  BodyWriter w;
+  w.BeginObject();
+  PutChild(w, entry.child);
+  if (!entry.dropped_unknown.empty()) strings(w, "dropped_unknown", entry.dropped_unknown);
+  w.Member("event_kind", entry.event_kind)
+      .Member("format", entry.format)
+      .Member("message_id", entry.message_id)
+      .Member("received_hash", entry.received_hash)
+      .Member("received_size", entry.received_size);
+  strings(w, "recipients", entry.recipients);
+  w.Member("record_hash", entry.record_hash)
+      .Member("sender", entry.sender)
+      .Member("v", std::int64_t{1})
+      .EndObject();
+  return {std::string(kMessageAcceptedKind), w.Take()};
 }
 
 store::AuditRecord ToAuditRecord(const MessageRejectedEntry& entry) {

@@ -16,6 +16,16 @@ void PutChild(nlohmann::json& body, const std::vector<ChildPseudonym>& child) {
   }
 }
 
+void PutChild(BodyWriter& w, const std::vector<ChildPseudonym>& child) {
+  if (child.empty()) return;
+  w.Member("child", child.front().str());
+  if (child.size() > 1) {
+    w.Key("child_aliases").BeginArray();
+    for (std::size_t i = 1; i < child.size(); ++i) w.String(child[i].str());
+    w.EndArray();
+  }
+}
+
 std::string BodyReader::Pointer(std::string_view key) const {
   return JoinPointer(base_, std::string(key));
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "gateway/audit/body_writer.h"
 #include "gateway/audit/child_pseudonym.h"
 #include "gateway/common/field_error.h"
 
@@ -20,6 +21,9 @@ std::string DumpBody(const nlohmann::json& body);
 // Puts the child's pseudonyms in `body`: "child" (the primary) and
 // "child_aliases" (the others); nothing when the record named no child.
 void PutChild(nlohmann::json& body, const std::vector<ChildPseudonym>& child);
+// The same members written straight to their bytes, where an object's keys
+// sort them ("child" and "child_aliases" come next to each other).
+void PutChild(BodyWriter& w, const std::vector<ChildPseudonym>& child);
 
 // Reads member `key` of `object` as the named type, appending an error
 // (at `base` + "/" + key) when it is missing and `required`, or mistyped.

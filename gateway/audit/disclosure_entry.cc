@@ -43,14 +43,7 @@ store::AuditRecord ToAuditRecord(const DisclosureEntry& entry) {
   // (tests/audit/audit_entries_test.cc holds the two side by side).
   BodyWriter w;
   w.BeginObject();
-  if (!entry.child.empty()) {
-    w.Member("child", entry.child.front().str());
-    if (entry.child.size() > 1) {
-      w.Key("child_aliases").BeginArray();
-      for (std::size_t i = 1; i < entry.child.size(); ++i) w.String(entry.child[i].str());
-      w.EndArray();
-    }
-  }
+  PutChild(w, entry.child);
   w.Member("delivery_id", entry.delivery_id).Member("event_kind", entry.event_kind);
   // Fields come as runs sharing a clause and fate (the decision lists
   // them in the record's order, and most of a record falls under one

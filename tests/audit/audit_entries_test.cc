@@ -307,6 +307,52 @@ TEST(DisclosureEntry, ParseRefusesAnotherVersion) {
   EXPECT_FALSE(ParseDisclosure(body).ok());
 }
 
+// The message_accepted body as it was built before BodyWriter: a JSON
+// document dumped by DumpBody. Entries written since must have exactly
+// these bytes.
+std::string AcceptedAsDocument(const MessageAcceptedEntry& entry) {
+  json body = {{"v", 1},
+               {"message_id", entry.message_id},
+               {"sender", entry.sender},
+               {"format", entry.format},
+               {"event_kind", entry.event_kind},
+               {"record_hash", entry.record_hash},
+               {"received_hash", entry.received_hash},
+               {"received_size", entry.received_size},
+               {"recipients", entry.recipients}};
+  PutChild(body, entry.child);
+  if (!entry.dropped_unknown.empty()) body["dropped_unknown"] = entry.dropped_unknown;
+  return DumpBody(body);
+}
+
+TEST(AuditEntries, MessageAcceptedIsWrittenWithTheBytesADocumentDumpGives) {
+  const ChildPseudonymizer p(TestAuditKey());
+  MessageAcceptedEntry entry{"m-1",
+                             "police-derbys",
+                             "compact",
+                             "missing_reported",
+                             p.All(ChildA()),
+                             "blake2b-256-keyed:00",
+                             "blake2b-256:11",
+                             42,
+                             {"la-derby", "la-staffordshire"},
+                             {"/Nickname"}};
+  ASSERT_GT(entry.child.size(), 1U) << "the sample has aliases";
+  EXPECT_EQ(ToAuditRecord(entry).body_json, AcceptedAsDocument(entry));
+  // Everything that needs escaping, no child, nothing dropped, no recipient.
+  entry.message_id = "m-\"q\"\\\n\x01\x7f é";
+  entry.sender = "bad\xff\xfeutf8";
+  entry.received_size = -7;
+  entry.child.clear();
+  entry.dropped_unknown.clear();
+  entry.recipients.clear();
+  EXPECT_EQ(ToAuditRecord(entry).body_json, AcceptedAsDocument(entry));
+  entry.child = p.All(ChildA());
+  entry.child.erase(entry.child.begin() + 1, entry.child.end());
+  entry.dropped_unknown = {"/a", "/b~1c"};
+  EXPECT_EQ(ToAuditRecord(entry).body_json, AcceptedAsDocument(entry));
+}
+
 TEST(AuditEntries, EachKindHasItsNameAndAVersionedBody) {
   const ChildPseudonymizer p(TestAuditKey());
   MessageAcceptedEntry accepted{
