@@ -245,9 +245,11 @@ CouncilSchema::SchemaPtr CouncilSchema::Compile(std::string_view xsd) {
 }
 
 std::string CouncilSchema::InDeclaredOrder(std::string_view xsd) {
-  // Only the bare tags: an xs:all with attributes (none today) would keep
-  // its any-order check, which is slower, never wrong.
+  // Only bare tags are rewritten. An xs:all with attributes (none today)
+  // would leave its end tag without a start: then the XSD is kept as it
+  // is, whose any-order check is slower, never wrong.
   std::string out(xsd);
+  if (out.find("<xs:all ") != std::string::npos) return out;
   const auto replace_all = [&out](std::string_view from, std::string_view to) {
     for (auto at = out.find(from); at != std::string::npos; at = out.find(from, at + to.size())) {
       out.replace(at, from.size(), to);

@@ -65,6 +65,14 @@ TEST(CouncilSchemaAccepts, ChildrenInAnotherOrder) {
 
 // The declared-order XSD is the XSD with each xs:all made a sequence and
 // nothing else changed, so it accepts only what the XSD accepts.
+TEST(CouncilSchemaDeclaredOrder, KeepsAnXsdWithAnAllGroupItCannotRewrite) {
+  const std::string xsd =
+      "<xs:complexType name=\"A\"><xs:all minOccurs=\"0\"><xs:element name=\"X\"/>"
+      "</xs:all></xs:complexType><xs:complexType name=\"B\"><xs:all>"
+      "<xs:element name=\"Y\"/></xs:all></xs:complexType>";
+  EXPECT_EQ(CouncilSchema::InDeclaredOrder(xsd), xsd);
+}
+
 TEST(CouncilSchemaDeclaredOrder, ChangesOnlyTheAllGroups) {
   const std::string xsd(SchemaText());
   const std::string ordered = CouncilSchema::InDeclaredOrder(xsd);
