@@ -261,11 +261,14 @@ struct GatewayApp::Impl {
     return registry;
   }
 
-  void Audit(std::vector<store::AuditRecord> records) {
-    if (records.empty()) return;
+  // False, and the store's reason logged, when the entries were not recorded.
+  bool Audit(const std::vector<store::AuditRecord>& records) {
+    if (records.empty()) return true;
     if (auto recorded = store->RecordAudit(records, clock.Now()); !recorded.ok()) {
       log.Error("audit_write_failed", {{"detail", recorded.error().detail}});
+      return false;
     }
+    return true;
   }
 
   // isagw_policy_set_info{hash="..."} 1 for the set in force, 0 for the
@@ -316,8 +319,7 @@ struct GatewayApp::Impl {
     // loading the audit cannot record is not put in force at all.
     std::vector<store::AuditRecord> records = std::move(next->keys_made);
     records.push_back(ReloadRecord("applied", previous_hash, next->state->policies.hash(), 0));
-    if (auto recorded = store->RecordAudit(records, clock.Now()); !recorded.ok()) {
-      log.Error("audit_write_failed", {{"detail", recorded.error().detail}});
+    if (!Audit(records)) {
       RecordPolicyEvent("refused", previous_hash);
       return Fail(std::string("the audit could not record the reload, so it was not applied"));
     }
@@ -365,7 +367,7 @@ Result<std::unique_ptr<GatewayApp>, std::string> GatewayApp::Create(config::Gate
     impl->log.Info("leases_released",
                    {{"deliveries", released->deliveries}, {"timers", released->timers}});
   }
-  impl->Audit(std::move(generation->keys_made));
+  impl->Audit(generation->keys_made);
 
   Impl* raw = impl.get();
   impl->service = std::make_shared<pipeline::GatewayApiService>(
