@@ -4,9 +4,10 @@
 
 namespace isagw::store {
 
-Result<Ok, StoreError> CommitQueue::Commit(const Acceptance& acceptance, const GroupStep& step) {
+Result<Ok, StoreError> CommitQueue::Commit(const SealedAcceptance& acceptance,
+                                           const GroupStep& step) {
   Waiter self;
-  self.entry.acceptance = &acceptance;
+  self.entry.sealed = &acceptance;
   std::unique_lock lock(mutex_);
   queue_.push_back(&self);
   self.wake.wait(lock, [&] { return self.done || queue_.front() == &self; });

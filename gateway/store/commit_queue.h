@@ -7,7 +7,9 @@
 //
 // A store backend supplies the group step. It must give every entry its
 // own outcome (a conflict fails that entry alone) and apply them in queue
-// order, so a later message of an episode sees the earlier one.
+// order, so a later message of an episode sees the earlier one. Entries
+// come sealed (SealedAcceptance): whatever needs no lock is done before
+// the queue, since the whole group waits for each step.
 #pragma once
 
 #include <chrono>
@@ -19,6 +21,7 @@
 #include <optional>
 #include <span>
 
+#include "gateway/store/sealed_acceptance.h"
 #include "gateway/store/store.h"
 
 namespace isagw::store {
@@ -26,7 +29,7 @@ namespace isagw::store {
 class CommitQueue {
  public:
   struct Entry {
-    const Acceptance* acceptance = nullptr;
+    const SealedAcceptance* sealed = nullptr;
     std::optional<Result<Ok, StoreError>> outcome;  // set by the group step
   };
   using GroupStep = std::function<void(std::span<Entry* const> group)>;
@@ -43,7 +46,7 @@ class CommitQueue {
   CommitQueue& operator=(const CommitQueue&) = delete;
 
   // Commits `acceptance` in a group; blocks until that group's step is done.
-  Result<Ok, StoreError> Commit(const Acceptance& acceptance, const GroupStep& step);
+  Result<Ok, StoreError> Commit(const SealedAcceptance& acceptance, const GroupStep& step);
 
   // Groups committed and Acceptances in them, since start: the mean group
   // size is what the disk was spared.

@@ -9,12 +9,11 @@
 #include "gateway/store/pg_audit_log.h"
 #include "gateway/store/pg_schema.h"
 #include "gateway/store/pg_transaction.h"
+#include "gateway/store/sealed_acceptance.h"
 #include "gateway/store/store_values.h"
 
 namespace isagw::store {
 namespace {
-
-constexpr const char* kInboundScope = "inbound";
 
 StoreError StoreBackendError(const PgError& e) { return {StoreErrorKind::kBackend, e.message}; }
 
@@ -282,7 +281,7 @@ Result<std::optional<EpisodeRecord>, StoreError> PostgresStore::LoadEpisode(
     episode.placing_la = row->OptionalText(0, 3);
     episode.host_la = row->OptionalText(0, 4);
     if (!row->IsNull(0, 6)) episode.missing_since = FromSeconds(row->Int(0, 6));
-    auto snapshot = sealer_->Open(kInboundScope, row->Bytes(0, 5), "episode:" + police_ref);
+    auto snapshot = sealer_->Open(kInboundScope, row->Bytes(0, 5), EpisodeBinding(police_ref));
     if (!snapshot.ok()) return Fail(SealingError(snapshot.error()));
     episode.snapshot_json = std::move(*snapshot);
     return std::optional<EpisodeRecord>(std::move(episode));
@@ -303,22 +302,29 @@ Result<std::optional<ChildLink>, StoreError> PostgresStore::FindChildLink(
 }
 
 Result<Ok, StoreError> PostgresStore::Commit(const Acceptance& acceptance) {
-  return commits_.Commit(acceptance, [this](std::span<CommitQueue::Entry* const> group) {
-    std::vector<const Acceptance*> acceptances;
-    acceptances.reserve(group.size());
-    for (const CommitQueue::Entry* entry : group) acceptances.push_back(entry->acceptance);
-    auto outcomes = CommitAll(acceptances);
+  // Sealed on the sender's thread, before the queue: the group step holds
+  // the audit head lock, and everyone in the group waits for it.
+  auto sealed = SealAcceptance(*sealer_, acceptance);
+  if (!sealed.ok()) return Fail(sealed.error());
+  return commits_.Commit(*sealed, [this](std::span<CommitQueue::Entry* const> group) {
+    auto outcomes = EachInSavepoint(
+        group.size(), [&](Writer& w, std::size_t i) { return CommitOne(w, *group[i]->sealed); });
     for (std::size_t i = 0; i < group.size(); ++i) group[i]->outcome = std::move(outcomes[i]);
   });
 }
 
 std::vector<Result<Ok, StoreError>> PostgresStore::CommitAll(
     std::span<const Acceptance* const> acceptances) {
+  const auto sealed = SealAcceptances(*sealer_, acceptances);
   return EachInSavepoint(acceptances.size(),
-                         [&](Writer& w, std::size_t i) { return CommitOne(w, *acceptances[i]); });
+                         [&](Writer& w, std::size_t i) -> Result<Ok, StoreError> {
+                           if (!sealed[i].ok()) return Fail(sealed[i].error());
+                           return CommitOne(w, *sealed[i]);
+                         });
 }
 
-Result<Ok, StoreError> PostgresStore::CommitOne(Writer& w, const Acceptance& acceptance) {
+Result<Ok, StoreError> PostgresStore::CommitOne(Writer& w, const SealedAcceptance& sealed) {
+  const Acceptance& acceptance = *sealed.acceptance;
   PgConnection& conn = w.conn();
   const InboundMessage& message = acceptance.message;
   const std::int64_t now = ToSeconds(message.received_at);
@@ -337,8 +343,6 @@ Result<Ok, StoreError> PostgresStore::CommitOne(Writer& w, const Acceptance& acc
     }
   }
 
-  auto sealed = sealer_->Seal(kInboundScope, message.canonical_json, "message:" + message.id);
-  if (!sealed.ok()) return Fail(SealingError(sealed.error()));
   std::optional<std::int64_t> record_version;
   if (message.record_version) record_version = *message.record_version;
   auto inserted = conn.Query(
@@ -354,8 +358,8 @@ Result<Ok, StoreError> PostgresStore::CommitOne(Writer& w, const Acceptance& acc
           .Add(message.police_ref)
           .Add(record_version)
           .Add(now)
-          .AddBytes(*sealed)
-          .Add(*crypto::Sealer::KeyIdOf(*sealed))
+          .AddBytes(sealed.message)
+          .Add(*crypto::Sealer::KeyIdOf(sealed.message))
           .Add(message.answer_json)
           .Add(message.episode_ref));
   if (!inserted.ok()) {
@@ -367,9 +371,6 @@ Result<Ok, StoreError> PostgresStore::CommitOne(Writer& w, const Acceptance& acc
 
   if (acceptance.episode) {
     const EpisodeRecord& episode = *acceptance.episode;
-    auto snapshot =
-        sealer_->Seal(kInboundScope, episode.snapshot_json, "episode:" + episode.police_ref);
-    if (!snapshot.ok()) return Fail(SealingError(snapshot.error()));
     std::optional<std::int64_t> since;
     if (episode.missing_since) since = ToSeconds(*episode.missing_since);
     auto upserted = conn.Query(
@@ -388,7 +389,7 @@ Result<Ok, StoreError> PostgresStore::CommitOne(Writer& w, const Acceptance& acc
             .Add(episode.child_key)
             .Add(episode.placing_la)
             .Add(episode.host_la)
-            .AddBytes(*snapshot)
+            .AddBytes(*sealed.episode)
             .Add(now)
             .Add(since));
     if (!upserted.ok()) return Fail(StoreBackendError(upserted.error()));
@@ -410,17 +411,25 @@ Result<Ok, StoreError> PostgresStore::CommitOne(Writer& w, const Acceptance& acc
     if (!upserted.ok()) return Fail(StoreBackendError(upserted.error()));
   }
 
-  for (const Delivery& delivery : acceptance.deliveries) {
-    if (auto added = InsertDelivery(w, delivery, now); !added.ok()) return added;
+  for (std::size_t i = 0; i < acceptance.deliveries.size(); ++i) {
+    auto added = InsertSealedDelivery(w, acceptance.deliveries[i], sealed.deliveries[i], now);
+    if (!added.ok()) return added;
   }
+
   if (auto timers = ApplyTimers(w, acceptance, now); !timers.ok()) return timers;
   return w.AppendAll(acceptance.audit, now);
 }
 
 Result<Ok, StoreError> PostgresStore::InsertDelivery(Writer& w, const Delivery& delivery,
                                                      std::int64_t now) {
-  auto payload = sealer_->Seal(delivery.scope, delivery.payload, "delivery:" + delivery.id);
-  if (!payload.ok()) return Fail(SealingError(payload.error()));
+  auto payload = SealDelivery(*sealer_, delivery);
+  if (!payload.ok()) return Fail(payload.error());
+  return InsertSealedDelivery(w, delivery, *payload, now);
+}
+
+Result<Ok, StoreError> PostgresStore::InsertSealedDelivery(Writer& w, const Delivery& delivery,
+                                                           std::string_view sealed_payload,
+                                                           std::int64_t now) {
   auto inserted = w.conn().Query(
       "INSERT INTO outbox (id, message_id, recipient, ordering_key, mode, format, content_type,"
       " scope, payload, payload_key, state, next_attempt_at, created_at)"
@@ -434,8 +443,8 @@ Result<Ok, StoreError> PostgresStore::InsertDelivery(Writer& w, const Delivery& 
           .Add(delivery.format)
           .Add(delivery.content_type)
           .Add(delivery.scope)
-          .AddBytes(*payload)
-          .Add(*crypto::Sealer::KeyIdOf(*payload))
+          .AddBytes(sealed_payload)
+          .Add(*crypto::Sealer::KeyIdOf(sealed_payload))
           .Add(delivery.mode == DeliveryMode::kPush ? "pending" : "available")
           .Add(now));
   if (!inserted.ok()) return Fail(StoreBackendError(inserted.error()));
@@ -533,7 +542,7 @@ Result<std::vector<ClaimedDelivery>, StoreError> PostgresStore::ClaimDueDeliveri
       c.delivery.content_type = rows->Text(r, 6);
       c.delivery.scope = rows->Text(r, 7);
       auto payload =
-          sealer_->Open(c.delivery.scope, rows->Bytes(r, 8), "delivery:" + c.delivery.id);
+          sealer_->Open(c.delivery.scope, rows->Bytes(r, 8), DeliveryBinding(c.delivery.id));
       if (!payload.ok()) return Fail(SealingError(payload.error()));
       c.delivery.payload = std::move(*payload);
       c.attempts = static_cast<int>(rows->Int(r, 9));
@@ -700,7 +709,7 @@ Result<MailboxItem, StoreError> PostgresStore::FetchMailboxItem(const std::strin
     if (!row.ok()) return Fail(StoreBackendError(row.error()));
     if (row->rows() == 0)
       return Fail(StoreError{StoreErrorKind::kNotFound, "no such mailbox item"});
-    auto payload = sealer_->Open(row->Text(0, 3), row->Bytes(0, 4), "delivery:" + delivery_id);
+    auto payload = sealer_->Open(row->Text(0, 3), row->Bytes(0, 4), DeliveryBinding(delivery_id));
     if (!payload.ok()) return Fail(SealingError(payload.error()));
     MailboxItem item{delivery_id, row->Text(0, 0), row->Text(0, 1), FromSeconds(row->Int(0, 2)),
                      std::move(*payload)};
@@ -855,7 +864,7 @@ Result<std::string, StoreError> PostgresStore::LoadMessageCanonical(const std::s
     auto row = conn.Query("SELECT payload FROM messages WHERE id = $1", PgParams().Add(message_id));
     if (!row.ok()) return Fail(StoreBackendError(row.error()));
     if (row->rows() == 0) return Fail(StoreError{StoreErrorKind::kNotFound, "no such message"});
-    auto opened = sealer_->Open(kInboundScope, row->Bytes(0, 0), "message:" + message_id);
+    auto opened = sealer_->Open(kInboundScope, row->Bytes(0, 0), MessageBinding(message_id));
     if (!opened.ok()) return Fail(SealingError(opened.error()));
     return std::move(*opened);
   });
@@ -906,7 +915,7 @@ Result<Delivery, StoreError> PostgresStore::OpenDeliveryRow(const PgResult& rows
   if (rows.IsNull(r, 7)) {
     return Fail(StoreError{StoreErrorKind::kSealing, "the copy's payload was shredded"});
   }
-  auto payload = sealer_->Open(d.scope, rows.Bytes(r, 7), "delivery:" + d.id);
+  auto payload = sealer_->Open(d.scope, rows.Bytes(r, 7), DeliveryBinding(d.id));
   if (!payload.ok()) return Fail(SealingError(payload.error()));
   d.payload = std::move(*payload);
   return d;
@@ -1199,7 +1208,7 @@ Result<ReportRecords, StoreError> PostgresStore::LoadReportRecords(const ReportQ
   if (!records.ok()) return records;
   for (std::size_t i = 0; i < records->messages.size(); ++i) {
     ReportRecords::Message& m = records->messages[i];
-    auto opened = sealer_->Open(kInboundScope, sealed[i], "message:" + m.id);
+    auto opened = sealer_->Open(kInboundScope, sealed[i], MessageBinding(m.id));
     if (opened.ok()) m.canonical_json = std::move(*opened);
   }
   return records;

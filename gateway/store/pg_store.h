@@ -28,6 +28,7 @@
 #include "gateway/crypto/sealer.h"
 #include "gateway/store/commit_queue.h"
 #include "gateway/store/pg_pool.h"
+#include "gateway/store/sealed_acceptance.h"
 #include "gateway/store/store.h"
 
 namespace isagw::store {
@@ -171,9 +172,11 @@ class PostgresStore final : public Store {
   auto Claim(Body&& body) -> decltype(body(std::declval<PgConnection&>()));
 
   Result<Ok, StoreError> HoldName();
-  Result<Ok, StoreError> CommitOne(Writer& w, const Acceptance& acceptance);
+  Result<Ok, StoreError> CommitOne(Writer& w, const SealedAcceptance& sealed);
   Result<Ok, StoreError> RecordAttemptOne(Writer& w, const AttemptOutcome& outcome);
   Result<Ok, StoreError> InsertDelivery(Writer& w, const Delivery& delivery, std::int64_t now);
+  Result<Ok, StoreError> InsertSealedDelivery(Writer& w, const Delivery& delivery,
+                                              std::string_view sealed_payload, std::int64_t now);
   Result<Ok, StoreError> ApplyTimers(Writer& w, const Acceptance& acceptance, std::int64_t now);
   Result<Ok, StoreError> CancelTimers(Writer& w, const std::string& subject,
                                       std::initializer_list<std::string_view> kinds,

@@ -7,13 +7,12 @@
 #include <nlohmann/json.hpp>
 
 #include "gateway/audit/audit_chain.h"
+#include "gateway/store/sealed_acceptance.h"
 #include "gateway/store/sqlite_schema.h"
 #include "gateway/store/store_values.h"
 
 namespace isagw::store {
 namespace {
-
-constexpr const char* kInboundScope = "inbound";
 
 StoreError Backend(const SqliteError& e) { return {StoreErrorKind::kBackend, e.message}; }
 
@@ -136,7 +135,7 @@ Result<std::optional<EpisodeRecord>, StoreError> SqliteStore::LoadEpisode(
     episode.placing_la = query->ColumnOptionalText(3);
     episode.host_la = query->ColumnOptionalText(4);
     if (!query->ColumnIsNull(6)) episode.missing_since = FromSeconds(query->ColumnInt(6));
-    auto snapshot = sealer_->Open(kInboundScope, query->ColumnBlob(5), "episode:" + police_ref);
+    auto snapshot = sealer_->Open(kInboundScope, query->ColumnBlob(5), EpisodeBinding(police_ref));
     if (!snapshot.ok()) {
       return Fail(SealingError(snapshot.error()));
     }
@@ -177,24 +176,31 @@ auto SqliteStore::Transaction(Body&& body) -> decltype(body()) {
 }
 
 Result<Ok, StoreError> SqliteStore::Commit(const Acceptance& acceptance) {
+  // Sealed here, on the sender's thread: the group step runs under the
+  // writer lock, and everyone in the group waits for it.
+  auto sealed = SealAcceptance(*sealer_, acceptance);
+  if (!sealed.ok()) return Fail(sealed.error());
   return commits_.Commit(
-      acceptance, [this](std::span<CommitQueue::Entry* const> group) { CommitGroup(group); });
+      *sealed, [this](std::span<CommitQueue::Entry* const> group) { CommitGroup(group); });
 }
 
 void SqliteStore::CommitGroup(std::span<CommitQueue::Entry* const> group) {
-  std::vector<const Acceptance*> acceptances;
-  acceptances.reserve(group.size());
-  for (const CommitQueue::Entry* entry : group) acceptances.push_back(entry->acceptance);
-  auto outcomes = CommitAll(acceptances);
+  // In order, so the second message of an episode meets the first as a
+  // conflict and runs again, as it would have one transaction later.
+  auto outcomes =
+      EachInSavepoint(group.size(), [&](std::size_t i) { return CommitLocked(*group[i]->sealed); });
   for (std::size_t i = 0; i < group.size(); ++i) group[i]->outcome = std::move(outcomes[i]);
 }
 
 std::vector<Result<Ok, StoreError>> SqliteStore::CommitAll(
     std::span<const Acceptance* const> acceptances) {
-  // In order, so the second message of an episode meets the first as a
-  // conflict and runs again, as it would have one transaction later.
-  return EachInSavepoint(acceptances.size(),
-                         [&](std::size_t i) { return CommitLocked(*acceptances[i]); });
+  // Sealed before the transaction, as Commit does; one that cannot be
+  // sealed fails alone.
+  const auto sealed = SealAcceptances(*sealer_, acceptances);
+  return EachInSavepoint(acceptances.size(), [&](std::size_t i) -> Result<Ok, StoreError> {
+    if (!sealed[i].ok()) return Fail(sealed[i].error());
+    return CommitLocked(*sealed[i]);
+  });
 }
 
 template <typename Apply>
@@ -239,7 +245,8 @@ std::vector<Result<Ok, StoreError>> SqliteStore::EachInSavepoint(std::size_t cou
   return outcomes;
 }
 
-Result<Ok, StoreError> SqliteStore::CommitLocked(const Acceptance& acceptance) {
+Result<Ok, StoreError> SqliteStore::CommitLocked(const SealedAcceptance& sealed) {
+  const Acceptance& acceptance = *sealed.acceptance;
   const InboundMessage& message = acceptance.message;
   const std::int64_t now = ToSeconds(message.received_at);
 
@@ -256,10 +263,6 @@ Result<Ok, StoreError> SqliteStore::CommitLocked(const Acceptance& acceptance) {
     }
   }
 
-  auto sealed = sealer_->Seal(kInboundScope, message.canonical_json, "message:" + message.id);
-  if (!sealed.ok()) {
-    return Fail(SealingError(sealed.error()));
-  }
   auto insert = db_.Prepare(
       "INSERT INTO messages (id, sender, idempotency_key, format, kind, police_ref,"
       " record_version, received_at, payload, payload_key, answer, episode_ref)"
@@ -272,8 +275,8 @@ Result<Ok, StoreError> SqliteStore::CommitLocked(const Acceptance& acceptance) {
       .Bind(5, std::string_view(message.kind))
       .Bind(6, message.police_ref)
       .Bind(8, now)
-      .BindBlob(9, *sealed)
-      .Bind(10, std::string_view(*crypto::Sealer::KeyIdOf(*sealed)))
+      .BindBlob(9, sealed.message)
+      .Bind(10, std::string_view(*crypto::Sealer::KeyIdOf(sealed.message)))
       .Bind(11, std::string_view(message.answer_json))
       .Bind(12, message.episode_ref);
   if (message.record_version) {
@@ -290,11 +293,6 @@ Result<Ok, StoreError> SqliteStore::CommitLocked(const Acceptance& acceptance) {
 
   if (acceptance.episode) {
     const EpisodeRecord& episode = *acceptance.episode;
-    auto snapshot =
-        sealer_->Seal(kInboundScope, episode.snapshot_json, "episode:" + episode.police_ref);
-    if (!snapshot.ok()) {
-      return Fail(SealingError(snapshot.error()));
-    }
     auto upsert = db_.Prepare(
         "INSERT INTO episodes (police_ref, state, latest_record_version, child_key, placing_la,"
         " host_la, snapshot, updated_at, missing_since)"
@@ -311,7 +309,7 @@ Result<Ok, StoreError> SqliteStore::CommitLocked(const Acceptance& acceptance) {
         .Bind(4, episode.child_key)
         .Bind(5, episode.placing_la)
         .Bind(6, episode.host_la)
-        .BindBlob(7, *snapshot)
+        .BindBlob(7, *sealed.episode)
         .Bind(8, now);
     if (episode.missing_since) {
       upsert->Bind(9, ToSeconds(*episode.missing_since));
@@ -337,16 +335,13 @@ Result<Ok, StoreError> SqliteStore::CommitLocked(const Acceptance& acceptance) {
     if (auto ran = upsert->Run(); !ran.ok()) return Fail(Backend(ran.error()));
   }
 
-  for (const Delivery& delivery : acceptance.deliveries) {
-    if (auto inserted = InsertDelivery(delivery, now); !inserted.ok()) return inserted;
+  for (std::size_t i = 0; i < acceptance.deliveries.size(); ++i) {
+    auto inserted = InsertSealedDelivery(acceptance.deliveries[i], sealed.deliveries[i], now);
+    if (!inserted.ok()) return inserted;
   }
 
   if (auto timers = ApplyTimers(acceptance, now); !timers.ok()) return timers;
-
-  for (const AuditRecord& record : acceptance.audit) {
-    if (auto appended = AppendAudit(record, now); !appended.ok()) return appended;
-  }
-  return Ok{};
+  return AppendAudit(acceptance.audit, now);
 }
 
 Result<Ok, StoreError> SqliteStore::ApplyTimers(const Acceptance& acceptance, std::int64_t now) {
@@ -451,9 +446,7 @@ Result<Ok, StoreError> SqliteStore::FinishTimer(const std::string& timer_id, Tim
     if (db_.Changes() != 1) {
       return Fail(StoreError{StoreErrorKind::kNotFound, "no armed timer with that id"});
     }
-    for (const AuditRecord& record : audit) {
-      if (auto appended = AppendAudit(record, ToSeconds(at)); !appended.ok()) return appended;
-    }
+    if (auto appended = AppendAudit(audit, ToSeconds(at)); !appended.ok()) return appended;
     return Ok{};
   });
 }
@@ -480,9 +473,7 @@ Result<Ok, StoreError> SqliteStore::FireTimerWithDeliveries(const std::string& t
     Acceptance arming;
     arming.arm_timers = std::move(arm);
     if (auto armed = ApplyTimers(arming, now); !armed.ok()) return armed;
-    for (const AuditRecord& record : audit) {
-      if (auto appended = AppendAudit(record, now); !appended.ok()) return appended;
-    }
+    if (auto appended = AppendAudit(audit, now); !appended.ok()) return appended;
     return Ok{};
   });
 }
@@ -531,7 +522,7 @@ Result<std::string, StoreError> SqliteStore::LoadMessageCanonical(const std::str
   auto row = query->Step();
   if (!row.ok()) return Fail(Backend(row.error()));
   if (!*row) return Fail(StoreError{StoreErrorKind::kNotFound, "no such message"});
-  auto opened = sealer_->Open(kInboundScope, query->ColumnBlob(0), "message:" + message_id);
+  auto opened = sealer_->Open(kInboundScope, query->ColumnBlob(0), MessageBinding(message_id));
   if (!opened.ok()) return Fail(SealingError(opened.error()));
   return std::move(*opened);
 }
@@ -583,7 +574,7 @@ Result<ReportRecords, StoreError> SqliteStore::LoadReportRecords(const ReportQue
   if (!records.ok()) return records;
   for (std::size_t i = 0; i < records->messages.size(); ++i) {
     ReportRecords::Message& m = records->messages[i];
-    auto opened = sealer_->Open(kInboundScope, sealed[i], "message:" + m.id);
+    auto opened = sealer_->Open(kInboundScope, sealed[i], MessageBinding(m.id));
     if (opened.ok()) m.canonical_json = std::move(*opened);
   }
   return records;
@@ -719,10 +710,7 @@ Result<Ok, StoreError> SqliteStore::RecordAction(const std::string& recipient,
         !cancelled.ok()) {
       return cancelled;
     }
-    for (const AuditRecord& record : audit) {
-      if (auto appended = AppendAudit(record, ToSeconds(action.at)); !appended.ok())
-        return appended;
-    }
+    if (auto appended = AppendAudit(audit, ToSeconds(action.at)); !appended.ok()) return appended;
     return Ok{};
   });
 }
@@ -741,7 +729,7 @@ Result<Delivery, StoreError> SqliteStore::OpenDeliveryRow(SqliteStatement& row,
   if (row.ColumnIsNull(7)) {
     return Fail(StoreError{StoreErrorKind::kSealing, "the copy's payload was shredded"});
   }
-  auto payload = sealer_->Open(d.scope, row.ColumnBlob(7), "delivery:" + d.id);
+  auto payload = sealer_->Open(d.scope, row.ColumnBlob(7), DeliveryBinding(d.id));
   if (!payload.ok()) return Fail(SealingError(payload.error()));
   d.payload = std::move(*payload);
   return d;
@@ -937,16 +925,20 @@ Result<std::string, StoreError> SqliteStore::ReplayDeadLetter(const std::string&
     if (!mark.ok()) return Fail(Backend(mark.error()));
     mark->Bind(1, std::string_view(delivery_id)).Bind(2, std::string_view(new_id));
     if (auto ran = mark->Run(); !ran.ok()) return Fail(Backend(ran.error()));
-    for (const AuditRecord& record : audit) {
-      if (auto appended = AppendAudit(record, at); !appended.ok()) return Fail(appended.error());
-    }
+    if (auto appended = AppendAudit(audit, at); !appended.ok()) return Fail(appended.error());
     return new_id;
   });
 }
 
 Result<Ok, StoreError> SqliteStore::InsertDelivery(const Delivery& delivery, std::int64_t now) {
-  auto payload = sealer_->Seal(delivery.scope, delivery.payload, "delivery:" + delivery.id);
-  if (!payload.ok()) return Fail(SealingError(payload.error()));
+  auto payload = SealDelivery(*sealer_, delivery);
+  if (!payload.ok()) return Fail(payload.error());
+  return InsertSealedDelivery(delivery, *payload, now);
+}
+
+Result<Ok, StoreError> SqliteStore::InsertSealedDelivery(const Delivery& delivery,
+                                                         std::string_view sealed_payload,
+                                                         std::int64_t now) {
   auto outbox = db_.Prepare(
       "INSERT INTO outbox (id, message_id, recipient, ordering_key, mode, format, content_type,"
       " scope, payload, payload_key, state, next_attempt_at, created_at)"
@@ -960,43 +952,52 @@ Result<Ok, StoreError> SqliteStore::InsertDelivery(const Delivery& delivery, std
       .Bind(6, std::string_view(delivery.format))
       .Bind(7, std::string_view(delivery.content_type))
       .Bind(8, std::string_view(delivery.scope))
-      .BindBlob(9, *payload)
-      .Bind(10, std::string_view(*crypto::Sealer::KeyIdOf(*payload)))
+      .BindBlob(9, sealed_payload)
+      .Bind(10, std::string_view(*crypto::Sealer::KeyIdOf(sealed_payload)))
       .Bind(11, std::string_view(delivery.mode == DeliveryMode::kPush ? "pending" : "available"))
       .Bind(12, now);
   if (auto ran = outbox->Run(); !ran.ok()) return Fail(Backend(ran.error()));
   return Ok{};
 }
 
-Result<Ok, StoreError> SqliteStore::AppendAudit(const AuditRecord& record, std::int64_t at) {
+Result<Ok, StoreError> SqliteStore::AppendAudit(std::span<const AuditRecord> records,
+                                                std::int64_t at) {
+  if (records.empty()) return Ok{};
+  // The head is read once: nothing else writes on this connection while
+  // the caller holds the writer lock, and a failed append fails the whole
+  // item, whose savepoint takes back what went before it.
   auto last = db_.Prepare("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
   if (!last.ok()) return Fail(Backend(last.error()));
   auto row = last->Step();
   if (!row.ok()) return Fail(Backend(row.error()));
-  std::int64_t seq = 1;
+  std::int64_t seq = 0;
   audit::ChainHash previous = audit::kGenesisHash;
   if (*row) {
-    seq = last->ColumnInt(0) + 1;
+    seq = last->ColumnInt(0);
     const std::string bytes = last->ColumnBlob(1);
     if (bytes.size() != previous.size()) {
       return Fail(StoreError{StoreErrorKind::kBackend, "the audit chain head is malformed"});
     }
     std::copy(bytes.begin(), bytes.end(), previous.begin());
   }
-  const audit::ChainHash hash = audit::NextHash(previous, seq, at, record.kind, record.body_json);
   auto insert = db_.Prepare(
       "INSERT INTO audit (seq, at, kind, body, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   if (!insert.ok()) return Fail(Backend(insert.error()));
   const auto as_view = [](const audit::ChainHash& h) {
     return std::string_view(reinterpret_cast<const char*>(h.data()), h.size());
   };
-  insert->Bind(1, seq)
-      .Bind(2, at)
-      .Bind(3, std::string_view(record.kind))
-      .Bind(4, std::string_view(record.body_json))
-      .BindBlob(5, as_view(previous))
-      .BindBlob(6, as_view(hash));
-  if (auto ran = insert->Run(); !ran.ok()) return Fail(Backend(ran.error()));
+  for (const AuditRecord& record : records) {
+    ++seq;
+    const audit::ChainHash hash = audit::NextHash(previous, seq, at, record.kind, record.body_json);
+    insert->Bind(1, seq)
+        .Bind(2, at)
+        .Bind(3, std::string_view(record.kind))
+        .Bind(4, std::string_view(record.body_json))
+        .BindBlob(5, as_view(previous))
+        .BindBlob(6, as_view(hash));
+    if (auto ran = insert->Run(); !ran.ok()) return Fail(Backend(ran.error()));
+    previous = hash;
+  }
   return Ok{};
 }
 
@@ -1030,7 +1031,7 @@ Result<std::vector<ClaimedDelivery>, StoreError> SqliteStore::ClaimDueDeliveries
       c.delivery.content_type = due->ColumnText(5);
       c.delivery.scope = due->ColumnText(6);
       auto payload =
-          sealer_->Open(c.delivery.scope, due->ColumnBlob(7), "delivery:" + c.delivery.id);
+          sealer_->Open(c.delivery.scope, due->ColumnBlob(7), DeliveryBinding(c.delivery.id));
       if (!payload.ok()) return Fail(SealingError(payload.error()));
       c.delivery.payload = std::move(*payload);
       c.attempts = static_cast<int>(due->ColumnInt(8));
@@ -1118,9 +1119,7 @@ Result<Ok, StoreError> SqliteStore::RecordAttemptLocked(const AttemptOutcome& ou
   for (const Delivery& notice : outcome.notices) {
     if (auto inserted = InsertDelivery(notice, at); !inserted.ok()) return inserted;
   }
-  for (const AuditRecord& record : outcome.audit) {
-    if (auto appended = AppendAudit(record, at); !appended.ok()) return appended;
-  }
+  if (auto appended = AppendAudit(outcome.audit, at); !appended.ok()) return appended;
   return Ok{};
 }
 
@@ -1157,9 +1156,7 @@ Result<std::vector<ClaimedDelivery>, StoreError> SqliteStore::ListExpiredMailbox
 Result<Ok, StoreError> SqliteStore::RecordAudit(const std::vector<AuditRecord>& records,
                                                 model::Timestamp at) {
   return Transaction([&]() -> Result<Ok, StoreError> {
-    for (const AuditRecord& record : records) {
-      if (auto appended = AppendAudit(record, ToSeconds(at)); !appended.ok()) return appended;
-    }
+    if (auto appended = AppendAudit(records, ToSeconds(at)); !appended.ok()) return appended;
     return Ok{};
   });
 }
@@ -1224,15 +1221,13 @@ Result<MailboxItem, StoreError> SqliteStore::FetchMailboxItem(const std::string&
     if (!row.ok()) return Fail(Backend(row.error()));
     if (!*row) return Fail(StoreError{StoreErrorKind::kNotFound, "no such mailbox item"});
     auto payload =
-        sealer_->Open(fetch->ColumnText(3), fetch->ColumnBlob(4), "delivery:" + delivery_id);
+        sealer_->Open(fetch->ColumnText(3), fetch->ColumnBlob(4), DeliveryBinding(delivery_id));
     if (!payload.ok()) return Fail(SealingError(payload.error()));
     MailboxItem item{delivery_id, fetch->ColumnText(0), fetch->ColumnText(1),
                      FromSeconds(fetch->ColumnInt(2)), std::move(*payload)};
     fetch->Reset();
-    for (const AuditRecord& record : audit) {
-      if (auto appended = AppendAudit(record, ToSeconds(item.created_at)); !appended.ok()) {
-        return Fail(appended.error());
-      }
+    if (auto appended = AppendAudit(audit, ToSeconds(item.created_at)); !appended.ok()) {
+      return Fail(appended.error());
     }
     return item;
   });
@@ -1264,9 +1259,7 @@ Result<Ok, StoreError> SqliteStore::AcknowledgeMailboxItem(const std::string& re
         !cancelled.ok()) {
       return cancelled;
     }
-    for (const AuditRecord& record : audit) {
-      if (auto appended = AppendAudit(record, ToSeconds(at)); !appended.ok()) return appended;
-    }
+    if (auto appended = AppendAudit(audit, ToSeconds(at)); !appended.ok()) return appended;
     return Ok{};
   });
 }

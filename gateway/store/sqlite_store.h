@@ -13,6 +13,7 @@
 
 #include "gateway/crypto/sealer.h"
 #include "gateway/store/commit_queue.h"
+#include "gateway/store/sealed_acceptance.h"
 #include "gateway/store/sqlite_database.h"
 #include "gateway/store/sqlite_reader_pool.h"
 #include "gateway/store/store.h"
@@ -121,7 +122,7 @@ class SqliteStore final : public Store {
 
   // The group step of commits_: one transaction, a savepoint per entry.
   void CommitGroup(std::span<CommitQueue::Entry* const> group);
-  Result<Ok, StoreError> CommitLocked(const Acceptance& acceptance);
+  Result<Ok, StoreError> CommitLocked(const SealedAcceptance& sealed);
   Result<Ok, StoreError> RecordAttemptLocked(const AttemptOutcome& outcome);
   // Runs apply(0) ... apply(count - 1) in one transaction under the mutex,
   // each in a savepoint of its own: one that fails is undone alone and the
@@ -129,8 +130,11 @@ class SqliteStore final : public Store {
   // error) fails them all. A single item takes a plain transaction.
   template <typename Apply>
   std::vector<Result<Ok, StoreError>> EachInSavepoint(std::size_t count, const Apply& apply);
-  Result<Ok, StoreError> AppendAudit(const AuditRecord& record, std::int64_t at);
+  // Appends `records` to the chain, reading its head once.
+  Result<Ok, StoreError> AppendAudit(std::span<const AuditRecord> records, std::int64_t at);
   Result<Ok, StoreError> InsertDelivery(const Delivery& delivery, std::int64_t now);
+  Result<Ok, StoreError> InsertSealedDelivery(const Delivery& delivery,
+                                              std::string_view sealed_payload, std::int64_t now);
   Result<Ok, StoreError> ApplyTimers(const Acceptance& acceptance, std::int64_t now);
   // Cancels the armed timers of `kinds` about `subject` (a delivery id).
   Result<Ok, StoreError> CancelTimers(const std::string& subject,

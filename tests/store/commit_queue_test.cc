@@ -20,6 +20,13 @@ Acceptance Numbered(int n) {
   return a;
 }
 
+// The queue never looks inside a sealed payload: these carry none.
+SealedAcceptance Queued(const Acceptance& a) {
+  SealedAcceptance sealed;
+  sealed.acceptance = &a;
+  return sealed;
+}
+
 // Holds the first group's step until released, so that every other caller
 // is queued behind it by then.
 class Gate {
@@ -47,7 +54,7 @@ void WaitForDepth(const CommitQueue& queue, std::size_t depth) {
 TEST(CommitQueueTest, OneCallerAloneIsAGroupOfOne) {
   CommitQueue queue(8);
   std::vector<std::size_t> sizes;
-  auto outcome = queue.Commit(Numbered(1), [&](std::span<CommitQueue::Entry* const> group) {
+  auto outcome = queue.Commit(Queued(Numbered(1)), [&](std::span<CommitQueue::Entry* const> group) {
     sizes.push_back(group.size());
     for (auto* entry : group) entry->outcome = Ok{};
   });
@@ -68,9 +75,9 @@ TEST(CommitQueueTest, CallersQueuedBehindALeaderCommitTogetherEachWithItsOwnOutc
     if (!first_step_running.exchange(true)) gate.Wait();
     std::vector<std::string> ids;
     for (auto* entry : group) {
-      ids.push_back(entry->acceptance->message.id);
+      ids.push_back(entry->sealed->acceptance->message.id);
       // Odd messages conflict: only they fail.
-      const int n = std::stoi(entry->acceptance->message.id.substr(1));
+      const int n = std::stoi(entry->sealed->acceptance->message.id.substr(1));
       if (n % 2 == 1) {
         entry->outcome = Fail(StoreError{StoreErrorKind::kConflict, "odd"});
       } else {
@@ -85,11 +92,11 @@ TEST(CommitQueueTest, CallersQueuedBehindALeaderCommitTogetherEachWithItsOwnOutc
   for (int n = 0; n <= kFollowers; ++n) acceptances.push_back(Numbered(n));
   std::vector<std::optional<Result<Ok, StoreError>>> outcomes(acceptances.size());
   // m0 leads and is held at the gate; m1..m6 queue behind it.
-  std::thread leader([&] { outcomes[0] = queue.Commit(acceptances[0], step); });
+  std::thread leader([&] { outcomes[0] = queue.Commit(Queued(acceptances[0]), step); });
   while (!first_step_running) std::this_thread::yield();
   std::vector<std::thread> followers;
   for (int n = 1; n <= kFollowers; ++n) {
-    followers.emplace_back([&, n] { outcomes[n] = queue.Commit(acceptances[n], step); });
+    followers.emplace_back([&, n] { outcomes[n] = queue.Commit(Queued(acceptances[n]), step); });
   }
   // The followers queue while the leader is held.
   WaitForDepth(queue, kFollowers + 1);
@@ -121,17 +128,17 @@ TEST(CommitQueueTest, KeepsTheOrderCallersQueuedIn) {
   auto step = [&](std::span<CommitQueue::Entry* const> group) {
     if (!first_step_running.exchange(true)) gate.Wait();
     for (auto* entry : group) {
-      order.push_back(entry->acceptance->message.id);
+      order.push_back(entry->sealed->acceptance->message.id);
       entry->outcome = Ok{};
     }
   };
   std::vector<Acceptance> acceptances;
   for (int n = 0; n < 5; ++n) acceptances.push_back(Numbered(n));
-  std::thread leader([&] { (void)queue.Commit(acceptances[0], step); });
+  std::thread leader([&] { (void)queue.Commit(Queued(acceptances[0]), step); });
   while (!first_step_running) std::this_thread::yield();
   std::vector<std::thread> followers;
   for (int n = 1; n < 5; ++n) {
-    followers.emplace_back([&, n] { (void)queue.Commit(acceptances[n], step); });
+    followers.emplace_back([&, n] { (void)queue.Commit(Queued(acceptances[n]), step); });
     WaitForDepth(queue, static_cast<std::size_t>(n) + 1);  // queued one at a time
   }
   gate.Open();
@@ -153,11 +160,11 @@ void CommitWithTheFirstHeldBack(CommitQueue& queue, int callers,
   };
   std::vector<Acceptance> acceptances;
   for (int n = 0; n < callers; ++n) acceptances.push_back(Numbered(n));
-  std::thread leader([&] { (void)queue.Commit(acceptances[0], held); });
+  std::thread leader([&] { (void)queue.Commit(Queued(acceptances[0]), held); });
   while (!first_step_running) std::this_thread::yield();
   std::vector<std::thread> followers;
   for (int n = 1; n < callers; ++n) {
-    followers.emplace_back([&, n] { (void)queue.Commit(acceptances[n], held); });
+    followers.emplace_back([&, n] { (void)queue.Commit(Queued(acceptances[n]), held); });
   }
   WaitForDepth(queue, static_cast<std::size_t>(callers));
   gate.Open();
@@ -219,7 +226,7 @@ TEST(CommitQueueTest, TheObserverHearsOfEveryGroupWithItsSizeAndTime) {
 
 TEST(CommitQueueTest, AnEntryTheStepLeftWithoutAnOutcomeFails) {
   CommitQueue queue(4);
-  auto outcome = queue.Commit(Numbered(1), [](std::span<CommitQueue::Entry* const>) {});
+  auto outcome = queue.Commit(Queued(Numbered(1)), [](std::span<CommitQueue::Entry* const>) {});
   ASSERT_FALSE(outcome.ok());
   EXPECT_EQ(outcome.error().kind, StoreErrorKind::kBackend);
 }

@@ -223,6 +223,28 @@ TEST_P(StoreContractTest, ADuplicateInAGroupFailsAloneWithItsKind) {
   EXPECT_EQ(VerifiedAuditEntries(), 2);
 }
 
+TEST_P(StoreContractTest, OneThatCannotBeSealedFailsAloneInAGroupTheOthersStay) {
+  // Payloads are sealed before the group's transaction: a failure there
+  // must still be that member's alone.
+  const Acceptance first = MissingReportOf("m1", "DB/21/2026/000001");
+  Acceptance keyless = MissingReportOf("m2", "DB/21/2026/000002");
+  keyless.deliveries[0].scope = "isa-without-key";
+  const Acceptance last = MissingReportOf("m3", "DB/21/2026/000003");
+  const Acceptance* group[] = {&first, &keyless, &last};
+  auto outcomes = store_->CommitAll(group);
+  ASSERT_EQ(outcomes.size(), 3u);
+  EXPECT_TRUE(outcomes[0].ok());
+  ASSERT_FALSE(outcomes[1].ok());
+  EXPECT_EQ(outcomes[1].error().kind, StoreErrorKind::kSealing);
+  EXPECT_TRUE(outcomes[2].ok());
+  EXPECT_EQ(Count("messages"), 2);
+  EXPECT_EQ(Count("episodes"), 2);
+  EXPECT_EQ(Count("outbox"), 2);
+  EXPECT_EQ(VerifiedAuditEntries(), 4);
+  EXPECT_EQ(*store_->FindAnswerByIdempotencyKey("police-derbys", "key-m2"), std::nullopt);
+  EXPECT_EQ(*store_->LoadMessageCanonical("m3"), last.message.canonical_json);
+}
+
 TEST_P(StoreContractTest, CommitsFromManyThreadsAllLandAndTheAuditChainHolds) {
   constexpr int kThreads = 8;
   constexpr int kEach = 40;
