@@ -64,10 +64,10 @@ Result<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::Open(
     (*store)->readers_ = std::make_unique<SqliteReaderPool>(path);
     if (auto started = WalCheckpointer::Start(path); started.ok()) {
       SqliteStore& opened = **store;
+      if (auto served = (*started)->Serve(opened.db_); !served.ok()) {
+        return Fail(Backend(served.error()));
+      }
       opened.checkpointer_ = std::move(*started);
-      opened.db_.SetWalHook([checkpointer = opened.checkpointer_.get()](int frames) {
-        checkpointer->Committed(frames);
-      });
     }
   }
   return store;

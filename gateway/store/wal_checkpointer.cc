@@ -1,5 +1,6 @@
 #include "gateway/store/wal_checkpointer.h"
 
+#include <string>
 #include <utility>
 
 namespace isagw::store {
@@ -19,6 +20,19 @@ WalCheckpointer::WalCheckpointer(Token, SqliteDatabase db, int threshold_frames)
 WalCheckpointer::~WalCheckpointer() {
   thread_.request_stop();
   if (thread_.joinable()) thread_.join();
+}
+
+Result<Ok, SqliteError> WalCheckpointer::Serve(SqliteDatabase& writer) {
+  auto limited =
+      writer.Execute("PRAGMA journal_size_limit=" + std::to_string(wal_size_limit_bytes()));
+  if (!limited.ok()) return limited;
+  writer.SetWalHook([this](int frames) { Committed(frames); });
+  return Ok{};
+}
+
+std::int64_t WalCheckpointer::wal_size_limit_bytes() const {
+  constexpr std::int64_t kFrameBytes = 4096 + 24;  // a page and its frame header
+  return 2 * static_cast<std::int64_t>(threshold_) * kFrameBytes;
 }
 
 void WalCheckpointer::Committed(int frames) {

@@ -46,6 +46,7 @@ class WalCheckpointerTest : public ::testing::Test {
     }
   }
   std::uintmax_t DatabaseFileSize() const { return fs::file_size(path_); }
+  std::uintmax_t WalFileSize() const { return fs::file_size(path_.string() + "-wal"); }
 
   fs::path path_;
   std::optional<SqliteDatabase> writer_;
@@ -76,6 +77,41 @@ TEST_F(WalCheckpointerTest, ALongWalIsCheckpointedOnTheCheckpointersThread) {
   }
   EXPECT_GE(c.checkpoints(), 1u);
   EXPECT_GT(DatabaseFileSize(), before);  // pages copied back from the WAL
+}
+
+// A read holds its snapshot, so no checkpoint can pass it and the WAL
+// grows; once the read ends and a checkpoint catches up, the writer starts
+// the WAL over and cuts the file back to the checkpointer's limit. (SQLite
+// alone keeps the file at the largest size it reached.)
+TEST_F(WalCheckpointerTest, AWalALongReadLetGrowIsCutBackOnceTheReadEnds) {
+  auto checkpointer = WalCheckpointer::Start(path_, /*threshold_frames=*/50);
+  ASSERT_TRUE(checkpointer.ok());
+  WalCheckpointer& c = **checkpointer;
+  ASSERT_TRUE(c.Serve(*writer_).ok());
+  const auto limit = static_cast<std::uintmax_t>(c.wal_size_limit_bytes());
+
+  auto reader = SqliteDatabase::Open(path_);
+  ASSERT_TRUE(reader.ok());
+  ASSERT_TRUE(reader->Execute("BEGIN").ok());
+  {
+    auto count = reader->Prepare("SELECT COUNT(*) FROM notes");
+    ASSERT_TRUE(count.ok());
+    ASSERT_TRUE(count->Step().ok());  // the read transaction starts here
+  }
+  Write(400);
+  const auto grown = WalFileSize();
+  ASSERT_GT(grown, 2 * limit);
+  ASSERT_TRUE(reader->Execute("COMMIT").ok());
+
+  // Each commit asks for a checkpoint; the first commit after one that
+  // caught up restarts the WAL. Bounded wait for the other thread.
+  for (int i = 0; i < 1000 && WalFileSize() > limit; ++i) {
+    Write(1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_LE(WalFileSize(), limit);
+  EXPECT_GE(c.checkpoints(), 1u);
+  writer_->SetWalHook(nullptr);  // before the checkpointer goes
 }
 
 // Below the threshold nothing is asked for.
