@@ -37,15 +37,16 @@ class WalCheckpointer {
   WalCheckpointer(const WalCheckpointer&) = delete;
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
 
-  // Makes this the checkpointer of `writer` (which must outlive it, or be
-  // served by another first): its WAL hook tells this one how long the WAL
-  // is, and once a checkpoint has caught up, the writer cuts the WAL file
-  // back to twice the threshold's size (journal_size_limit). Without
-  // that, a WAL a long read let grow (a year's report) would keep its
-  // size on disk until the gateway stops.
+  // Makes this the checkpointer of `writer`: its WAL hook tells this one
+  // how long the WAL is, and once a checkpoint has caught up, the writer
+  // cuts the WAL file back to twice the threshold's size
+  // (journal_size_limit). Without that, a WAL a long read let grow (a
+  // year's report) would keep its size on disk until the gateway stops.
+  // The hook points here: this must outlive `writer`, or the writer's
+  // hook be cleared first.
   Result<Ok, SqliteError> Serve(SqliteDatabase& writer);
-  // The most the WAL file keeps between checkpoints: twice the threshold,
-  // in frames of a 4 KB page and their headers.
+  // What the writer cuts the WAL file back to when it starts the WAL over:
+  // twice the threshold, in frames of a 4 KB page and their headers.
   std::int64_t wal_size_limit_bytes() const;
 
   // From the writer's WAL hook: the WAL now holds `frames` frames.
